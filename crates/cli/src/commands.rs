@@ -1,0 +1,313 @@
+//! The user-facing commands: argument checks, progress and output formatting.
+
+use std::io::{IsTerminal, Write};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde::Serialize;
+use storyline_ingest::{InputSpec, Options, RecordError, dates, expand_inputs};
+use storyline_model::{Article, Document};
+use storyline_store::{Outcome, Store};
+
+use crate::{AnnotateArgs, EXIT_OK, EXIT_PARTIAL, GlobalArgs, IngestArgs, ListArgs, ReadArgs, pipeline};
+
+/// Counts reported at the end of an ingest.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Summary {
+    pub ingested: u64,
+    pub duplicates: u64,
+    pub already_stored: u64,
+    pub failed: u64,
+    pub seconds: f64,
+}
+
+impl Summary {
+    fn line(&self) -> String {
+        format!(
+            "ingested {} new article{}, {} duplicate{}, {} already stored, {} failed in {:.2}s",
+            self.ingested,
+            plural(self.ingested),
+            self.duplicates,
+            plural(self.duplicates),
+            self.already_stored,
+            self.failed,
+            self.seconds
+        )
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn read_options(args: &ReadArgs) -> Result<Options> {
+    let published = match &args.published {
+        Some(raw) => Some(dates::normalise(raw).with_context(|| {
+            format!("--published {raw:?} is not a date; use ISO 8601, e.g. 2025-03-17")
+        })?),
+        None => None,
+    };
+    Ok(Options {
+        published,
+        format: args
+            .format
+            .as_deref()
+            .map(|f| f.parse().expect("clap restricts the values")),
+    })
+}
+
+/// Expands inputs, reporting arguments that match nothing; fails when nothing is left.
+fn inputs(arguments: &[String]) -> Result<(Vec<InputSpec>, u64)> {
+    let (inputs, errors) = expand_inputs(arguments);
+    for err in &errors {
+        eprintln!("storyline: error: {err}");
+    }
+    if inputs.is_empty() {
+        bail!("no input to read");
+    }
+    Ok((inputs, errors.len() as u64))
+}
+
+fn progress(global: &GlobalArgs) -> ProgressBar {
+    if global.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {human_pos} records  {per_sec}  {elapsed}  {msg}")
+            .expect("valid template"),
+    );
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
+    let options = read_options(&args.read)?;
+    let (inputs, bad_arguments) = inputs(&args.inputs)?;
+    let mut store = Store::open(&global.db)?;
+    let started = Instant::now();
+    let bar = progress(global);
+    let seen_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let mut summary = Summary {
+        failed: bad_arguments,
+        ..Summary::default()
+    };
+    let mut failures: Vec<String> = Vec::new();
+    let json = args.json;
+    let mut report = |err: &RecordError| {
+        if json {
+            failures.push(err.to_string());
+        } else {
+            bar.suspend(|| eprintln!("storyline: error: {err}"));
+        }
+    };
+    let mut failed = 0u64;
+    let result = pipeline::run(
+        &inputs,
+        &options,
+        args.batch_size as usize,
+        |articles, records| {
+            for outcome in store.insert_batch(&articles, &seen_at)? {
+                match outcome {
+                    Outcome::New => summary.ingested += 1,
+                    Outcome::Duplicate => summary.duplicates += 1,
+                    Outcome::AlreadyStored => summary.already_stored += 1,
+                }
+            }
+            bar.inc(records as u64);
+            Ok::<_, storyline_store::StoreError>(())
+        },
+        |err| {
+            failed += 1;
+            report(err);
+        },
+    );
+    bar.finish_and_clear();
+    result.with_context(|| format!("storing into {}", global.db.display()))?;
+    summary.failed += failed;
+    summary.seconds = started.elapsed().as_secs_f64();
+    if json {
+        #[derive(Serialize)]
+        struct Report<'a> {
+            #[serde(flatten)]
+            summary: &'a Summary,
+            failures: &'a [String],
+        }
+        println!(
+            "{}",
+            serde_json::to_string(&Report {
+                summary: &summary,
+                failures: &failures
+            })?
+        );
+    } else if !global.quiet {
+        eprintln!("{}", summary.line());
+    }
+    Ok(if summary.failed == 0 {
+        EXIT_OK
+    } else {
+        EXIT_PARTIAL
+    })
+}
+
+fn open_existing(global: &GlobalArgs) -> Result<Store> {
+    if !global.db.exists() {
+        bail!(
+            "{}: no store here yet; run `storyline ingest PATH` first, or pass --db",
+            global.db.display()
+        );
+    }
+    Ok(Store::open_read_only(&global.db)?)
+}
+
+pub fn articles(global: &GlobalArgs, args: ListArgs) -> Result<u8> {
+    let store = open_existing(global)?;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for summary in store.summaries()? {
+        if args.json {
+            serde_json::to_writer(&mut out, &summary)?;
+            writeln!(out)?;
+        } else {
+            writeln!(
+                out,
+                "{}  {:<10}  {:<24}  {:<70}  {:>6}",
+                summary.id,
+                summary.published.as_deref().map_or("-", |d| &d[..d.len().min(10)]),
+                truncate(&summary.source, 24),
+                truncate(summary.headline.as_deref().unwrap_or("-"), 70),
+                summary.words
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(EXIT_OK)
+}
+
+fn truncate(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_owned();
+    }
+    let mut cut: String = s.chars().take(width - 1).collect();
+    cut.push('…');
+    cut
+}
+
+pub fn show(global: &GlobalArgs, key: &str, json: bool) -> Result<u8> {
+    let store = open_existing(global)?;
+    let ids = store.resolve(key)?;
+    let id = match ids.as_slice() {
+        [] => bail!("no article id or input file name starts with {key:?}; `storyline articles` lists them"),
+        [id] => id,
+        many => {
+            let listed: Vec<&str> = many.iter().take(10).map(String::as_str).collect();
+            bail!(
+                "{key:?} matches {} articles ({}{}); give more of the id",
+                many.len(),
+                listed.join(", "),
+                if many.len() > 10 { ", …" } else { "" }
+            )
+        }
+    };
+    let article = store
+        .article(id)?
+        .with_context(|| format!("article {id} vanished while reading"))?;
+    let sightings = store.sightings(id)?;
+    let mut out = std::io::stdout().lock();
+    if json {
+        #[derive(Serialize)]
+        struct Shown<'a> {
+            #[serde(flatten)]
+            document: Document,
+            sightings: &'a [storyline_store::Sighting],
+        }
+        serde_json::to_writer_pretty(
+            &mut out,
+            &Shown {
+                document: Document::from(article),
+                sightings: &sightings,
+            },
+        )?;
+        writeln!(out)?;
+        return Ok(EXIT_OK);
+    }
+    print_article(&mut out, &article, &sightings)?;
+    Ok(EXIT_OK)
+}
+
+fn print_article(
+    out: &mut impl Write,
+    article: &Article,
+    sightings: &[storyline_store::Sighting],
+) -> std::io::Result<()> {
+    let fields = [
+        ("id", Some(article.id.as_str())),
+        ("headline", article.headline.as_deref()),
+        ("source", Some(article.source.as_str())),
+        ("published", article.published.as_deref()),
+        ("section", article.section.as_deref()),
+        ("dateline", article.dateline.as_deref()),
+        ("byline", article.byline.as_deref()),
+        ("credit", article.credit.as_deref()),
+        ("language", article.language.as_deref()),
+        ("url", article.url.as_deref()),
+        ("input id", article.external_id.as_deref()),
+        ("format", Some(article.format.as_str())),
+    ];
+    for (name, value) in fields {
+        if let Some(value) = value {
+            writeln!(out, "{:<10} {value}", format!("{name}:"))?;
+        }
+    }
+    writeln!(out, "{:<10} {}", "words:", article.word_count())?;
+    for sighting in sightings {
+        writeln!(out, "{:<10} {} ({})", "seen in:", sighting.origin, sighting.seen_at)?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", article.text)?;
+    if !article.removed.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "removed by cleaning ({}):", article.removed.len())?;
+        for removed in &article.removed {
+            let reason = serde_json::to_value(removed.reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned))
+                .unwrap_or_default();
+            match &removed.rule {
+                Some(rule) => writeln!(out, "  [{reason}: {rule}] {}", removed.text)?,
+                None => writeln!(out, "  [{reason}] {}", removed.text)?,
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn annotate(args: AnnotateArgs) -> Result<u8> {
+    let options = read_options(&args.read)?;
+    let (inputs, bad_arguments) = inputs(&args.inputs)?;
+    let mut failed = bad_arguments;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    pipeline::run(
+        &inputs,
+        &options,
+        256,
+        |articles, _| -> Result<()> {
+            for article in articles {
+                let document = Document::from(article);
+                if args.pretty {
+                    serde_json::to_writer_pretty(&mut out, &document)?;
+                } else {
+                    serde_json::to_writer(&mut out, &document)?;
+                }
+                writeln!(out)?;
+            }
+            Ok(())
+        },
+        |err| {
+            failed += 1;
+            eprintln!("storyline: error: {err}");
+        },
+    )?;
+    out.flush()?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_PARTIAL })
+}

@@ -1,0 +1,175 @@
+//! `storyline`: the command-line front end. Thin by design: it parses arguments, wires the
+//! library crates together and prints; the work happens in `storyline-ingest` and
+//! `storyline-store`.
+
+mod bench;
+mod commands;
+mod pipeline;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Exit status when every input went in (duplicates are not failures).
+const EXIT_OK: u8 = 0;
+/// Exit status when some inputs or records failed; the rest were processed.
+const EXIT_PARTIAL: u8 = 1;
+/// Exit status for usage errors and failures that stop the whole command.
+const EXIT_FATAL: u8 = 2;
+
+#[derive(Parser)]
+#[command(
+    name = "storyline",
+    version,
+    about = "Turn piles of news articles into sourced, deduplicated stories.",
+    after_help = "EXIT STATUS:\n  0  everything went in (duplicates are not failures)\n  \
+                  1  some inputs or records failed; each was reported on stderr and the rest went on\n  \
+                  2  the command could not run (bad arguments, unusable database)\n\n\
+                  EXAMPLES:\n  storyline ingest articles/                 ingest a folder, recursively\n  \
+                  storyline articles                         list what is stored\n  \
+                  storyline show 3fa2                        one article by id prefix (or file name prefix)\n  \
+                  storyline annotate story.txt --published 2025-03-17   Document JSON on stdout"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: GlobalArgs,
+}
+
+#[derive(Args, Clone)]
+struct GlobalArgs {
+    /// The store: a SQLite file, created when missing.
+    #[arg(long, global = true, env = "STORYLINE_DB", default_value = "storyline.db")]
+    db: PathBuf,
+    /// Print only errors: no progress bar, no summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// Worker threads for per-article work (default: all cores).
+    #[arg(long, global = true)]
+    threads: Option<usize>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read articles into the store: files, folders (recursive), globs, or - for stdin.
+    ///
+    /// Formats are recognised by content (and extension): plain text, HTML pages, RSS/Atom/
+    /// JSON Feed, JSONL (one article per line: id, url, source, title, text, html, published,
+    /// language), WARC; any of them gzip- or zstd-compressed. Each article is cleaned and stored
+    /// once under an id derived from its text; re-ingesting reports duplicates instead of
+    /// storing them again. Failing files or records are reported with their path and record
+    /// number, and the rest of the batch goes on.
+    #[command(after_help = "EXAMPLES:\n  storyline ingest ../shared/seeds/\n  \
+                            storyline ingest 'exports/**/*.jsonl.gz'\n  \
+                            curl -s https://example.org/feed.xml | storyline ingest -\n  \
+                            storyline ingest --published 2025-03-17 story.txt")]
+    Ingest(IngestArgs),
+    /// List stored articles: id, date, source, headline, words.
+    Articles(ListArgs),
+    /// Show one article: metadata, cleaned text and what cleaning removed.
+    ///
+    /// KEY is an id prefix, or the start of the input file's name (`show 001`).
+    Show {
+        key: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print Document JSON (one object per article and line) without touching the store.
+    Annotate(AnnotateArgs),
+    /// Measure ingest throughput and memory on a generated corpus.
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args)]
+struct IngestArgs {
+    /// Files, folders, glob patterns, or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Articles per transaction.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
+    batch_size: u64,
+    /// Print the summary (and failures) as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct ReadArgs {
+    /// Publication date (e.g. 2025-03-17) for inputs that carry none; dates found in the
+    /// input's metadata win.
+    #[arg(long, value_name = "DATE")]
+    published: Option<String>,
+    /// Read every input as this format instead of recognising it.
+    #[arg(long, value_parser = ["text", "html", "jsonl", "feed", "warc"])]
+    format: Option<String>,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Args)]
+struct AnnotateArgs {
+    /// Files, folders, glob patterns, or - for stdin.
+    #[arg(required = true)]
+    inputs: Vec<String>,
+    #[command(flatten)]
+    read: ReadArgs,
+    /// Indent the JSON.
+    #[arg(long)]
+    pretty: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("STORYLINE_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if let Some(threads) = cli.global.threads
+        && let Err(err) = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global()
+    {
+        eprintln!("storyline: error: cannot set up {threads} threads: {err}");
+        return ExitCode::from(EXIT_FATAL);
+    }
+    let result = match cli.command {
+        Command::Ingest(args) => commands::ingest(&cli.global, args),
+        Command::Articles(args) => commands::articles(&cli.global, args),
+        Command::Show { key, json } => commands::show(&cli.global, &key, json),
+        Command::Annotate(args) => commands::annotate(args),
+        Command::Bench(args) => bench::run(&cli.global, args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        // A closed pipe (`storyline articles | head`) is the reader's choice, not an error.
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
+        Err(err) => {
+            eprintln!("storyline: error: {err:#}");
+            ExitCode::from(EXIT_FATAL)
+        }
+    }
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|json| json.io_error_kind())
+                == Some(std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,277 @@
+//! storyline's data model: an [`Article`] (cleaned, immutable text plus metadata) and the
+//! [`Document`], its public JSON interchange form with stand-off annotation layers.
+//!
+//! Invariants every crate relies on:
+//! - `Article::text` never changes after cleaning; every annotation is a [`Span`] into it.
+//! - Offsets are Unicode **code-point** offsets (Python `str` indices), half-open `[start, end)`.
+//! - Field names in the JSON form are stable: fields may be added, never renamed.
+//!
+//! This crate holds types and span helpers only, no pipeline logic.
+
+use serde::{Deserialize, Serialize};
+
+/// A half-open range `[start, end)` of code points in an article's `text`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub fn new(start: usize, end: usize) -> Self {
+        debug_assert!(start <= end, "span start {start} after end {end}");
+        Span { start, end }
+    }
+
+    pub fn len(&self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.start == self.end
+    }
+
+    /// The text this span covers; `None` when it falls outside `text`.
+    pub fn slice<'t>(&self, text: &'t str) -> Option<&'t str> {
+        let index = CharIndex::new(text);
+        let (start, end) = (index.byte(self.start)?, index.byte(self.end)?);
+        text.get(start..end)
+    }
+}
+
+/// Converts between byte offsets (what Rust string APIs use) and code-point offsets (what
+/// Document JSON uses). Built once per text; lookups are O(log n).
+pub struct CharIndex {
+    /// Byte offset of every char boundary, plus `text.len()` at the end.
+    boundaries: Vec<usize>,
+}
+
+impl CharIndex {
+    pub fn new(text: &str) -> Self {
+        let mut boundaries: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
+        boundaries.push(text.len());
+        CharIndex { boundaries }
+    }
+
+    /// Code-point offset of a byte offset that lies on a char boundary.
+    pub fn char_at_byte(&self, byte: usize) -> Option<usize> {
+        self.boundaries.binary_search(&byte).ok()
+    }
+
+    /// Byte offset of a code-point offset (`chars == len` gives the end of the text).
+    pub fn byte(&self, chars: usize) -> Option<usize> {
+        self.boundaries.get(chars).copied()
+    }
+
+    /// Converts a byte range into a code-point [`Span`].
+    pub fn span(&self, bytes: std::ops::Range<usize>) -> Option<Span> {
+        Some(Span::new(
+            self.char_at_byte(bytes.start)?,
+            self.char_at_byte(bytes.end)?,
+        ))
+    }
+}
+
+/// Why cleaning took a piece of text out of the body. Kept with the text so nothing is lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemovalReason {
+    /// Page furniture: ad labels, share prompts, comment forms, navigation.
+    Boilerplate,
+    /// The headline line, moved to `Article::headline`.
+    Headline,
+    /// A section label above the headline, moved to `Article::section`.
+    Section,
+    /// The dateline at the start of the lede, moved to `Article::dateline`.
+    Dateline,
+    /// A credit line, moved to `Article::credit`.
+    Credit,
+    /// A byline, moved to `Article::byline`.
+    Byline,
+}
+
+/// One piece of text removed by cleaning.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub text: String,
+    pub reason: RemovalReason,
+    /// The rule that fired (e.g. `ad_label`, `comment_prompt`), for debugging the cleaner.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+/// The input format an article was read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Text,
+    Html,
+    Jsonl,
+    Feed,
+    Warc,
+}
+
+impl Format {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Html => "html",
+            Format::Jsonl => "jsonl",
+            Format::Feed => "feed",
+            Format::Warc => "warc",
+        }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        match s {
+            "text" => Ok(Format::Text),
+            "html" => Ok(Format::Html),
+            "jsonl" => Ok(Format::Jsonl),
+            "feed" => Ok(Format::Feed),
+            "warc" => Ok(Format::Warc),
+            other => Err(format!("unknown format {other:?}")),
+        }
+    }
+}
+
+/// Where an article came from: the input path (or `-`) and, for multi-record inputs, the
+/// 1-based record number (JSONL line, feed item, WARC record).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Origin {
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<u64>,
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.record {
+            Some(record) => write!(f, "{}:{record}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// A cleaned article: metadata plus the immutable body text that annotations point into.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Article {
+    /// Stable id derived from the normalised body text (see `storyline_ingest::article_id`).
+    pub id: String,
+    /// The input's own id (JSONL `id`, feed item guid), kept for cross-reference.
+    pub external_id: Option<String>,
+    /// Outlet or source name when known, else the input's file name.
+    pub source: String,
+    pub url: Option<String>,
+    pub headline: Option<String>,
+    pub dateline: Option<String>,
+    pub byline: Option<String>,
+    pub section: Option<String>,
+    pub credit: Option<String>,
+    /// ISO 8601 date (`2025-03-17`) or RFC 3339 date-time; `None` when unknown, never guessed.
+    pub published: Option<String>,
+    /// ISO 639-1 code when detected with confidence.
+    pub language: Option<String>,
+    /// Cleaned body: paragraphs separated by one blank line (`"\n\n"`), NFC-normalised.
+    pub text: String,
+    /// Paragraph spans into `text`.
+    pub paragraphs: Vec<Span>,
+    /// What cleaning removed or moved to metadata, in input order.
+    pub removed: Vec<Removed>,
+    pub format: Format,
+    pub origin: Origin,
+}
+
+impl Article {
+    /// Words in the body (whitespace-separated), as `storyline articles` reports them.
+    pub fn word_count(&self) -> usize {
+        self.text.split_whitespace().count()
+    }
+}
+
+/// Document JSON (DESIGN.md §3): an article with its annotation layers. Layers produced by
+/// later pipeline stages are empty until those stages run.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    #[serde(flatten)]
+    pub article: Article,
+    pub sentences: Vec<Span>,
+    pub tokens: Vec<serde_json::Value>,
+    pub entities: Vec<serde_json::Value>,
+    pub quotes: Vec<serde_json::Value>,
+    pub times: Vec<serde_json::Value>,
+    pub quantities: Vec<serde_json::Value>,
+    pub events: Vec<serde_json::Value>,
+}
+
+impl From<Article> for Document {
+    fn from(article: Article) -> Self {
+        Document {
+            article,
+            sentences: Vec::new(),
+            tokens: Vec::new(),
+            entities: Vec::new(),
+            quotes: Vec::new(),
+            times: Vec::new(),
+            quantities: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spans_count_code_points_not_bytes() {
+        let text = "Zelenskyy’s “calmer” tone";
+        let index = CharIndex::new(text);
+        let start = text.find('“').unwrap();
+        let end = text.find('”').unwrap() + '”'.len_utf8();
+        let span = index.span(start..end).unwrap();
+        assert_eq!(span, Span::new(12, 20));
+        assert_eq!(span.slice(text), Some("“calmer”"));
+        assert_eq!(index.char_at_byte(start + 1), None, "inside a multi-byte char");
+        assert_eq!(Span::new(0, 99).slice(text), None);
+    }
+
+    #[test]
+    fn document_json_flattens_article_fields() {
+        let article = Article {
+            id: "abc".into(),
+            external_id: None,
+            source: "wire".into(),
+            url: None,
+            headline: Some("H".into()),
+            dateline: None,
+            byline: None,
+            section: None,
+            credit: None,
+            published: Some("2025-03-17".into()),
+            language: Some("en".into()),
+            text: "Body.".into(),
+            paragraphs: vec![Span::new(0, 5)],
+            removed: vec![Removed {
+                text: "Advertisement".into(),
+                reason: RemovalReason::Boilerplate,
+                rule: Some("ad_label".into()),
+            }],
+            format: Format::Text,
+            origin: Origin {
+                path: "a.txt".into(),
+                record: None,
+            },
+        };
+        let json = serde_json::to_value(Document::from(article.clone())).unwrap();
+        assert_eq!(json["id"], "abc");
+        assert_eq!(json["published"], "2025-03-17");
+        assert_eq!(json["removed"][0]["reason"], "boilerplate");
+        assert_eq!(json["sentences"], serde_json::json!([]));
+        assert!(json["section"].is_null(), "absent metadata is an explicit null");
+        let back: Document = serde_json::from_value(json).unwrap();
+        assert_eq!(back.article, article);
+    }
+}

@@ -1,0 +1,71 @@
+//! Versioned schema migrations, tracked in SQLite's `user_version`.
+//!
+//! Each entry moves the schema from version `i` to `i + 1` and runs in its own transaction.
+//! Never edit a released migration: append a new one.
+
+use rusqlite::Connection;
+
+use crate::{Result, StoreError};
+
+const MIGRATIONS: &[&str] = &[
+    // 1: articles and where they were seen.
+    "CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        external_id TEXT,
+        source TEXT NOT NULL,
+        url TEXT,
+        headline TEXT,
+        dateline TEXT,
+        byline TEXT,
+        section TEXT,
+        credit TEXT,
+        published TEXT,
+        language TEXT,
+        text TEXT NOT NULL,
+        paragraphs TEXT NOT NULL,
+        removed TEXT NOT NULL,
+        format TEXT NOT NULL,
+        words INTEGER NOT NULL,
+        ingested_at TEXT NOT NULL
+    );
+    CREATE INDEX articles_published ON articles (published);
+    CREATE TABLE sightings (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        origin_path TEXT NOT NULL,
+        origin_record INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        url TEXT,
+        seen_at TEXT NOT NULL,
+        UNIQUE (origin_path, origin_record, article_id)
+    );
+    CREATE INDEX sightings_article ON sightings (article_id);",
+];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+pub fn migrate(conn: &mut Connection, path: &str) -> Result<()> {
+    let current = check_version(conn, path)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The database's schema version, refusing one newer than this build.
+pub fn check_version(conn: &Connection, path: &str) -> Result<i64> {
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(found)
+}
