@@ -24,6 +24,7 @@ pub struct Cleaned {
     pub section: Option<String>,
     pub dateline: Option<String>,
     pub credit: Option<String>,
+    pub byline: Option<String>,
     pub removed: Vec<Removed>,
 }
 
@@ -63,6 +64,14 @@ pub fn clean(raw: &str, options: CleanOptions<'_>) -> Cleaned {
     for line in lines {
         if line.is_empty() {
             blank_before = true;
+            continue;
+        }
+        // Bylines sit at the top, above or below the date; elsewhere "By …" starts prose.
+        if kept.len() < 3
+            && let Some(name) = byline(line)
+        {
+            out.removed.push(removed(line, RemovalReason::Byline, None));
+            out.byline.get_or_insert(name);
             continue;
         }
         if let Some(credit) = credit_line(line) {
@@ -224,6 +233,7 @@ fn is_headline(line: &str) -> bool {
         && !matches!(last, '.' | ',' | ';' | ':' | '!' | '"' | '”' | '’' | '…')
         && boilerplate_rule(line).is_none()
         && credit_line(line).is_none()
+        && byline(line).is_none()
         && dateline(line).is_none()
 }
 
@@ -246,7 +256,7 @@ pub fn boilerplate_rule(line: &str) -> Option<&'static str> {
     if line.split_whitespace().count() > 16 {
         return None;
     }
-    let rules: [(&'static str, &Regex); 12] = [
+    let rules: [(&'static str, &Regex); 13] = [
         (
             "ad_label",
             regex!(
@@ -291,6 +301,12 @@ pub fn boilerplate_rule(line: &str) -> Option<&'static str> {
         ),
         ("click_prompt", regex!(r"(?i)^click here\b.*$")),
         (
+            "date_line",
+            regex!(
+                r"(?i)^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})([,\s]+(at\s+)?\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,5})?)?$"
+            ),
+        ),
+        (
             "media_credit",
             regex!(
                 r"(?i)^(\(?(photo|image|picture|video|graphic|illustration)s?( credit| source)?\s*(by|:|,)\s*.{1,80}|(getty images|reuters|ap|afp)( photo)?\s*/\s*.{1,60}|.{1,60}/(getty images|reuters|ap photo|afp)\)?)$"
@@ -310,6 +326,18 @@ pub fn boilerplate_rule(line: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, re)| re.is_match(line))
         .map(|(name, _)| *name)
+}
+
+/// A byline: "By Clara Hennessy, Local Affairs Reporter" gives "Clara Hennessy, Local
+/// Affairs Reporter". Two to four capitalised words after "By", so "By Monday, the …" is prose.
+pub fn byline(line: &str) -> Option<String> {
+    let by = regex!(
+        r"^(?i:by)\s+(\p{Lu}[\p{L}.'’\-]+(?:\s+\p{Lu}[\p{L}.'’\-]+){1,3}(?:\s*(?:,|\band\b|&|\|)\s*[^.!?]{0,80})?)$"
+    );
+    if line.split_whitespace().count() > 16 {
+        return None;
+    }
+    by.captures(line).map(|caps| caps[1].trim().to_owned())
 }
 
 /// The lone words a template leaves when it splits "Published on <date>" over lines.
@@ -576,6 +604,21 @@ mod tests {
         ] {
             assert_eq!(boilerplate_rule(sentence), None, "{sentence:?} is text");
         }
+    }
+
+    #[test]
+    fn bylines_and_date_lines_at_the_top() {
+        let out = plain(
+            "By Clara Hennessy, Local Affairs Reporter\n3 June 2025, 08:30\nThe council voted.\nBy Monday the vote was final.\n",
+        );
+        assert_eq!(out.byline.as_deref(), Some("Clara Hennessy, Local Affairs Reporter"));
+        assert_eq!(
+            out.paragraphs,
+            ["The council voted.", "By Monday the vote was final."]
+        );
+        assert_eq!(byline("By Monday, officials had left"), None);
+        assert_eq!(boilerplate_rule("March 17, 2025 at 10:42 a.m. EST"), Some("date_line"));
+        assert_eq!(boilerplate_rule("17 March 2025 was a Monday"), None);
     }
 
     #[test]

@@ -3,12 +3,14 @@
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// One input: a file, or standard input.
+/// One input: a file, standard input, or bytes already in memory (an upload, a test case).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InputSpec {
     File(PathBuf),
     Stdin,
+    Bytes { name: String, bytes: Arc<[u8]> },
 }
 
 impl InputSpec {
@@ -17,15 +19,17 @@ impl InputSpec {
         match self {
             InputSpec::File(path) => path.display().to_string(),
             InputSpec::Stdin => "-".to_owned(),
+            InputSpec::Bytes { name, .. } => name.clone(),
         }
     }
 
     /// The extension that names the format, looking through `.gz` and `.zst`.
     pub fn extension(&self) -> Option<String> {
-        let InputSpec::File(path) = self else {
-            return None;
+        let mut path = match self {
+            InputSpec::File(path) => path.as_path(),
+            InputSpec::Bytes { name, .. } => Path::new(name),
+            InputSpec::Stdin => return None,
         };
-        let mut path = path.as_path();
         loop {
             let ext = path.extension()?.to_str()?.to_ascii_lowercase();
             if matches!(ext.as_str(), "gz" | "gzip" | "zst" | "zstd") {
@@ -40,6 +44,7 @@ impl InputSpec {
         match self {
             InputSpec::File(path) => Ok(Box::new(File::open(path)?)),
             InputSpec::Stdin => Ok(Box::new(io::stdin())),
+            InputSpec::Bytes { bytes, .. } => Ok(Box::new(io::Cursor::new(bytes.clone()))),
         }
     }
 }

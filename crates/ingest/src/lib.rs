@@ -237,7 +237,7 @@ pub fn build_article(raw: RawRecord, options: &Options) -> Result<Article, Recor
         url: meta.url,
         headline: meta.headline.or(cleaned.headline),
         dateline: cleaned.dateline,
-        byline: meta.byline,
+        byline: meta.byline.or(cleaned.byline),
         section: meta.section.or(cleaned.section),
         credit: cleaned.credit,
         published,
