@@ -189,30 +189,79 @@ impl Rng {
     }
 }
 
-const SOURCES: &[&str] = &["Northlight Wire", "The Valley Courier", "Harbour Post", "Meridian News"];
-const PLACES: &[&str] = &["OBERHAVEN", "PORT MERREN", "CALDERA ALTA", "DRAVIK", "BRENNA", "KESTREL BAY"];
+const SOURCES: &[&str] = &[
+    "Northlight Wire",
+    "The Valley Courier",
+    "Harbour Post",
+    "Meridian News",
+];
+const PLACES: &[&str] = &[
+    "OBERHAVEN",
+    "PORT MERREN",
+    "CALDERA ALTA",
+    "DRAVIK",
+    "BRENNA",
+    "KESTREL BAY",
+];
 const PEOPLE: &[&str] = &[
-    "Mayor Ilse Brandt", "Minister Tomas Varga", "union leader Ana Lima", "Chief Engineer Rui Costa",
-    "council member Jonah Pike", "spokeswoman Mira Okafor",
+    "Mayor Ilse Brandt",
+    "Minister Tomas Varga",
+    "union leader Ana Lima",
+    "Chief Engineer Rui Costa",
+    "council member Jonah Pike",
+    "spokeswoman Mira Okafor",
 ];
 const SUBJECTS: &[&str] = &[
-    "The council", "Dock workers", "The ministry", "Local traders", "The rail operator",
-    "Residents", "The regional government", "Farmers", "The port authority", "Hospital staff",
+    "The council",
+    "Dock workers",
+    "The ministry",
+    "Local traders",
+    "The rail operator",
+    "Residents",
+    "The regional government",
+    "Farmers",
+    "The port authority",
+    "Hospital staff",
 ];
 const VERBS: &[&str] = &[
-    "approved", "rejected", "delayed", "announced", "questioned", "funded", "opposed", "debated",
-    "expanded", "reviewed",
+    "approved",
+    "rejected",
+    "delayed",
+    "announced",
+    "questioned",
+    "funded",
+    "opposed",
+    "debated",
+    "expanded",
+    "reviewed",
 ];
 const OBJECTS: &[&str] = &[
-    "a plan to rebuild the harbour wall", "new limits on night freight", "the budget for flood defences",
-    "a proposal for a tram line", "the sale of the old glassworks", "an inquiry into the water supply",
-    "a pay offer worth 4 percent", "the closure of two clinics", "tighter rules on short lets",
+    "a plan to rebuild the harbour wall",
+    "new limits on night freight",
+    "the budget for flood defences",
+    "a proposal for a tram line",
+    "the sale of the old glassworks",
+    "an inquiry into the water supply",
+    "a pay offer worth 4 percent",
+    "the closure of two clinics",
+    "tighter rules on short lets",
 ];
 const TAILS: &[&str] = &[
-    "after weeks of talks", "on Tuesday", "despite strong objections", "in a tight vote",
-    "before the summer recess", "following a public hearing", "amid rising costs", "last week",
+    "after weeks of talks",
+    "on Tuesday",
+    "despite strong objections",
+    "in a tight vote",
+    "before the summer recess",
+    "following a public hearing",
+    "amid rising costs",
+    "last week",
 ];
-const JUNK: &[&str] = &["Advertisement", "Share this article", "Read more: Port traffic rises", "•"];
+const JUNK: &[&str] = &[
+    "Advertisement",
+    "Share this article",
+    "Read more: Port traffic rises",
+    "•",
+];
 
 fn generate(rng: &mut Rng, i: usize) -> GeneratedArticle {
     let subject = rng.pick(SUBJECTS);

@@ -10,7 +10,9 @@ use storyline_ingest::{InputSpec, Options, RecordError, dates, expand_inputs};
 use storyline_model::{Article, Document};
 use storyline_store::{Outcome, Store};
 
-use crate::{AnnotateArgs, EXIT_OK, EXIT_PARTIAL, GlobalArgs, IngestArgs, ListArgs, ReadArgs, pipeline};
+use crate::{
+    AnnotateArgs, EXIT_OK, EXIT_PARTIAL, GlobalArgs, IngestArgs, ListArgs, ReadArgs, pipeline,
+};
 
 /// Counts reported at the end of an ingest.
 #[derive(Debug, Default, Clone, Serialize)]
@@ -173,7 +175,10 @@ pub fn articles(global: &GlobalArgs, args: ListArgs) -> Result<u8> {
                 out,
                 "{}  {:<10}  {:<24}  {:<70}  {:>6}",
                 summary.id,
-                summary.published.as_deref().map_or("-", |d| &d[..d.len().min(10)]),
+                summary
+                    .published
+                    .as_deref()
+                    .map_or("-", |d| &d[..d.len().min(10)]),
                 truncate(&summary.source, 24),
                 truncate(summary.headline.as_deref().unwrap_or("-"), 70),
                 summary.words
@@ -197,7 +202,9 @@ pub fn show(global: &GlobalArgs, key: &str, json: bool) -> Result<u8> {
     let store = open_existing(global)?;
     let ids = store.resolve(key)?;
     let id = match ids.as_slice() {
-        [] => bail!("no article id or input file name starts with {key:?}; `storyline articles` lists them"),
+        [] => bail!(
+            "no article id or input file name starts with {key:?}; `storyline articles` lists them"
+        ),
         [id] => id,
         many => {
             let listed: Vec<&str> = many.iter().take(10).map(String::as_str).collect();
@@ -261,7 +268,11 @@ fn print_article(
     }
     writeln!(out, "{:<10} {}", "words:", article.word_count())?;
     for sighting in sightings {
-        writeln!(out, "{:<10} {} ({})", "seen in:", sighting.origin, sighting.seen_at)?;
+        writeln!(
+            out,
+            "{:<10} {} ({})",
+            "seen in:", sighting.origin, sighting.seen_at
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "{}", article.text)?;

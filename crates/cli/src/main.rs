@@ -41,7 +41,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct GlobalArgs {
     /// The store: a SQLite file, created when missing.
-    #[arg(long, global = true, env = "STORYLINE_DB", default_value = "storyline.db")]
+    #[arg(
+        long,
+        global = true,
+        env = "STORYLINE_DB",
+        default_value = "storyline.db"
+    )]
     db: PathBuf,
     /// Print only errors: no progress bar, no summary.
     #[arg(long, short, global = true)]

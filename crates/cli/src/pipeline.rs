@@ -19,26 +19,25 @@ pub fn run<E>(
     mut on_error: impl FnMut(&RecordError),
 ) -> Result<(), E> {
     let mut pending: Vec<RawRecord> = Vec::with_capacity(batch_size);
-    let mut flush = |pending: &mut Vec<RawRecord>,
-                     on_error: &mut dyn FnMut(&RecordError)|
-     -> Result<(), E> {
-        if pending.is_empty() {
-            return Ok(());
-        }
-        let records = pending.len();
-        let built: Vec<Result<Article, RecordError>> = pending
-            .par_drain(..)
-            .map(|raw| build_article(raw, options))
-            .collect();
-        let mut articles = Vec::with_capacity(built.len());
-        for result in built {
-            match result {
-                Ok(article) => articles.push(article),
-                Err(err) => on_error(&err),
+    let mut flush =
+        |pending: &mut Vec<RawRecord>, on_error: &mut dyn FnMut(&RecordError)| -> Result<(), E> {
+            if pending.is_empty() {
+                return Ok(());
             }
-        }
-        on_batch(articles, records)
-    };
+            let records = pending.len();
+            let built: Vec<Result<Article, RecordError>> = pending
+                .par_drain(..)
+                .map(|raw| build_article(raw, options))
+                .collect();
+            let mut articles = Vec::with_capacity(built.len());
+            for result in built {
+                match result {
+                    Ok(article) => articles.push(article),
+                    Err(err) => on_error(&err),
+                }
+            }
+            on_batch(articles, records)
+        };
     for input in inputs {
         for record in read_input(input, options) {
             match record {

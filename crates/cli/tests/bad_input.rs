@@ -37,15 +37,22 @@ fn a_bad_batch_reports_each_failure_and_keeps_the_rest() {
     let binary = sandbox.write("image.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01\0");
     let empty = sandbox.write("empty.txt", b"");
     let blank = sandbox.write("blank.txt", b"  \n\n \t\n");
-    let only_junk = sandbox.write("junk.txt", "Advertisement\n\nShare this article\n\nLeave a Reply\n");
-    let bad_feed = sandbox.write("bad.rss", "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>x</ti");
+    let only_junk = sandbox.write(
+        "junk.txt",
+        "Advertisement\n\nShare this article\n\nLeave a Reply\n",
+    );
+    let bad_feed = sandbox.write(
+        "bad.rss",
+        "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><item><title>x</ti",
+    );
     let missing = sandbox.path("missing.txt");
     let dangling = sandbox.path("dangling.txt");
     std::os::unix::fs::symlink(sandbox.path("nowhere"), &dangling).unwrap();
     let good = repo_dir().join("examples/harbour-strike.txt");
 
     let paths: Vec<String> = [
-        &jsonl, &truncated, &binary, &empty, &blank, &only_junk, &bad_feed, &missing, &dangling, &good,
+        &jsonl, &truncated, &binary, &empty, &blank, &only_junk, &bad_feed, &missing, &dangling,
+        &good,
     ]
     .iter()
     .map(|p| p.display().to_string())
@@ -68,7 +75,10 @@ fn a_bad_batch_reports_each_failure_and_keeps_the_rest() {
     expect(format!("{}: binary data", name(&binary)));
     expect(format!("{}: empty file", name(&empty)));
     expect(format!("{}: empty file", name(&blank)));
-    expect(format!("{}: no article text left after cleaning", name(&only_junk)));
+    expect(format!(
+        "{}: no article text left after cleaning",
+        name(&only_junk)
+    ));
     expect(format!("{}: malformed feed", name(&bad_feed)));
     expect(format!("{}: no such file or folder", name(&missing)));
     expect(format!("{}: no such file or folder", name(&dangling)));
@@ -79,14 +89,34 @@ fn a_bad_batch_reports_each_failure_and_keeps_the_rest() {
     let stored = sandbox.run(&["articles", "--json"]).json_lines();
     let from_truncated = stored
         .iter()
-        .filter(|a| a["headline"].as_str().unwrap().contains("timetable changes 1") && a["headline"] != "Ferry timetable changes 1")
+        .filter(|a| {
+            a["headline"]
+                .as_str()
+                .unwrap()
+                .contains("timetable changes 1")
+                && a["headline"] != "Ferry timetable changes 1"
+        })
         .count();
-    assert!(from_truncated > 10, "records before the truncation point were kept");
-    assert!(stored.iter().any(|a| a["headline"] == "Ferry timetable changes 1"));
-    assert!(stored.iter().any(|a| a["headline"] == "Ferry timetable changes 7"));
+    assert!(
+        from_truncated > 10,
+        "records before the truncation point were kept"
+    );
+    assert!(
+        stored
+            .iter()
+            .any(|a| a["headline"] == "Ferry timetable changes 1")
+    );
+    assert!(
+        stored
+            .iter()
+            .any(|a| a["headline"] == "Ferry timetable changes 7")
+    );
     assert!(stored.iter().any(|a| a["source"] == "harbour-strike.txt"));
     let summary = stderr.lines().last().unwrap();
-    assert!(summary.contains(&format!("ingested {} new articles", stored.len())), "{summary}");
+    assert!(
+        summary.contains(&format!("ingested {} new articles", stored.len())),
+        "{summary}"
+    );
 }
 
 #[test]
@@ -104,7 +134,12 @@ fn json_summary_lists_failures() {
     let report = &run.json_lines()[0];
     assert_eq!(report["ingested"], 4);
     assert_eq!(report["failed"], 1);
-    assert!(report["failures"][0].as_str().unwrap().contains("empty.jsonl: empty file"));
+    assert!(
+        report["failures"][0]
+            .as_str()
+            .unwrap()
+            .contains("empty.jsonl: empty file")
+    );
 }
 
 #[test]
@@ -112,13 +147,24 @@ fn no_usable_input_or_store_is_fatal_with_advice() {
     let sandbox = Sandbox::new();
     let run = sandbox.run(&["ingest", "/definitely/not/here"]);
     run.assert_code(2);
-    assert!(run.stderr().contains("no input to read"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("no input to read"),
+        "{}",
+        run.stderr()
+    );
 
     let run = sandbox.run(&["articles"]);
     run.assert_code(2);
-    assert!(run.stderr().contains("run `storyline ingest PATH` first"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("run `storyline ingest PATH` first"),
+        "{}",
+        run.stderr()
+    );
 
-    let not_a_db = sandbox.write("not.db", b"this is not a database, just text that is long enough");
+    let not_a_db = sandbox.write(
+        "not.db",
+        b"this is not a database, just text that is long enough",
+    );
     let mut command = sandbox.command(&["ingest", repo_dir().join("examples").to_str().unwrap()]);
     command.arg("--db").arg(&not_a_db);
     let output = command.output().unwrap();
@@ -136,14 +182,28 @@ fn no_usable_input_or_store_is_fatal_with_advice() {
 fn show_explains_missing_and_ambiguous_keys() {
     let sandbox = Sandbox::new();
     sandbox
-        .run(&["ingest", repo_dir().join("examples/wire-export.jsonl").to_str().unwrap()])
+        .run(&[
+            "ingest",
+            repo_dir()
+                .join("examples/wire-export.jsonl")
+                .to_str()
+                .unwrap(),
+        ])
         .assert_code(0);
     let run = sandbox.run(&["show", "zzzz"]);
     run.assert_code(2);
-    assert!(run.stderr().contains("storyline articles"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("storyline articles"),
+        "{}",
+        run.stderr()
+    );
     let run = sandbox.run(&["show", "wire"]);
     run.assert_code(2);
-    assert!(run.stderr().contains("matches 4 articles"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("matches 4 articles"),
+        "{}",
+        run.stderr()
+    );
 }
 
 #[test]
@@ -161,6 +221,10 @@ fn enormous_single_documents_are_refused_not_loaded() {
     let good = repo_dir().join("examples/harbour-strike.txt");
     let run = sandbox.run(&["ingest", path.to_str().unwrap(), good.to_str().unwrap()]);
     run.assert_code(1);
-    assert!(run.stderr().contains("larger than 64 MiB"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("larger than 64 MiB"),
+        "{}",
+        run.stderr()
+    );
     assert_eq!(sandbox.run(&["articles", "--json"]).json_lines().len(), 1);
 }

@@ -31,15 +31,24 @@ fn write_corpus(sandbox: &Sandbox) -> std::path::PathBuf {
 }
 
 fn stored_count(db: &std::path::Path) -> Option<i64> {
-    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-    conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).ok()
+    let conn =
+        rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .ok()?;
+    conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+        .ok()
 }
 
 #[test]
 fn kill_mid_ingest_leaves_a_consistent_store_and_a_rerun_completes() {
     let sandbox = Sandbox::new();
     let corpus = write_corpus(&sandbox);
-    let args = ["ingest", "--batch-size", "100", "--quiet", corpus.to_str().unwrap()];
+    let args = [
+        "ingest",
+        "--batch-size",
+        "100",
+        "--quiet",
+        corpus.to_str().unwrap(),
+    ];
 
     let mut child = sandbox.command(&args).spawn().unwrap();
     // Wait until some batches are committed, then kill without warning. The poll bound only
@@ -57,16 +66,25 @@ fn kill_mid_ingest_leaves_a_consistent_store_and_a_rerun_completes() {
     assert!(committed > 0, "ingest committed nothing before the kill");
 
     let conn = rusqlite::Connection::open(sandbox.db()).unwrap();
-    let integrity: String = conn.query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    let integrity: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
     assert_eq!(integrity, "ok");
-    let after_kill: i64 = conn.query_row("SELECT count(*) FROM articles", [], |r| r.get(0)).unwrap();
+    let after_kill: i64 = conn
+        .query_row("SELECT count(*) FROM articles", [], |r| r.get(0))
+        .unwrap();
     assert!(
         (after_kill as usize) < ARTICLES,
         "the kill came after the whole ingest; nothing was interrupted"
     );
     assert_eq!(after_kill % 100, 0, "only whole batches are committed");
-    let sightings: i64 = conn.query_row("SELECT count(*) FROM sightings", [], |r| r.get(0)).unwrap();
-    assert_eq!(sightings, after_kill, "every stored article has its provenance");
+    let sightings: i64 = conn
+        .query_row("SELECT count(*) FROM sightings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        sightings, after_kill,
+        "every stored article has its provenance"
+    );
     drop(conn);
 
     let rerun = sandbox.run(&["ingest", "--json", corpus.to_str().unwrap()]);
@@ -82,7 +100,11 @@ fn the_same_text_from_two_inputs_is_stored_once_and_counted_as_duplicate() {
     let sandbox = Sandbox::new();
     let text = "Storm warning\n\nThe coastguard warned boats to stay in port on Friday.\n";
     let a = sandbox.write("a.txt", text);
-    let b = sandbox.write("b.txt", text.replace("Friday.", "Friday.  ").replace("coastguard", "Coastguard"));
+    let b = sandbox.write(
+        "b.txt",
+        text.replace("Friday.", "Friday.  ")
+            .replace("coastguard", "Coastguard"),
+    );
     let run = sandbox.run(&["ingest", "--json", a.to_str().unwrap(), b.to_str().unwrap()]);
     run.assert_code(0);
     let report = &run.json_lines()[0];
@@ -91,6 +113,11 @@ fn the_same_text_from_two_inputs_is_stored_once_and_counted_as_duplicate() {
     let listed = sandbox.run(&["articles", "--json"]).json_lines();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0]["sightings"], 2);
-    let shown = sandbox.run(&["show", listed[0]["id"].as_str().unwrap()]).stdout();
-    assert!(shown.contains("a.txt") && shown.contains("b.txt"), "both sources kept: {shown}");
+    let shown = sandbox
+        .run(&["show", listed[0]["id"].as_str().unwrap()])
+        .stdout();
+    assert!(
+        shown.contains("a.txt") && shown.contains("b.txt"),
+        "both sources kept: {shown}"
+    );
 }

@@ -10,20 +10,32 @@ use serde_json::Value;
 
 fn starts(doc: &Value, words: &str) {
     let text = doc["text"].as_str().unwrap();
-    assert!(text.starts_with(words), "body starts {:?}", &text[..text.len().min(80)]);
+    assert!(
+        text.starts_with(words),
+        "body starts {:?}",
+        &text[..text.len().min(80)]
+    );
 }
 
 #[test]
 fn plain_text_header_dateline_credit_and_junk() {
     let doc = &annotate(&repo_dir().join("examples/harbour-strike.txt"), &[])[0];
     assert_eq!(doc["section"], "Business");
-    assert_eq!(doc["headline"], "Lisbon dockworkers walk out as harbour pay talks collapse");
+    assert_eq!(
+        doc["headline"],
+        "Lisbon dockworkers walk out as harbour pay talks collapse"
+    );
     assert_eq!(doc["dateline"], "LISBON");
     assert_eq!(doc["credit"], "Reuters");
     assert_eq!(doc["format"], "text");
     starts(doc, "Hundreds of dockworkers at the");
     let text = doc["text"].as_str().unwrap();
-    for junk in ["Advertisement", "Share this article", "Leave a Reply", "Credit:"] {
+    for junk in [
+        "Advertisement",
+        "Share this article",
+        "Leave a Reply",
+        "Credit:",
+    ] {
         assert!(!text.contains(junk), "{junk} left in the body");
     }
 
@@ -32,7 +44,10 @@ fn plain_text_header_dateline_credit_and_junk() {
     assert_eq!(doc["dateline"], "NAIROBI");
     assert_eq!(doc["credit"], "AP");
     let text = doc["text"].as_str().unwrap();
-    assert!(text.contains("until it was dark, and now I will be home"), "quote rejoined");
+    assert!(
+        text.contains("until it was dark, and now I will be home"),
+        "quote rejoined"
+    );
     let junk: Vec<&str> = doc["removed"]
         .as_array()
         .unwrap()
@@ -113,7 +128,10 @@ fn html_metadata_sources() {
     assert_eq!(council["language"], "en");
     let text = council["text"].as_str().unwrap();
     for junk in ["Related stories", "cookies", "newsletter"] {
-        assert!(!text.to_lowercase().contains(&junk.to_lowercase()), "{junk:?} in body: {text}");
+        assert!(
+            !text.to_lowercase().contains(&junk.to_lowercase()),
+            "{junk:?} in body: {text}"
+        );
     }
 }
 
@@ -121,7 +139,10 @@ fn html_metadata_sources() {
 fn feeds_each_item_an_article() {
     let rss = annotate(&repo_dir().join("examples/world-feed.rss"), &[]);
     assert_eq!(rss.len(), 3);
-    assert_eq!(rss[0]["headline"], "Storm Elin cuts power and ferry links along the Merren coast");
+    assert_eq!(
+        rss[0]["headline"],
+        "Storm Elin cuts power and ferry links along the Merren coast"
+    );
     assert_eq!(rss[0]["published"], "2025-03-17T07:45:00Z");
     assert_eq!(rss[0]["source"], "Meridian Wire - World");
     assert_eq!(rss[0]["dateline"], "PORT MERREN");
@@ -134,23 +155,35 @@ fn feeds_each_item_an_article() {
 
     let atom = annotate(&fixture("atom.xml"), &[]);
     assert_eq!(atom.len(), 2);
-    assert_eq!(atom[0]["headline"], "Fenwick lifeboat crew rescues walkers cut off by tide");
+    assert_eq!(
+        atom[0]["headline"],
+        "Fenwick lifeboat crew rescues walkers cut off by tide"
+    );
     assert_eq!(atom[0]["published"], "2024-09-12T18:20:00Z");
     assert_eq!(atom[0]["byline"], "Rowan Pike");
     assert!(atom[0]["text"].as_str().unwrap().contains('“'));
 
     let rdf = annotate(&fixture("rss1.rdf"), &[]);
     assert_eq!(rdf.len(), 2);
-    assert_eq!(rdf[0]["headline"], "Residents pack hearing on Crag End quarry expansion");
+    assert_eq!(
+        rdf[0]["headline"],
+        "Residents pack hearing on Crag End quarry expansion"
+    );
     assert_eq!(rdf[0]["published"], "2024-08-05T20:40:00Z");
 
     let old = annotate(&fixture("rss091.xml"), &[]);
     assert_eq!(old.len(), 2);
-    assert!(old.iter().all(|d| d["published"].is_null()), "no dates invented");
+    assert!(
+        old.iter().all(|d| d["published"].is_null()),
+        "no dates invented"
+    );
 
     let json_feed = annotate(&fixture("feed.json"), &[]);
     assert_eq!(json_feed.len(), 2);
-    assert_eq!(json_feed[1]["headline"], "Solar panels to cover roofs of three Corrin Bay schools");
+    assert_eq!(
+        json_feed[1]["headline"],
+        "Solar panels to cover roofs of three Corrin Bay schools"
+    );
     assert_eq!(json_feed[1]["published"], "2024-07-23T08:00:00Z");
 }
 
@@ -162,9 +195,15 @@ fn jsonl_fields_and_html_bodies() {
     assert_eq!(docs[0]["source"], "Northlight Wire");
     assert_eq!(docs[0]["published"], "2025-02-11");
     assert_eq!(docs[2]["published"], "2025-02-13T06:40:00+01:00");
-    assert_eq!(docs[3]["headline"], "Kestrel Bay library extends opening hours for exam season");
+    assert_eq!(
+        docs[3]["headline"],
+        "Kestrel Bay library extends opening hours for exam season"
+    );
     let html_body = docs[3]["text"].as_str().unwrap();
-    assert!(!html_body.contains('<') && html_body.contains('“'), "{html_body}");
+    assert!(
+        !html_body.contains('<') && html_body.contains('“'),
+        "{html_body}"
+    );
     assert_eq!(docs[3]["origin"]["record"], 4);
 }
 
@@ -228,12 +267,36 @@ fn sample_warc() -> Vec<u8> {
     );
     let mut warc = Vec::new();
     warc.extend(warc_record("warcinfo", "", b"software: test\r\n"));
-    warc.extend(warc_record("request", "https://a.example/1", b"GET /1 HTTP/1.1\r\n\r\n"));
-    warc.extend(warc_record("response", "https://a.example/1", &http("200 OK", "text/html; charset=utf-8", &page)));
-    warc.extend(warc_record("response", "https://a.example/gone", &http("404 Not Found", "text/html", b"<p>no</p>")));
-    warc.extend(warc_record("response", "https://a.example/logo.png", &http("200 OK", "image/png", b"\x89PNG\r\n")));
-    warc.extend(warc_record("response", "https://a.example/2", &http("200 OK", "text/html", &other)));
-    warc.extend(warc_record("response", "https://a.example/ru", &http("200 OK", "text/html; charset=windows-1251", &cp1251)));
+    warc.extend(warc_record(
+        "request",
+        "https://a.example/1",
+        b"GET /1 HTTP/1.1\r\n\r\n",
+    ));
+    warc.extend(warc_record(
+        "response",
+        "https://a.example/1",
+        &http("200 OK", "text/html; charset=utf-8", &page),
+    ));
+    warc.extend(warc_record(
+        "response",
+        "https://a.example/gone",
+        &http("404 Not Found", "text/html", b"<p>no</p>"),
+    ));
+    warc.extend(warc_record(
+        "response",
+        "https://a.example/logo.png",
+        &http("200 OK", "image/png", b"\x89PNG\r\n"),
+    ));
+    warc.extend(warc_record(
+        "response",
+        "https://a.example/2",
+        &http("200 OK", "text/html", &other),
+    ));
+    warc.extend(warc_record(
+        "response",
+        "https://a.example/ru",
+        &http("200 OK", "text/html; charset=windows-1251", &cp1251),
+    ));
     warc
 }
 
@@ -244,21 +307,32 @@ fn warc_responses_become_articles_plain_and_gzipped_per_record() {
     let docs = annotate(&plain, &[]);
     let urls: Vec<&str> = docs.iter().map(|d| d["url"].as_str().unwrap()).collect();
     assert_eq!(urls.len(), 3, "{urls:?}");
-    assert_eq!(docs[0]["headline"], "Winter shelter opens early as cold snap hits Aldergate");
+    assert_eq!(
+        docs[0]["headline"],
+        "Winter shelter opens early as cold snap hits Aldergate"
+    );
     assert_eq!(docs[0]["format"], "warc");
     assert_eq!(docs[0]["origin"]["record"], 3);
     assert_eq!(docs[2]["language"], "ru");
-    assert!(docs[2]["text"].as_str().unwrap().starts_with("Городской совет"));
+    assert!(
+        docs[2]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("Городской совет")
+    );
 
     // CC-NEWS layout: every record its own gzip member.
     let mut members = Vec::new();
-    for record in sample_warc().split_inclusive(|&b| b == b'\n').fold(Vec::<Vec<u8>>::new(), |mut acc, line| {
-        if line.starts_with(b"WARC/1.1") || acc.is_empty() {
-            acc.push(Vec::new());
-        }
-        acc.last_mut().unwrap().extend_from_slice(line);
-        acc
-    }) {
+    for record in sample_warc().split_inclusive(|&b| b == b'\n').fold(
+        Vec::<Vec<u8>>::new(),
+        |mut acc, line| {
+            if line.starts_with(b"WARC/1.1") || acc.is_empty() {
+                acc.push(Vec::new());
+            }
+            acc.last_mut().unwrap().extend_from_slice(line);
+            acc
+        },
+    ) {
         members.extend(gzip(&record));
     }
     let gz = sandbox.write("crawl.warc.gz", members);

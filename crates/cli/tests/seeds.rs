@@ -39,11 +39,19 @@ fn seed_documents_match_expectations() {
         let text = collapse(doc["text"].as_str().unwrap());
         if let Some(first) = expected.get("first_body_words") {
             let first = collapse(first.as_str().unwrap());
-            assert!(text.starts_with(&first), "{key}: body starts {:?}", &text[..80]);
+            assert!(
+                text.starts_with(&first),
+                "{key}: body starts {:?}",
+                &text[..80]
+            );
         }
         if let Some(last) = expected.get("last_body_words") {
             let last = collapse(last.as_str().unwrap());
-            assert!(text.ends_with(&last), "{key}: body ends {:?}", &text[text.len() - 80..]);
+            assert!(
+                text.ends_with(&last),
+                "{key}: body ends {:?}",
+                &text[text.len() - 80..]
+            );
         }
         if let Some(lines) = expected.get("boilerplate_removed") {
             let removed: Vec<&str> = doc["removed"]
@@ -55,8 +63,14 @@ fn seed_documents_match_expectations() {
                 .collect();
             for line in lines.as_array().unwrap() {
                 let line = line.as_str().unwrap();
-                assert!(removed.contains(&line), "{key}: {line:?} not removed; removed {removed:?}");
-                assert!(!text.contains(line) || line.len() < 4, "{key}: {line:?} left in the body");
+                assert!(
+                    removed.contains(&line),
+                    "{key}: {line:?} not removed; removed {removed:?}"
+                );
+                assert!(
+                    !text.contains(line) || line.len() < 4,
+                    "{key}: {line:?} left in the body"
+                );
             }
         }
         // Without metadata and without --published, the date stays unknown.
@@ -85,7 +99,11 @@ fn seeds_ingest_list_and_show() {
     let seeds = shared_dir().join("seeds");
     let run = sandbox.run(&["ingest", seeds.to_str().unwrap()]);
     run.assert_code(0);
-    assert!(run.stderr().contains("ingested 5 new articles"), "{}", run.stderr());
+    assert!(
+        run.stderr().contains("ingested 5 new articles"),
+        "{}",
+        run.stderr()
+    );
 
     let listed = sandbox.run(&["articles", "--json"]).json_lines();
     assert_eq!(listed.len(), 5);
@@ -98,14 +116,30 @@ fn seeds_ingest_list_and_show() {
 
     let shown = sandbox.run(&["show", "001"]);
     shown.assert_code(0);
-    assert!(shown.stdout().contains("section:   Politics"), "{}", shown.stdout());
-    assert!(shown.stdout().contains("[boilerplate: mobile_nav] Exit mobile version"));
+    assert!(
+        shown.stdout().contains("section:   Politics"),
+        "{}",
+        shown.stdout()
+    );
+    assert!(
+        shown
+            .stdout()
+            .contains("[boilerplate: mobile_nav] Exit mobile version")
+    );
 
     // Again: nothing new, everything recognised as already stored.
     let again = sandbox.run(&["ingest", seeds.to_str().unwrap()]);
     again.assert_code(0);
-    assert!(again.stderr().contains("ingested 0 new articles"), "{}", again.stderr());
-    assert!(again.stderr().contains("5 already stored"), "{}", again.stderr());
+    assert!(
+        again.stderr().contains("ingested 0 new articles"),
+        "{}",
+        again.stderr()
+    );
+    assert!(
+        again.stderr().contains("5 already stored"),
+        "{}",
+        again.stderr()
+    );
     assert_eq!(sandbox.run(&["articles", "--json"]).json_lines().len(), 5);
 }
 
@@ -114,7 +148,12 @@ fn published_date_comes_from_the_flag_when_the_file_has_none() {
     let doc = &common::annotate(&seed_path("003"), &["--published", "2025-03-17"])[0];
     assert_eq!(doc["published"], "2025-03-17");
     let sandbox = Sandbox::new();
-    let bad = sandbox.run(&["annotate", seed_path("003").to_str().unwrap(), "--published", "soon"]);
+    let bad = sandbox.run(&[
+        "annotate",
+        seed_path("003").to_str().unwrap(),
+        "--published",
+        "soon",
+    ]);
     bad.assert_code(2);
     assert!(bad.stderr().contains("not a date"), "{}", bad.stderr());
 }

@@ -53,7 +53,8 @@ pub fn clean(raw: &str, options: CleanOptions<'_>) -> Cleaned {
         if let Some(i) = first
             && same_text(lines[i], known)
         {
-            out.removed.push(removed(lines[i], RemovalReason::Headline, None));
+            out.removed
+                .push(removed(lines[i], RemovalReason::Headline, None));
             lines[i] = "";
         }
     }
@@ -133,27 +134,49 @@ fn removed(text: &str, reason: RemovalReason, rule: Option<&str>) -> Removed {
 }
 
 /// NFC, `\r\n`/`\r` to `\n`, control and format characters out, horizontal whitespace
-/// (including no-break spaces) collapsed to one space.
+/// (including no-break spaces) collapsed to one space, lines trimmed.
 pub fn normalise(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
+    // Almost all text is already NFC: the quick check lets it skip recomposition entirely.
+    if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
+    {
+        collapse_whitespace(raw)
+    } else {
+        collapse_whitespace(&raw.nfc().collect::<String>())
+    }
+}
+
+/// One pass over the bytes: runs of printable ASCII are copied as slices, so ordinary text
+/// costs little more than a scan; other characters are decoded one at a time.
+fn collapse_whitespace(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let mut chars = raw.nfc().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-                pending_space = false;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if (0x21..0x7f).contains(&b) {
+            let run = bytes[i..]
+                .iter()
+                .position(|b| !(0x21..0x7f).contains(b))
+                .map_or(bytes.len(), |n| i + n);
+            if pending_space && !out.is_empty() && !out.ends_with('\n') {
+                out.push(' ');
             }
-            '\n' | '\u{2028}' | '\u{2029}' => {
+            pending_space = false;
+            out.push_str(&text[i..run]);
+            i = run;
+            continue;
+        }
+        let c = text[i..].chars().next().expect("i is on a char boundary");
+        i += c.len_utf8();
+        match c {
+            '\r' if bytes.get(i) == Some(&b'\n') => {}
+            '\n' | '\r' | '\u{2028}' | '\u{2029}' => {
                 out.push('\n');
                 pending_space = false;
             }
             c if c.is_whitespace() => pending_space = true,
-            // Zero-width characters and controls carry no text; BOMs inside text are junk.
-            '\u{200B}' | '\u{FEFF}' | '\u{00AD}' => {}
-            c if c.is_control() => {}
+            c if is_invisible(c) => {}
             c => {
                 if pending_space && !out.is_empty() && !out.ends_with('\n') {
                     out.push(' ');
@@ -164,6 +187,11 @@ pub fn normalise(raw: &str) -> String {
         }
     }
     out
+}
+
+/// Controls and zero-width characters carry no text; BOMs inside text are junk.
+fn is_invisible(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{00AD}')
 }
 
 /// Case- and whitespace-insensitive equality, for headline repeats.
@@ -217,7 +245,9 @@ fn take_header(lines: &mut [&str], out: &mut Cleaned) {
 
 /// A one-word label such as "Politics" or "World-news": letters (and inner hyphens), capitalised.
 fn is_section_label(line: &str) -> bool {
-    let word_chars = line.chars().all(|c| c.is_alphabetic() || c == '-' || c == '&');
+    let word_chars = line
+        .chars()
+        .all(|c| c.is_alphabetic() || c == '-' || c == '&');
     line.chars().count() <= 30
         && word_chars
         && line.chars().next().is_some_and(char::is_uppercase)
@@ -253,73 +283,78 @@ pub fn boilerplate_rule(line: &str) -> Option<&'static str> {
     if !line.chars().any(char::is_alphanumeric) {
         return Some("lone_symbol");
     }
-    if line.split_whitespace().count() > 16 {
+    // Page furniture is short; the byte test is a cheap first cut before counting words.
+    if line.len() > 240 || line.split_whitespace().count() > 16 {
         return None;
     }
+    // Patterns are written in lower case and matched against a lower-cased line: cheaper to
+    // compile and run than Unicode case-insensitive patterns.
+    let line = line.to_lowercase();
+    let line = line.as_str();
     let rules: [(&'static str, &Regex); 13] = [
         (
             "ad_label",
             regex!(
-                r"(?i)^(advertisement|advertising|ad|ads|sponsored( content)?|paid (post|content)|promoted( content)?|partner content|(story|article) continues (below|after (this )?advertisement)( advertisement)?|continue reading (below|the main story)|scroll (down )?to continue( reading)?( with content)?|remove ads)\W*$"
+                r"^(advertisement|advertising|ad|ads|sponsored( content)?|paid (post|content)|promoted( content)?|partner content|(story|article) continues (below|after (this )?advertisement)( advertisement)?|continue reading (below|the main story)|scroll (down )?to continue( reading)?( with content)?|remove ads)\W*$"
             ),
         ),
         (
             "published_label",
             regex!(
-                r"(?i)^(published|updated|posted|last updated|first published|date)( on| at)?\s*:?\s*([0-9].{0,40}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.{0,30}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s.{0,40})?$"
+                r"^(published|updated|posted|last updated|first published|date)( on| at)?\s*:?\s*([0-9].{0,40}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d.{0,30}|(mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s.{0,40})?$"
             ),
         ),
         (
             "comment_prompt",
             regex!(
-                r"(?i)^(leave a (reply|comment)|post a comment|add (a|your) comment|comments?( \(\d+\))?|\d+ comments?|(show|view|load|hide|read) (all )?comments|join the (discussion|conversation)|cancel reply|reply|your email address will not be published\..*|required fields are marked.*|you must be (logged|signed) in to (post|leave) a comment.*|comments are closed\.?|be the first to comment.*|what do you think\?)$"
+                r"^(leave a (reply|comment)|post a comment|add (a|your) comment|comments?( \(\d+\))?|\d+ comments?|(show|view|load|hide|read) (all )?comments|join the (discussion|conversation)|cancel reply|reply|your email address will not be published\..*|required fields are marked.*|you must be (logged|signed) in to (post|leave) a comment.*|comments are closed\.?|be the first to comment.*|what do you think\?)$"
             ),
         ),
         (
             "share_prompt",
             regex!(
-                r"(?i)^(share|share this( article| story| post| page)?|share (on|via) .{1,30}|tweet( this)?|pin it|email( this)?( article| story)?|print( this)?( article| story| page)?|copy( the)? link|link copied|click to (share|email|print).*|follow us( on .{1,40})?|(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email)(\s*[|/·•,]\s*(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email|print))*)\W*$"
+                r"^(share|share this( article| story| post| page)?|share (on|via) .{1,30}|tweet( this)?|pin it|email( this)?( article| story)?|print( this)?( article| story| page)?|copy( the)? link|link copied|click to (share|email|print).*|follow us( on .{1,40})?|(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email)(\s*[|/·•,]\s*(facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email|print))*)\W*$"
             ),
         ),
         (
             "subscribe_prompt",
             regex!(
-                r"(?i)^(subscribe( now| today| here)?|subscribe (to|for) .{1,60}|sign up( now| here)?|sign up (for|to) .{0,40}newsletter.*|get (our|the) .{0,40}newsletter.*|newsletter( sign-?up)?|register now.*|already a subscriber\?.*|log ?in|sign in|become a member.*|support (our|independent) journalism.*)$"
+                r"^(subscribe( now| today| here)?|subscribe (to|for) .{1,60}|sign up( now| here)?|sign up (for|to) .{0,40}newsletter.*|get (our|the) .{0,40}newsletter.*|newsletter( sign-?up)?|register now.*|already a subscriber\?.*|log ?in|sign in|become a member.*|support (our|independent) journalism.*)$"
             ),
         ),
         (
             "mobile_nav",
             regex!(
-                r"(?i)^(exit mobile version|view (the )?(mobile|desktop|full) (version|site)|skip to (main )?content|skip navigation|back to top|scroll to top|toggle navigation|(open|close) (the )?menu|menu|home|search|close|next (article|story)|previous (article|story)|breadcrumbs?)$"
+                r"^(exit mobile version|view (the )?(mobile|desktop|full) (version|site)|skip to (main )?content|skip navigation|back to top|scroll to top|toggle navigation|(open|close) (the )?menu|menu|home|search|close|next (article|story)|previous (article|story)|breadcrumbs?)$"
             ),
         ),
         (
             "engagement_widget",
             regex!(
-                r"(?i)^(most (engaging|read|popular|viewed|shared|commented|recent)|trending( now| stories| topics)?|related( articles| stories| posts| coverage| content| news| topics)?|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| reading)?|read (more|next|also)|more (stories|news|on this story)|more from .{1,40}|popular (now|stories)|latest (news|stories|posts)|editor'?s picks?|don'?t miss|top stories|must read|(read more|also read|see also|related|recommended|watch|listen)\s*:.*)$"
+                r"^(most (engaging|read|popular|viewed|shared|commented|recent)|trending( now| stories| topics)?|related( articles| stories| posts| coverage| content| news| topics)?|you (may|might) (also )?(like|be interested in)|recommended( for you| stories| reading)?|read (more|next|also)|more (stories|news|on this story)|more from .{1,40}|popular (now|stories)|latest (news|stories|posts)|editor'?s picks?|don'?t miss|top stories|must read|(read more|also read|see also|related|recommended|watch|listen)\s*:.*)$"
             ),
         ),
-        ("click_prompt", regex!(r"(?i)^click here\b.*$")),
+        ("click_prompt", regex!(r"^click here\b.*$")),
         (
             "date_line",
             regex!(
-                r"(?i)^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})([,\s]+(at\s+)?\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,5})?)?$"
+                r"^((mon|tue|wed|thu|fri|sat|sun)[a-z]*,?\s+)?(\d{1,2}\s+(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?,?\s+\d{4}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}/\d{2,4})([,\s]+(at\s+)?\d{1,2}[:.]\d{2}(\s*[ap]\.?m\.?)?(\s*[a-z]{2,5})?)?$"
             ),
         ),
         (
             "media_credit",
             regex!(
-                r"(?i)^(\(?(photo|image|picture|video|graphic|illustration)s?( credit| source)?\s*(by|:|,)\s*.{1,80}|(getty images|reuters|ap|afp)( photo)?\s*/\s*.{1,60}|.{1,60}/(getty images|reuters|ap photo|afp)\)?)$"
+                r"^(\(?(photo|image|picture|video|graphic|illustration)s?( credit| source)?\s*(by|:|,)\s*.{1,80}|(getty images|reuters|ap|afp)( photo)?\s*/\s*.{1,60}|.{1,60}/(getty images|reuters|ap photo|afp)\)?)$"
             ),
         ),
-        ("reading_time", regex!(r"(?i)^\d+\s*(min|minute)s?( read)?$")),
+        ("reading_time", regex!(r"^\d+\s*(min|minute)s?( read)?$")),
         (
             "copyright",
-            regex!(r"(?i)^((©|\(c\)|copyright)\s*.{0,80}|all rights reserved\.?)$"),
+            regex!(r"^((©|\(c\)|copyright)\s*.{0,80}|all rights reserved\.?)$"),
         ),
         (
             "tag_list",
-            regex!(r"(?i)^(tags|topics|filed under|categories)\s*:.*$"),
+            regex!(r"^(tags|topics|filed under|categories)\s*:.*$"),
         ),
     ];
     rules
@@ -357,10 +392,14 @@ pub fn credit_line(line: &str) -> Option<String> {
     let based_on = regex!(
         r"(?i)^this (?:story|article|report) (?:is|was) based on (?:reporting|a report|reports) (?:by|from)\s+(.+?)[.\s]*$"
     );
-    let wire_signoff = regex!(
-        r"(?i)^\(\s*((?:additional )?(?:reporting|writing|compiled) by .+?)\s*\)\.?$"
-    );
-    if line.split_whitespace().count() > 40 {
+    let wire_signoff =
+        regex!(r"(?i)^\(\s*((?:additional )?(?:reporting|writing|compiled) by .+?)\s*\)\.?$");
+    let starts_like_credit = line.starts_with('(')
+        || ["credit", "source", "this "].iter().any(|p| {
+            line.get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p))
+        });
+    if !starts_like_credit || line.len() > 400 {
         return None;
     }
     [credited, based_on, wire_signoff]
@@ -406,6 +445,13 @@ const NOT_DATELINES: &[&str] = &[
 /// "WASHINGTON, March 17 (Reuters) - ". Returns the place, the wire credit in parentheses
 /// if any, and the byte length to cut from the paragraph.
 pub fn dateline(paragraph: &str) -> Option<(String, Option<String>, usize)> {
+    // Datelines are short; matching on the head keeps the capture engine's cost (which grows
+    // with the haystack) independent of the paragraph's length.
+    let head_end = paragraph
+        .char_indices()
+        .nth(120)
+        .map_or(paragraph.len(), |(i, _)| i);
+    let paragraph = &paragraph[..head_end];
     // PLACE[, REGION or DATE] (AGENCY) -|–|—
     let with_agency = regex!(
         r"^(\p{Lu}[\p{L}.'’\-]*(?:\s\p{Lu}[\p{L}.'’\-]*){0,3})(?:,\s[\p{L}0-9. ]{1,30})?\s*\(([\p{L}][\p{L} &.\-]{0,30})\)\s*[-–—]+\s+"
@@ -507,7 +553,10 @@ mod tests {
         );
         assert_eq!(out.dateline.as_deref(), Some("LISBON"));
         assert_eq!(out.credit.as_deref(), Some("Reuters"));
-        assert_eq!(out.paragraphs, ["Dock workers returned.", "They said more."]);
+        assert_eq!(
+            out.paragraphs,
+            ["Dock workers returned.", "They said more."]
+        );
         let junk: Vec<&str> = out
             .removed
             .iter()
@@ -592,7 +641,10 @@ mod tests {
             "Tags: floods, weather",
             "Photo: Jane Doe/Getty Images",
         ] {
-            assert!(boilerplate_rule(junk).is_some(), "{junk:?} should be boilerplate");
+            assert!(
+                boilerplate_rule(junk).is_some(),
+                "{junk:?} should be boilerplate"
+            );
         }
         for sentence in [
             "The advertisement ran in four newspapers.",
@@ -611,13 +663,19 @@ mod tests {
         let out = plain(
             "By Clara Hennessy, Local Affairs Reporter\n3 June 2025, 08:30\nThe council voted.\nBy Monday the vote was final.\n",
         );
-        assert_eq!(out.byline.as_deref(), Some("Clara Hennessy, Local Affairs Reporter"));
+        assert_eq!(
+            out.byline.as_deref(),
+            Some("Clara Hennessy, Local Affairs Reporter")
+        );
         assert_eq!(
             out.paragraphs,
             ["The council voted.", "By Monday the vote was final."]
         );
         assert_eq!(byline("By Monday, officials had left"), None);
-        assert_eq!(boilerplate_rule("March 17, 2025 at 10:42 a.m. EST"), Some("date_line"));
+        assert_eq!(
+            boilerplate_rule("March 17, 2025 at 10:42 a.m. EST"),
+            Some("date_line")
+        );
         assert_eq!(boilerplate_rule("17 March 2025 was a Monday"), None);
     }
 
@@ -631,8 +689,14 @@ mod tests {
             credit_line("(Reporting by Ana Lima in Lisbon; Editing by Tom Hale)").as_deref(),
             Some("Reporting by Ana Lima in Lisbon; Editing by Tom Hale")
         );
-        assert_eq!(credit_line("Source: Associated Press").as_deref(), Some("Associated Press"));
-        assert_eq!(credit_line("This news, based on Reuters reporting, matters."), None);
+        assert_eq!(
+            credit_line("Source: Associated Press").as_deref(),
+            Some("Associated Press")
+        );
+        assert_eq!(
+            credit_line("This news, based on Reuters reporting, matters."),
+            None
+        );
     }
 
     #[test]
@@ -643,7 +707,10 @@ mod tests {
             ("NEW YORK — Markets rose.", Some("NEW YORK")),
             ("PORT MERREN - Storm Elin swept in.", Some("PORT MERREN")),
             ("Rock - paper beats it.", None),
-            ("WASHINGTON, March 17 (Reuters) - Talks began.", Some("WASHINGTON")),
+            (
+                "WASHINGTON, March 17 (Reuters) - Talks began.",
+                Some("WASHINGTON"),
+            ),
             ("Update: the road is open.", None),
             ("Meanwhile: nothing happened.", None),
             ("The talks ended: no deal.", None),
@@ -655,6 +722,9 @@ mod tests {
 
     #[test]
     fn normalise_makes_nfc_and_collapses_spaces() {
-        assert_eq!(normalise("cafe\u{301}\u{a0} \tau\r\nlait\u{200b}\u{7}"), "café au\nlait");
+        assert_eq!(
+            normalise("cafe\u{301}\u{a0} \tau\r\nlait\u{200b}\u{7}"),
+            "café au\nlait"
+        );
     }
 }

@@ -19,15 +19,28 @@ pub fn normalise(raw: &str) -> Option<String> {
         return plausible(datetime.date_naive())
             .then(|| datetime.to_rfc3339_opts(SecondsFormat::Secs, true));
     }
-    for format in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(s, format) {
-            return plausible(naive.date())
-                .then(|| naive.format("%Y-%m-%dT%H:%M:%S").to_string());
+            return plausible(naive.date()).then(|| naive.format("%Y-%m-%dT%H:%M:%S").to_string());
         }
     }
     const DATE_FORMATS: &[&str] = &[
-        "%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%d %B %Y", "%d %b %Y", "%B %d, %Y", "%b %d, %Y",
-        "%B %d %Y", "%b. %d, %Y", "%A, %B %d, %Y", "%A %d %B %Y", "%e %B %Y",
+        "%Y-%m-%d",
+        "%Y/%m/%d",
+        "%Y.%m.%d",
+        "%d %B %Y",
+        "%d %b %Y",
+        "%B %d, %Y",
+        "%b %d, %Y",
+        "%B %d %Y",
+        "%b. %d, %Y",
+        "%A, %B %d, %Y",
+        "%A %d %B %Y",
+        "%e %B %Y",
     ];
     DATE_FORMATS
         .iter()
@@ -49,10 +62,16 @@ mod tests {
     fn spellings() {
         let cases = [
             ("2025-03-17", Some("2025-03-17")),
-            ("2025-06-03T08:30:00+02:00", Some("2025-06-03T08:30:00+02:00")),
+            (
+                "2025-06-03T08:30:00+02:00",
+                Some("2025-06-03T08:30:00+02:00"),
+            ),
             ("2024-11-05T14:00:00.000Z", Some("2024-11-05T14:00:00Z")),
             ("2025-06-03T08:30+02:00", Some("2025-06-03T08:30:00+02:00")),
-            ("Mon, 17 Mar 2025 07:45:00 +0000", Some("2025-03-17T07:45:00Z")),
+            (
+                "Mon, 17 Mar 2025 07:45:00 +0000",
+                Some("2025-03-17T07:45:00Z"),
+            ),
             ("2025-03-17 10:00:00", Some("2025-03-17T10:00:00")),
             ("March 17, 2025", Some("2025-03-17")),
             ("17 March 2025", Some("2025-03-17")),

@@ -112,9 +112,23 @@ impl TextBuilder {
     fn is_skipped(&self, name: &str) -> bool {
         matches!(
             name,
-            "script" | "style" | "noscript" | "template" | "iframe" | "svg" | "canvas"
-                | "figure" | "figcaption" | "form" | "button" | "select" | "textarea"
-                | "object" | "video" | "audio" | "head"
+            "script"
+                | "style"
+                | "noscript"
+                | "template"
+                | "iframe"
+                | "svg"
+                | "canvas"
+                | "figure"
+                | "figcaption"
+                | "form"
+                | "button"
+                | "select"
+                | "textarea"
+                | "object"
+                | "video"
+                | "audio"
+                | "head"
         ) || (self.skip_chrome && matches!(name, "nav" | "header" | "footer" | "aside" | "menu"))
     }
 
@@ -151,10 +165,36 @@ impl TextBuilder {
 fn is_block(name: &str) -> bool {
     matches!(
         name,
-        "p" | "div" | "section" | "article" | "main" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6"
-            | "li" | "ul" | "ol" | "dl" | "dt" | "dd" | "blockquote" | "pre" | "table" | "tr"
-            | "td" | "th" | "header" | "footer" | "aside" | "nav" | "address" | "hr"
-            | "details" | "summary"
+        "p" | "div"
+            | "section"
+            | "article"
+            | "main"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "blockquote"
+            | "pre"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "header"
+            | "footer"
+            | "aside"
+            | "nav"
+            | "address"
+            | "hr"
+            | "details"
+            | "summary"
     )
 }
 
@@ -222,9 +262,10 @@ fn page_metadata(document: &Html) -> Meta {
             ])
         })
         .or_else(time_tag);
-    let author = ld.author.clone().or_else(|| {
-        meta(&["author", "article:author", "byl"]).filter(|a| !a.starts_with("http"))
-    });
+    let author = ld
+        .author
+        .clone()
+        .or_else(|| meta(&["author", "article:author", "byl"]).filter(|a| !a.starts_with("http")));
     let canonical = document
         .select(selector!("link[rel=canonical][href]"))
         .next()
@@ -289,7 +330,10 @@ const ARTICLE_TYPES: &[&str] = &[
 fn json_ld_article(document: &Html) -> LdArticle {
     for script in document.select(selector!("script[type='application/ld+json']")) {
         let raw: String = script.text().collect();
-        let raw = raw.trim().trim_start_matches("<!--").trim_end_matches("-->");
+        let raw = raw
+            .trim()
+            .trim_start_matches("<!--")
+            .trim_end_matches("-->");
         let Ok(value) = serde_json::from_str::<Value>(raw) else {
             continue;
         };
@@ -360,16 +404,26 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let html = format!("{}deep text{}", "<div>".repeat(20_000), "</div>".repeat(20_000));
+        let html = format!(
+            "{}deep text{}",
+            "<div>".repeat(20_000),
+            "</div>".repeat(20_000)
+        );
         assert!(fragment_to_text(&html).contains("deep text"));
     }
 
     #[test]
     fn title_suffixes() {
         assert_eq!(
-            strip_site_suffix("Council backs plan in tight vote | The Valley Courier", None),
+            strip_site_suffix(
+                "Council backs plan in tight vote | The Valley Courier",
+                None
+            ),
             "Council backs plan in tight vote"
         );
-        assert_eq!(strip_site_suffix("Rock - Paper", Some("Scissors")), "Rock - Paper");
+        assert_eq!(
+            strip_site_suffix("Rock - Paper", Some("Scissors")),
+            "Rock - Paper"
+        );
     }
 }

@@ -84,7 +84,9 @@ pub fn expand_inputs(arguments: &[String]) -> (Vec<InputSpec>, Vec<ArgumentError
                 .follow_links(true)
                 .sort_by_file_name()
                 .into_iter()
-                .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'))
+                .filter_entry(|e| {
+                    e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')
+                })
             {
                 match entry {
                     Ok(entry) if entry.file_type().is_file() => files.push(entry.into_path()),
@@ -132,7 +134,8 @@ mod tests {
             std::fs::write(dir.path().join(name), "x").unwrap();
         }
         let root = dir.path().display().to_string();
-        let (inputs, errors) = expand_inputs(&[root.clone(), format!("{root}/*.nothing"), "nope/x".into()]);
+        let (inputs, errors) =
+            expand_inputs(&[root.clone(), format!("{root}/*.nothing"), "nope/x".into()]);
         let names: Vec<String> = inputs
             .iter()
             .map(|i| i.display_name().trim_start_matches(&root).to_owned())
@@ -147,7 +150,10 @@ mod tests {
     fn extension_looks_through_compression() {
         let spec = InputSpec::File("crawl/CC-NEWS-1.warc.gz".into());
         assert_eq!(spec.extension().as_deref(), Some("warc"));
-        assert_eq!(InputSpec::File("a.JSONL.zst".into()).extension().as_deref(), Some("jsonl"));
+        assert_eq!(
+            InputSpec::File("a.JSONL.zst".into()).extension().as_deref(),
+            Some("jsonl")
+        );
         assert_eq!(InputSpec::Stdin.extension(), None);
     }
 }

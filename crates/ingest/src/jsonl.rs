@@ -107,7 +107,10 @@ fn parse_line(line: &[u8], origin: Origin) -> Result<RawRecord, RecordError> {
     let text = std::str::from_utf8(line).map_err(|err| {
         RecordError::new(
             origin.clone(),
-            format!("invalid UTF-8 at byte {} (JSON lines must be UTF-8)", err.valid_up_to()),
+            format!(
+                "invalid UTF-8 at byte {} (JSON lines must be UTF-8)",
+                err.valid_up_to()
+            ),
         )
     })?;
     let value: Value = serde_json::from_str(text)
@@ -168,7 +171,13 @@ fn record_from_value(value: Value, origin: Origin) -> Result<RawRecord, RecordEr
             source: field(&["source", "outlet", "site", "publisher"]),
             url: field(&["url", "link"]),
             headline: field(&["title", "headline"]),
-            published: field(&["published", "date", "published_at", "publishedAt", "pubDate"]),
+            published: field(&[
+                "published",
+                "date",
+                "published_at",
+                "publishedAt",
+                "pubDate",
+            ]),
             language: field(&["language", "lang"]),
             byline: field(&["author", "byline", "authors"]),
             section: field(&["section", "category"]),

@@ -23,7 +23,7 @@ mod warc;
 
 use std::io::BufRead;
 
-use storyline_model::{Article, CharIndex, Format, Origin, Span};
+use storyline_model::{Article, Format, Origin, Span};
 
 pub use inputs::{InputSpec, expand_inputs};
 
@@ -220,16 +220,15 @@ pub fn build_article(raw: RawRecord, options: &Options) -> Result<Article, Recor
     }
 
     let text = cleaned.paragraphs.join("\n\n");
-    let paragraphs = paragraph_spans(&text, &cleaned.paragraphs);
+    let paragraphs = paragraph_spans(&cleaned.paragraphs);
     let published = meta
         .published
         .as_deref()
         .and_then(dates::normalise)
         .or_else(|| options.published.clone());
-    let language = lang::detect(&text).or_else(|| meta.language.as_deref().and_then(lang::from_tag));
-    let source = meta
-        .source
-        .unwrap_or_else(|| default_source(&origin.path));
+    let language =
+        lang::detect(&text).or_else(|| meta.language.as_deref().and_then(lang::from_tag));
+    let source = meta.source.unwrap_or_else(|| default_source(&origin.path));
     Ok(Article {
         id: article_id(&text),
         external_id: meta.external_id,
@@ -282,31 +281,39 @@ fn default_source(path: &str) -> String {
         .unwrap_or_else(|| path.to_owned())
 }
 
-fn paragraph_spans(text: &str, paragraphs: &[String]) -> Vec<Span> {
-    let index = CharIndex::new(text);
-    let mut spans = Vec::with_capacity(paragraphs.len());
-    let mut byte = 0;
-    for paragraph in paragraphs {
-        let end = byte + paragraph.len();
-        spans.push(index.span(byte..end).expect("paragraphs lie on char boundaries"));
-        byte = end + 2;
-    }
-    spans
+/// Code-point spans of paragraphs joined with "\n\n".
+fn paragraph_spans(paragraphs: &[String]) -> Vec<Span> {
+    let mut start = 0;
+    paragraphs
+        .iter()
+        .map(|paragraph| {
+            let end = start + paragraph.chars().count();
+            let span = Span::new(start, end);
+            start = end + 2;
+            span
+        })
+        .collect()
 }
 
-/// The stable article id: the first 64 bits of BLAKE3 over the body text, lower-cased with
-/// whitespace collapsed, in hex. The same story re-ingested, re-encoded or re-wrapped gets
-/// the same id; metadata (headline, date, URL) does not enter it, so one text arriving from
-/// a feed and a page is stored once.
+/// The stable article id: the first 64 bits of BLAKE3 over the body text, lower-cased
+/// (character by character) with every run of whitespace made one space, in hex. The same
+/// story re-ingested, re-encoded or re-wrapped gets the same id; metadata (headline, date,
+/// URL) does not enter it, so one text arriving from a feed and a page is stored once.
 pub fn article_id(text: &str) -> String {
-    let mut normalised = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    let mut normalised: Vec<u8> = Vec::with_capacity(text.len());
+    for word in storyline_model::words(text) {
         if !normalised.is_empty() {
-            normalised.push(' ');
+            normalised.push(b' ');
         }
-        normalised.extend(word.chars().flat_map(char::to_lowercase));
+        if word.is_ascii() {
+            normalised.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+        } else {
+            for lower in word.chars().flat_map(char::to_lowercase) {
+                normalised.extend_from_slice(lower.encode_utf8(&mut [0; 4]).as_bytes());
+            }
+        }
     }
-    let hash = blake3::hash(normalised.as_bytes());
+    let hash = blake3::hash(&normalised);
     hash.as_bytes()[..8]
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -321,6 +328,10 @@ mod tests {
     fn id_ignores_case_and_whitespace_but_not_words() {
         let a = article_id("The council met.\n\nIt voted.");
         assert_eq!(a, article_id("the  council met. it VOTED."));
+        assert_eq!(
+            article_id("Ünïcode\u{a0}words"),
+            article_id("üNÏCODE words")
+        );
         assert_ne!(a, article_id("The council met. It did not vote."));
         assert_eq!(a.len(), 16);
         assert!(a.chars().all(|c| c.is_ascii_hexdigit()));
@@ -330,7 +341,7 @@ mod tests {
     fn paragraph_spans_are_code_points() {
         let paragraphs = vec!["Café “ok”.".to_owned(), "Next.".to_owned()];
         let text = paragraphs.join("\n\n");
-        let spans = paragraph_spans(&text, &paragraphs);
+        let spans = paragraph_spans(&paragraphs);
         assert_eq!(spans, [Span::new(0, 10), Span::new(12, 17)]);
         assert_eq!(spans[1].slice(&text), Some("Next."));
     }

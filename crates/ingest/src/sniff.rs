@@ -59,7 +59,11 @@ fn skip_bom_and_space(bytes: &[u8]) -> usize {
     if bytes.starts_with(b"\xef\xbb\xbf") {
         start = 3;
     }
-    start + bytes[start..].iter().take_while(|b| b.is_ascii_whitespace()).count()
+    start
+        + bytes[start..]
+            .iter()
+            .take_while(|b| b.is_ascii_whitespace())
+            .count()
 }
 
 /// The format an extension usually means (compression extensions are peeled off first).
@@ -83,17 +87,42 @@ mod tests {
         let cases: [(&[u8], Option<&str>, Option<Format>); 10] = [
             (b"WARC/1.1\r\n", Some("gz"), Some(Format::Warc)),
             (b"{\"title\": \"x\"}\n", Some("txt"), Some(Format::Jsonl)),
-            (b"{\"version\": \"https://jsonfeed.org/version/1.1\"}", None, Some(Format::Feed)),
-            (b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">", Some("html"), Some(Format::Feed)),
-            (b"\xef\xbb\xbf<?xml version=\"1.0\"?><feed xmlns=", None, Some(Format::Feed)),
-            (b"<!DOCTYPE html><html><head>", Some("txt"), Some(Format::Html)),
+            (
+                b"{\"version\": \"https://jsonfeed.org/version/1.1\"}",
+                None,
+                Some(Format::Feed),
+            ),
+            (
+                b"<?xml version=\"1.0\"?>\n<rss version=\"2.0\">",
+                Some("html"),
+                Some(Format::Feed),
+            ),
+            (
+                b"\xef\xbb\xbf<?xml version=\"1.0\"?><feed xmlns=",
+                None,
+                Some(Format::Feed),
+            ),
+            (
+                b"<!DOCTYPE html><html><head>",
+                Some("txt"),
+                Some(Format::Html),
+            ),
             (b"<p>Hello</p>", None, Some(Format::Html)),
-            (b"Politics\n\nA headline\n\nBody.", Some("html"), Some(Format::Text)),
+            (
+                b"Politics\n\nA headline\n\nBody.",
+                Some("html"),
+                Some(Format::Text),
+            ),
             (b"Plain words", None, Some(Format::Text)),
             (b"\x00\x01\x02binary", Some("txt"), None),
         ];
         for (head, ext, expected) in cases {
-            assert_eq!(sniff(head, ext), expected, "{:?}", String::from_utf8_lossy(head));
+            assert_eq!(
+                sniff(head, ext),
+                expected,
+                "{:?}",
+                String::from_utf8_lossy(head)
+            );
         }
     }
 }

@@ -45,6 +45,8 @@ impl Header {
     }
 }
 
+// One Step exists at a time and is moved once per record; boxing would only add an allocation.
+#[allow(clippy::large_enum_variant)]
 enum Step {
     Yield(Result<RawRecord, RecordError>),
     Skip,
@@ -86,7 +88,10 @@ impl WarcRecords {
         if fatal {
             self.done = true;
         }
-        Step::Yield(Err(RecordError::new(self.origin(Some(self.record)), message)))
+        Step::Yield(Err(RecordError::new(
+            self.origin(Some(self.record)),
+            message,
+        )))
     }
 
     fn step(&mut self) -> Step {
@@ -95,9 +100,14 @@ impl WarcRecords {
             Ok(None) => return Step::End,
             Err(err) => return self.fail(err, false),
         };
-        let Some(length) = header.get("Content-Length").and_then(|v| v.trim().parse::<u64>().ok())
+        let Some(length) = header
+            .get("Content-Length")
+            .and_then(|v| v.trim().parse::<u64>().ok())
         else {
-            return self.fail("WARC record without a valid Content-Length; skipped".into(), false);
+            return self.fail(
+                "WARC record without a valid Content-Length; skipped".into(),
+                false,
+            );
         };
         let is_response = header
             .get("WARC-Type")
@@ -154,12 +164,14 @@ impl WarcRecords {
         let mut skipped_garbage = 0usize;
         loop {
             line.clear();
-            let n = read_line(&mut self.reader, &mut line)
-                .map_err(|e| format!("cannot read: {e}"))?;
+            let n =
+                read_line(&mut self.reader, &mut line).map_err(|e| format!("cannot read: {e}"))?;
             if n == 0 {
                 if skipped_garbage > 0 {
                     self.record += 1;
-                    return Err(format!("{skipped_garbage} bytes of data outside any WARC record at end of input"));
+                    return Err(format!(
+                        "{skipped_garbage} bytes of data outside any WARC record at end of input"
+                    ));
                 }
                 return Ok(None);
             }
@@ -187,7 +199,9 @@ impl WarcRecords {
                 break;
             }
             match text.split_once(':') {
-                Some((name, value)) => fields.push((name.trim().to_owned(), value.trim().to_owned())),
+                Some((name, value)) => {
+                    fields.push((name.trim().to_owned(), value.trim().to_owned()))
+                }
                 None => return Err(format!("malformed WARC header line {text:?}")),
             }
         }
@@ -233,7 +247,9 @@ fn http_html(block: &[u8]) -> Result<Option<String>, String> {
     let mut content_encoding = None;
     let mut chunked = false;
     for line in lines {
-        let Some((name, value)) = line.split_once(':') else { continue };
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
         let value = value.trim().to_ascii_lowercase();
         match name.trim().to_ascii_lowercase().as_str() {
             "content-type" => content_type = Some(value),
@@ -242,9 +258,7 @@ fn http_html(block: &[u8]) -> Result<Option<String>, String> {
             _ => {}
         }
     }
-    let is_html = content_type
-        .as_deref()
-        .is_none_or(|t| t.contains("html"));
+    let is_html = content_type.as_deref().is_none_or(|t| t.contains("html"));
     if !(200..300).contains(&status) || !is_html {
         return Ok(None);
     }
@@ -277,7 +291,9 @@ fn http_html(block: &[u8]) -> Result<Option<String>, String> {
         .and_then(|t| t.split("charset=").nth(1))
         .map(|c| c.trim_matches(['"', '\'', ' ', ';']).to_owned())
         .or_else(|| decode::declared_html_charset(&body));
-    Ok(Some(decode::decode(&body, declared.as_deref()).text.into_owned()))
+    Ok(Some(
+        decode::decode(&body, declared.as_deref()).text.into_owned(),
+    ))
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
@@ -305,13 +321,17 @@ mod tests {
 
     #[test]
     fn dechunks_http_bodies() {
-        assert_eq!(dechunk(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").unwrap(), b"hello world");
+        assert_eq!(
+            dechunk(b"5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n").unwrap(),
+            b"hello world"
+        );
         assert_eq!(dechunk(b"ff\r\nshort"), None);
     }
 
     #[test]
     fn only_successful_html_responses_are_pages() {
-        let page = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html>hi</html>";
+        let page =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html>hi</html>";
         assert_eq!(http_html(page).unwrap().as_deref(), Some("<html>hi</html>"));
         let redirect = b"HTTP/1.1 301 Moved\r\nLocation: /x\r\n\r\n";
         assert_eq!(http_html(redirect).unwrap(), None);

@@ -72,6 +72,45 @@ impl CharIndex {
     }
 }
 
+/// The words of `text`: maximal runs of non-whitespace, exactly as `str::split_whitespace`
+/// gives them, but scanning ASCII byte by byte (several times faster on news text, where
+/// word counting and id hashing run over every article).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    // (is whitespace, length) of the char at byte `at`.
+    let class = move |at: usize| -> (bool, usize) {
+        let b = bytes[at];
+        if b.is_ascii() {
+            (b.is_ascii_whitespace() || b == 0x0b, 1)
+        } else {
+            let c = text[at..].chars().next().expect("on a char boundary");
+            (c.is_whitespace(), c.len_utf8())
+        }
+    };
+    std::iter::from_fn(move || {
+        while i < bytes.len() {
+            let (space, len) = class(i);
+            if !space {
+                break;
+            }
+            i += len;
+        }
+        if i == bytes.len() {
+            return None;
+        }
+        let start = i;
+        while i < bytes.len() {
+            let (space, len) = class(i);
+            if space {
+                break;
+            }
+            i += len;
+        }
+        Some(&text[start..i])
+    })
+}
+
 /// Why cleaning took a piece of text out of the body. Kept with the text so nothing is lost.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -187,7 +226,7 @@ pub struct Article {
 impl Article {
     /// Words in the body (whitespace-separated), as `storyline articles` reports them.
     pub fn word_count(&self) -> usize {
-        self.text.split_whitespace().count()
+        words(&self.text).count()
     }
 }
 
@@ -234,8 +273,26 @@ mod tests {
         let span = index.span(start..end).unwrap();
         assert_eq!(span, Span::new(12, 20));
         assert_eq!(span.slice(text), Some("“calmer”"));
-        assert_eq!(index.char_at_byte(start + 1), None, "inside a multi-byte char");
+        assert_eq!(
+            index.char_at_byte(start + 1),
+            None,
+            "inside a multi-byte char"
+        );
         assert_eq!(Span::new(0, 99).slice(text), None);
+    }
+
+    #[test]
+    fn words_split_like_split_whitespace() {
+        for text in [
+            "",
+            "  ",
+            "one",
+            " The  council\tmet.\n\nIt voted\u{a0}twice\u{2003}— “yes”. ",
+            "\u{85}x\u{3000}y\u{b}z",
+        ] {
+            let expected: Vec<&str> = text.split_whitespace().collect();
+            assert_eq!(words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
     }
 
     #[test]
@@ -270,7 +327,10 @@ mod tests {
         assert_eq!(json["published"], "2025-03-17");
         assert_eq!(json["removed"][0]["reason"], "boilerplate");
         assert_eq!(json["sentences"], serde_json::json!([]));
-        assert!(json["section"].is_null(), "absent metadata is an explicit null");
+        assert!(
+            json["section"].is_null(),
+            "absent metadata is an explicit null"
+        );
         let back: Document = serde_json::from_value(json).unwrap();
         assert_eq!(back.article, article);
     }

@@ -127,8 +127,8 @@ impl Store {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             )?;
             for article in articles {
-                let paragraphs = serde_json::to_string(&article.paragraphs)
-                    .expect("spans serialise");
+                let paragraphs =
+                    serde_json::to_string(&article.paragraphs).expect("spans serialise");
                 let removed = serde_json::to_string(&article.removed).expect("removals serialise");
                 let new_article = insert_article.execute(params![
                     article.id,
@@ -271,8 +271,8 @@ impl Store {
             id: id.to_owned(),
             reason,
         };
-        article.paragraphs = serde_json::from_str(&paragraphs)
-            .map_err(|e| corrupt(format!("paragraphs: {e}")))?;
+        article.paragraphs =
+            serde_json::from_str(&paragraphs).map_err(|e| corrupt(format!("paragraphs: {e}")))?;
         article.removed =
             serde_json::from_str(&removed).map_err(|e| corrupt(format!("removed: {e}")))?;
         article.format = format.parse().map_err(corrupt)?;
@@ -310,7 +310,9 @@ impl Store {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]
@@ -351,7 +353,7 @@ mod tests {
         let b = article("bbbb2222", "in/001_x.jsonl", Some(2));
         let outcomes = store.insert_batch(&[a.clone(), copy, b], "t").unwrap();
         assert_eq!(outcomes, [Outcome::New, Outcome::Duplicate, Outcome::New]);
-        let rerun = store.insert_batch(&[a.clone()], "t2").unwrap();
+        let rerun = store.insert_batch(std::slice::from_ref(&a), "t2").unwrap();
         assert_eq!(rerun, [Outcome::AlreadyStored]);
 
         assert_eq!(store.count().unwrap(), 2);
@@ -361,7 +363,10 @@ mod tests {
         assert_eq!(store.resolve("aaa").unwrap(), ["aaaa1111"]);
         assert_eq!(store.resolve("001").unwrap(), ["aaaa1111", "bbbb2222"]);
         assert!(store.resolve("zz").unwrap().is_empty());
-        assert!(store.resolve("%").unwrap().is_empty(), "LIKE wildcards are literal");
+        assert!(
+            store.resolve("%").unwrap().is_empty(),
+            "LIKE wildcards are literal"
+        );
         assert_eq!(store.integrity_check().unwrap(), Ok(()));
     }
 
