@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
-use storyline_ingest::{InputSpec, Options, RecordError, dates, expand_inputs};
+use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
 use storyline_store::{Outcome, Store};
 
@@ -59,16 +59,15 @@ fn read_options(args: &ReadArgs) -> Result<Options> {
     })
 }
 
-/// Expands inputs, reporting arguments that match nothing; fails when nothing is left.
-fn inputs(arguments: &[String]) -> Result<(Vec<InputSpec>, u64)> {
+/// Expands inputs; arguments that match nothing come back as failure messages. Fails when
+/// nothing is left to read.
+fn inputs(arguments: &[String]) -> Result<(Vec<InputSpec>, Vec<String>)> {
     let (inputs, errors) = expand_inputs(arguments);
-    for err in &errors {
-        eprintln!("storyline: error: {err}");
-    }
+    let errors: Vec<String> = errors.iter().map(ToString::to_string).collect();
     if inputs.is_empty() {
-        bail!("no input to read");
+        bail!("no input to read: {}", errors.join("; "));
     }
-    Ok((inputs, errors.len() as u64))
+    Ok((inputs, errors))
 }
 
 fn progress(global: &GlobalArgs) -> ProgressBar {
@@ -91,20 +90,20 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     let started = Instant::now();
     let bar = progress(global);
     let seen_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let mut summary = Summary {
-        failed: bad_arguments,
-        ..Summary::default()
-    };
+    let mut summary = Summary::default();
+    // With --json, failures go into the report (so they are kept); otherwise they are printed
+    // as they happen and only counted.
     let mut failures: Vec<String> = Vec::new();
-    let json = args.json;
-    let mut report = |err: &RecordError| {
-        if json {
-            failures.push(err.to_string());
+    let mut fail = |message: String| {
+        summary.failed += 1;
+        if args.json {
+            failures.push(message);
         } else {
-            bar.suspend(|| eprintln!("storyline: error: {err}"));
+            bar.suspend(|| eprintln!("storyline: error: {message}"));
         }
     };
-    let mut failed = 0u64;
+    bad_arguments.into_iter().for_each(&mut fail);
+    let (mut ingested, mut duplicates, mut already_stored) = (0, 0, 0);
     let result = pipeline::run(
         &inputs,
         &options,
@@ -112,24 +111,23 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
         |articles, records| {
             for outcome in store.insert_batch(&articles, &seen_at)? {
                 match outcome {
-                    Outcome::New => summary.ingested += 1,
-                    Outcome::Duplicate => summary.duplicates += 1,
-                    Outcome::AlreadyStored => summary.already_stored += 1,
+                    Outcome::New => ingested += 1,
+                    Outcome::Duplicate => duplicates += 1,
+                    Outcome::AlreadyStored => already_stored += 1,
                 }
             }
             bar.inc(records as u64);
             Ok::<_, storyline_store::StoreError>(())
         },
-        |err| {
-            failed += 1;
-            report(err);
-        },
+        |err| fail(err.to_string()),
     );
     bar.finish_and_clear();
     result.with_context(|| format!("storing into {}", global.db.display()))?;
-    summary.failed += failed;
+    summary.ingested = ingested;
+    summary.duplicates = duplicates;
+    summary.already_stored = already_stored;
     summary.seconds = started.elapsed().as_secs_f64();
-    if json {
+    if args.json {
         #[derive(Serialize)]
         struct Report<'a> {
             #[serde(flatten)]
@@ -296,7 +294,10 @@ fn print_article(
 pub fn annotate(args: AnnotateArgs) -> Result<u8> {
     let options = read_options(&args.read)?;
     let (inputs, bad_arguments) = inputs(&args.inputs)?;
-    let mut failed = bad_arguments;
+    for message in &bad_arguments {
+        eprintln!("storyline: error: {message}");
+    }
+    let mut failed = bad_arguments.len();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     pipeline::run(
         &inputs,
