@@ -136,12 +136,16 @@ fn removed(text: &str, reason: RemovalReason, rule: Option<&str>) -> Removed {
 /// NFC, `\r\n`/`\r` to `\n`, control and format characters out, horizontal whitespace
 /// (including no-break spaces) collapsed to one space, lines trimmed.
 pub fn normalise(raw: &str) -> String {
+    // Invisible characters go first, then composition: dropping a zero-width character that
+    // sat between a letter and its combining mark must still leave NFC text.
+    let collapsed = collapse_whitespace(raw);
     // Almost all text is already NFC: the quick check lets it skip recomposition entirely.
-    if unicode_normalization::is_nfc_quick(raw.chars()) == unicode_normalization::IsNormalized::Yes
+    if unicode_normalization::is_nfc_quick(collapsed.chars())
+        == unicode_normalization::IsNormalized::Yes
     {
-        collapse_whitespace(raw)
+        collapsed
     } else {
-        collapse_whitespace(&raw.nfc().collect::<String>())
+        collapsed.nfc().collect()
     }
 }
 

@@ -184,7 +184,22 @@ fn one_document(
 }
 
 /// Cleans a raw record into an article. Fails when nothing of the article is left.
+///
+/// A panic inside a dependency (HTML parsing of hostile pages) becomes this record's error:
+/// one bad page must not end a batch.
 pub fn build_article(raw: RawRecord, options: &Options) -> Result<Article, RecordError> {
+    let origin = raw.origin.clone();
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| build(raw, options))).unwrap_or_else(
+        |_| {
+            Err(RecordError::new(
+                origin,
+                "internal error while extracting this record (a bug; please report it); skipped",
+            ))
+        },
+    )
+}
+
+fn build(raw: RawRecord, options: &Options) -> Result<Article, RecordError> {
     let RawRecord {
         origin,
         format,
@@ -228,16 +243,16 @@ pub fn build_article(raw: RawRecord, options: &Options) -> Result<Article, Recor
         .or_else(|| options.published.clone());
     let language =
         lang::detect(&text).or_else(|| meta.language.as_deref().and_then(lang::from_tag));
-    let source = meta.source.unwrap_or_else(|| default_source(&origin.path));
+    let source = tidy(meta.source).unwrap_or_else(|| default_source(&origin.path));
     Ok(Article {
         id: article_id(&text),
         external_id: meta.external_id,
         source,
         url: meta.url,
-        headline: meta.headline.or(cleaned.headline),
+        headline: tidy(meta.headline).or(cleaned.headline),
         dateline: cleaned.dateline,
-        byline: meta.byline.or(cleaned.byline),
-        section: meta.section.or(cleaned.section),
+        byline: tidy(meta.byline).or(cleaned.byline),
+        section: tidy(meta.section).or(cleaned.section),
         credit: cleaned.credit,
         published,
         language,
@@ -271,6 +286,13 @@ impl Meta {
         self.section = self.section.take().or(section);
         self.external_id = self.external_id.take().or(external_id);
     }
+}
+
+/// Metadata text normalised like the body (NFC, one line, single spaces); empty becomes none.
+fn tidy(value: Option<String>) -> Option<String> {
+    value
+        .map(|v| clean::normalise(&v).replace('\n', " "))
+        .filter(|v| !v.is_empty())
 }
 
 /// The file name without directories, for articles whose input names no outlet.

@@ -32,6 +32,13 @@ struct WarcRecords {
     html_found: bool,
 }
 
+/// Why a record header could not be read: a malformed one is skipped (the reader resyncs on
+/// the next `WARC/` line); an unreadable stream ends the input.
+enum HeaderError {
+    Malformed(String),
+    Unreadable(String),
+}
+
 struct Header {
     fields: Vec<(String, String)>,
 }
@@ -88,10 +95,9 @@ impl WarcRecords {
         if fatal {
             self.done = true;
         }
-        Step::Yield(Err(RecordError::new(
-            self.origin(Some(self.record)),
-            message,
-        )))
+        // Record numbers are 1-based; a failure before the first record names the file.
+        let record = Some(self.record).filter(|&r| r > 0);
+        Step::Yield(Err(RecordError::new(self.origin(record), message)))
     }
 
     fn step(&mut self) -> Step {
@@ -158,20 +164,31 @@ impl WarcRecords {
     }
 
     /// Reads the next record's header block; `Ok(None)` at a clean end of input. Garbage
-    /// before a `WARC/` line is skipped and reported once.
+    /// before a `WARC/` line is skipped and reported once. When the stream itself fails
+    /// (truncated or corrupt compression fails again on every read) the input ends here.
     fn read_header(&mut self) -> Result<Option<Header>, String> {
+        let header = self.read_header_lines();
+        if let Err(HeaderError::Unreadable(_)) = &header {
+            self.done = true;
+        }
+        header.map_err(|err| match err {
+            HeaderError::Malformed(message) | HeaderError::Unreadable(message) => message,
+        })
+    }
+
+    fn read_header_lines(&mut self) -> Result<Option<Header>, HeaderError> {
         let mut line = Vec::new();
         let mut skipped_garbage = 0usize;
         loop {
             line.clear();
-            let n =
-                read_line(&mut self.reader, &mut line).map_err(|e| format!("cannot read: {e}"))?;
+            let n = read_line(&mut self.reader, &mut line)
+                .map_err(|e| HeaderError::Unreadable(format!("cannot read: {e}")))?;
             if n == 0 {
                 if skipped_garbage > 0 {
                     self.record += 1;
-                    return Err(format!(
+                    return Err(HeaderError::Malformed(format!(
                         "{skipped_garbage} bytes of data outside any WARC record at end of input"
-                    ));
+                    )));
                 }
                 return Ok(None);
             }
@@ -186,13 +203,17 @@ impl WarcRecords {
         loop {
             line.clear();
             let n = read_line(&mut self.reader, &mut line)
-                .map_err(|e| format!("cannot read WARC header: {e}"))?;
+                .map_err(|e| HeaderError::Unreadable(format!("cannot read WARC header: {e}")))?;
             if n == 0 {
-                return Err("truncated WARC header: input ends before the blank line".into());
+                return Err(HeaderError::Unreadable(
+                    "truncated WARC header: input ends before the blank line".into(),
+                ));
             }
             total += n;
             if total > MAX_HEADER_BYTES {
-                return Err("WARC header larger than 1 MiB; skipped".into());
+                return Err(HeaderError::Malformed(
+                    "WARC header larger than 1 MiB; skipped".into(),
+                ));
             }
             let text = String::from_utf8_lossy(line.trim_ascii_end());
             if text.is_empty() {
@@ -202,7 +223,11 @@ impl WarcRecords {
                 Some((name, value)) => {
                     fields.push((name.trim().to_owned(), value.trim().to_owned()))
                 }
-                None => return Err(format!("malformed WARC header line {text:?}")),
+                None => {
+                    return Err(HeaderError::Malformed(format!(
+                        "malformed WARC header line {text:?}"
+                    )));
+                }
             }
         }
         // Garbage before an intact record is dropped without an error: the record itself is
