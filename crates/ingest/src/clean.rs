@@ -25,6 +25,9 @@ pub struct Cleaned {
     pub dateline: Option<String>,
     pub credit: Option<String>,
     pub byline: Option<String>,
+    /// A publication date printed in the page furniture ("Published on 19 May 2025"),
+    /// normalised; for inputs whose metadata has none.
+    pub published: Option<String>,
     pub removed: Vec<Removed>,
 }
 
@@ -88,6 +91,9 @@ pub fn clean(raw: &str, options: CleanOptions<'_>) -> Cleaned {
                 .then_some("published_label")
         });
         if let Some(rule) = rule {
+            if matches!(rule, "published_label" | "date_line") && out.published.is_none() {
+                out.published = printed_date(line);
+            }
             out.removed
                 .push(removed(line, RemovalReason::Boilerplate, Some(rule)));
             previous_rule = Some(rule);
@@ -365,6 +371,19 @@ pub fn boilerplate_rule(line: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, re)| re.is_match(line))
         .map(|(name, _)| *name)
+}
+
+/// The date on a "Published on 19 May 2025" or bare "May 19, 2025 at 10:42" line. Lines
+/// saying "Updated" give a modification date, not a publication date, and are skipped.
+fn printed_date(line: &str) -> Option<String> {
+    let label = regex!(r"(?i)^(?:(?:first )?published|posted|date)(?:\s+(?:on|at))?\s*:?\s*");
+    if regex!(r"(?i)^(?:last )?updated").is_match(line) {
+        return None;
+    }
+    let date = label.find(line).map_or(line, |m| &line[m.end()..]).trim();
+    // Drop a trailing time ("…, 08:30", "… at 10:42 a.m. EST"): the day is what is known.
+    let day = regex!(r"(?i)(?:,|\s+at)?\s+\d{1,2}[:.]\d{2}.*$").replace(date, "");
+    crate::dates::normalise(&day)
 }
 
 /// A byline: "By Clara Hennessy, Local Affairs Reporter" gives "Clara Hennessy, Local
@@ -681,6 +700,16 @@ mod tests {
             Some("date_line")
         );
         assert_eq!(boilerplate_rule("17 March 2025 was a Monday"), None);
+    }
+
+    #[test]
+    fn printed_publication_dates() {
+        let out = plain("Published on 19 May 2025\n\nThe council met.\n");
+        assert_eq!(out.published.as_deref(), Some("2025-05-19"));
+        let out = plain("Storm hits coast\n\nMarch 17, 2025 at 10:42 a.m. EST\n\nThe storm hit.\n");
+        assert_eq!(out.published.as_deref(), Some("2025-03-17"));
+        assert_eq!(printed_date("Updated 20 May 2025"), None);
+        assert_eq!(printed_date("Published"), None);
     }
 
     #[test]

@@ -240,6 +240,7 @@ fn build(raw: RawRecord, options: &Options) -> Result<Article, RecordError> {
         .published
         .as_deref()
         .and_then(dates::normalise)
+        .or(cleaned.published.clone())
         .or_else(|| options.published.clone());
     let language =
         lang::detect(&text).or_else(|| meta.language.as_deref().and_then(lang::from_tag));
