@@ -294,21 +294,9 @@ fn http_html(block: &[u8]) -> Result<Option<String>, String> {
     match content_encoding.as_deref() {
         None | Some("identity") | Some("") => {}
         Some("gzip") | Some("x-gzip") => {
-            let mut out = Vec::new();
-            flate2::read::MultiGzDecoder::new(&body[..])
-                .take(MAX_DOCUMENT_BYTES)
-                .read_to_end(&mut out)
-                .map_err(|e| format!("corrupt gzip HTTP body: {e}"))?;
-            body = out;
+            body = inflate(flate2::read::MultiGzDecoder::new(&body[..]), "gzip")?;
         }
-        Some("deflate") => {
-            let mut out = Vec::new();
-            flate2::read::ZlibDecoder::new(&body[..])
-                .take(MAX_DOCUMENT_BYTES)
-                .read_to_end(&mut out)
-                .map_err(|e| format!("corrupt deflate HTTP body: {e}"))?;
-            body = out;
-        }
+        Some("deflate") => body = inflate(flate2::read::ZlibDecoder::new(&body[..]), "deflate")?,
         Some(other) => return Err(format!("unsupported HTTP Content-Encoding {other:?}")),
     }
     let declared = content_type
@@ -319,6 +307,16 @@ fn http_html(block: &[u8]) -> Result<Option<String>, String> {
     Ok(Some(
         decode::decode(&body, declared.as_deref()).text.into_owned(),
     ))
+}
+
+/// A content-encoded HTTP body, decoded up to the single-document cap.
+fn inflate(decoder: impl Read, encoding: &str) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    decoder
+        .take(MAX_DOCUMENT_BYTES)
+        .read_to_end(&mut out)
+        .map_err(|e| format!("corrupt {encoding} HTTP body: {e}"))?;
+    Ok(out)
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
