@@ -230,6 +230,48 @@ impl Article {
     }
 }
 
+/// A token of the body with its part of speech (Universal POS) and lemma.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TokenAnnotation {
+    pub start: usize,
+    pub end: usize,
+    pub pos: String,
+    pub lemma: String,
+}
+
+/// The CoNLL-2003 entity classes under clearer names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum EntityType {
+    Person,
+    Org,
+    Place,
+    Misc,
+}
+
+impl EntityType {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            EntityType::Person => "PERSON",
+            EntityType::Org => "ORG",
+            EntityType::Place => "PLACE",
+            EntityType::Misc => "MISC",
+        }
+    }
+}
+
+/// A mention of a named entity in the body.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EntityMention {
+    pub start: usize,
+    pub end: usize,
+    #[serde(rename = "type")]
+    pub kind: EntityType,
+    pub text: String,
+    /// The resolved entity's id, once entity resolution has run.
+    pub entity: Option<String>,
+}
+
 /// Document JSON (DESIGN.md §3): an article with its annotation layers. Layers produced by
 /// later pipeline stages are empty until those stages run.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -237,8 +279,8 @@ pub struct Document {
     #[serde(flatten)]
     pub article: Article,
     pub sentences: Vec<Span>,
-    pub tokens: Vec<serde_json::Value>,
-    pub entities: Vec<serde_json::Value>,
+    pub tokens: Vec<TokenAnnotation>,
+    pub entities: Vec<EntityMention>,
     pub quotes: Vec<serde_json::Value>,
     pub times: Vec<serde_json::Value>,
     pub quantities: Vec<serde_json::Value>,

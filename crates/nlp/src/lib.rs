@@ -11,6 +11,7 @@ pub mod conll;
 pub mod conllu;
 pub mod gazetteer;
 pub mod lemma;
+pub mod models;
 pub mod ner;
 pub mod perceptron;
 pub mod pos;
