@@ -9,14 +9,20 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::Args;
+use clap::{Args, Subcommand};
 use storyline_ingest::{InputSpec, Options};
 use storyline_store::Store;
 
 use crate::{EXIT_OK, GlobalArgs, pipeline};
 
+#[derive(Subcommand)]
+pub enum BenchCommand {
+    /// Ingest throughput and memory: generate a corpus, ingest it into a fresh store.
+    Ingest(IngestBenchArgs),
+}
+
 #[derive(Args)]
-pub struct BenchArgs {
+pub struct IngestBenchArgs {
     /// Articles to generate and ingest.
     #[arg(long, default_value_t = 100_000)]
     articles: usize,
@@ -28,7 +34,13 @@ pub struct BenchArgs {
     keep: Option<PathBuf>,
 }
 
-pub fn run(global: &GlobalArgs, args: BenchArgs) -> Result<u8> {
+pub fn run(global: &GlobalArgs, command: BenchCommand) -> Result<u8> {
+    match command {
+        BenchCommand::Ingest(args) => ingest(global, args),
+    }
+}
+
+fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {
     let temporary;
     let dir = match &args.keep {
         Some(dir) => {

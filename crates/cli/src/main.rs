@@ -83,8 +83,9 @@ enum Command {
     },
     /// Print Document JSON (one object per article and line) without touching the store.
     Annotate(AnnotateArgs),
-    /// Measure ingest throughput and memory on a generated corpus.
-    Bench(bench::BenchArgs),
+    /// Measure throughput and memory on generated corpora.
+    #[command(subcommand)]
+    Bench(bench::BenchCommand),
 }
 
 #[derive(Args)]
