@@ -22,7 +22,9 @@ fn main() {
         }
     }
     entries.sort();
-    let mut code = String::from("/// Model files compiled into the binary: (file name, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n");
+    let mut code = String::from(
+        "/// Model files compiled into the binary: (file name, bytes).\npub static FILES: &[(&str, &[u8])] = &[\n",
+    );
     for (name, path) in &entries {
         code.push_str(&format!("    ({name:?}, include_bytes!({path:?})),\n"));
     }

@@ -19,6 +19,22 @@ use crate::{EXIT_OK, GlobalArgs, pipeline};
 pub enum BenchCommand {
     /// Ingest throughput and memory: generate a corpus, ingest it into a fresh store.
     Ingest(IngestBenchArgs),
+    /// Language layers: tokens per second through tokenise, split, tag, lemmatise and NER,
+    /// on one thread, over cleaned articles (generated, or read from files).
+    Nlp(NlpBenchArgs),
+}
+
+#[derive(Args)]
+pub struct NlpBenchArgs {
+    /// Articles to generate when no files are given.
+    #[arg(long, default_value_t = 2_000)]
+    articles: usize,
+    /// Read these files or folders (any input format) instead of generating articles.
+    #[arg(long, num_args = 1..)]
+    input: Vec<String>,
+    /// Repeat the corpus this many times (for small real corpora).
+    #[arg(long, default_value_t = 1)]
+    repeat: usize,
 }
 
 #[derive(Args)]
@@ -37,7 +53,58 @@ pub struct IngestBenchArgs {
 pub fn run(global: &GlobalArgs, command: BenchCommand) -> Result<u8> {
     match command {
         BenchCommand::Ingest(args) => ingest(global, args),
+        BenchCommand::Nlp(args) => nlp(args),
     }
+}
+
+fn nlp(args: NlpBenchArgs) -> Result<u8> {
+    let language = storyline_nlp::pipeline::Pipeline::load()?;
+    let texts: Vec<String> = if args.input.is_empty() {
+        let mut rng = Rng(0x5eed);
+        (0..args.articles)
+            .map(|i| {
+                let raw = storyline_ingest::RawRecord {
+                    origin: storyline_model::Origin {
+                        path: format!("generated-{i}"),
+                        record: None,
+                    },
+                    format: storyline_model::Format::Text,
+                    body: storyline_ingest::Body::Text(generate(&mut rng, i).body),
+                    meta: storyline_ingest::Meta::default(),
+                };
+                storyline_ingest::build_article(raw, &Options::default()).map(|a| a.text)
+            })
+            .collect::<Result<_, _>>()?
+    } else {
+        let (inputs, errors) = storyline_ingest::expand_inputs(&args.input);
+        if let Some(err) = errors.first() {
+            anyhow::bail!("{err}");
+        }
+        let mut texts = Vec::new();
+        for input in &inputs {
+            for raw in storyline_ingest::read_input(input, &Options::default()) {
+                texts.push(storyline_ingest::build_article(raw?, &Options::default())?.text);
+            }
+        }
+        texts
+    };
+    let started = Instant::now();
+    let (mut tokens, mut entities) = (0usize, 0usize);
+    for _ in 0..args.repeat {
+        for text in &texts {
+            let layers = language.annotate(text);
+            tokens += layers.tokens.len();
+            entities += layers.entities.len();
+        }
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "articles={} tokens={tokens} entities={entities} threads=1 seconds={seconds:.2} tokens_per_s={:.0} articles_per_s={:.0}",
+        texts.len() * args.repeat,
+        tokens as f64 / seconds,
+        (texts.len() * args.repeat) as f64 / seconds
+    );
+    Ok(EXIT_OK)
 }
 
 fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {

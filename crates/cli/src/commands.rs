@@ -1,13 +1,15 @@
 //! The user-facing commands: argument checks, progress and output formatting.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use rayon::prelude::*;
 use serde::Serialize;
 use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
+use storyline_nlp::pipeline::Pipeline;
 use storyline_store::{Outcome, Store};
 
 use crate::{
@@ -53,7 +55,7 @@ fn read_options(args: &ReadArgs) -> Result<Options> {
     Ok(Options {
         published,
         format: args
-            .format
+            .input_format
             .as_deref()
             .map(|f| f.parse().expect("clap restricts the values")),
     })
@@ -297,6 +299,13 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
     for message in &bad_arguments {
         eprintln!("storyline: error: {message}");
     }
+    let language = Pipeline::load()?;
+    if args.pretokenized {
+        return annotate_pretokenized(&language, &inputs, &args, bad_arguments.len());
+    }
+    if args.format != "json" {
+        bail!("--format {} needs --pretokenized input", args.format);
+    }
     let mut failed = bad_arguments.len();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     pipeline::run(
@@ -304,8 +313,18 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
         &options,
         256,
         |articles, _| -> Result<()> {
-            for article in articles {
-                let document = Document::from(article);
+            let documents: Vec<Document> = articles
+                .into_par_iter()
+                .map(|article| {
+                    let layers = language.annotate(&article.text);
+                    let mut document = Document::from(article);
+                    document.sentences = layers.sentences;
+                    document.tokens = layers.tokens;
+                    document.entities = layers.entities;
+                    document
+                })
+                .collect();
+            for document in documents {
                 if args.pretty {
                     serde_json::to_writer_pretty(&mut out, &document)?;
                 } else {
@@ -320,6 +339,64 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
             eprintln!("storyline: error: {err}");
         },
     )?;
+    out.flush()?;
+    Ok(if failed == 0 { EXIT_OK } else { EXIT_PARTIAL })
+}
+
+/// One sentence per line, tokens separated by spaces: prints `token<TAB>tag` lines.
+fn annotate_pretokenized(
+    language: &Pipeline,
+    inputs: &[InputSpec],
+    args: &AnnotateArgs,
+    mut failed: usize,
+) -> Result<u8> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for input in inputs {
+        let mut text = String::new();
+        if let Err(err) = input.open().and_then(|mut r| r.read_to_string(&mut text)) {
+            failed += 1;
+            eprintln!("storyline: error: {}: {err}", input.display_name());
+            continue;
+        }
+        let sentences: Vec<Vec<&str>> = text
+            .lines()
+            .map(|line| line.split_whitespace().collect::<Vec<_>>())
+            .filter(|words| !words.is_empty())
+            .collect();
+        let upos: Vec<Vec<&str>> = sentences
+            .iter()
+            .map(|words| language.tagger().tag(words))
+            .collect();
+        let tags: Vec<Vec<String>> = if args.tag == "pos" {
+            upos.iter()
+                .map(|s| s.iter().map(|t| t.to_string()).collect())
+                .collect()
+        } else {
+            let spans = language
+                .recognizer()
+                .recognize_document(&sentences, Some(&upos));
+            sentences
+                .iter()
+                .zip(spans)
+                .map(|(words, spans)| {
+                    let mut tags = vec!["O".to_owned(); words.len()];
+                    for span in spans {
+                        for (i, tag) in tags[span.start..span.end].iter_mut().enumerate() {
+                            let prefix = if i == 0 { "B" } else { "I" };
+                            *tag = format!("{prefix}-{}", span.kind.conll_name());
+                        }
+                    }
+                    tags
+                })
+                .collect()
+        };
+        for (words, tags) in sentences.iter().zip(&tags) {
+            for (word, tag) in words.iter().zip(tags) {
+                writeln!(out, "{word}\t{tag}")?;
+            }
+            writeln!(out)?;
+        }
+    }
     out.flush()?;
     Ok(if failed == 0 { EXIT_OK } else { EXIT_PARTIAL })
 }

@@ -4,6 +4,7 @@
 
 mod bench;
 mod commands;
+mod nlp;
 mod pipeline;
 
 use std::path::PathBuf;
@@ -81,8 +82,15 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Print Document JSON (one object per article and line) without touching the store.
+    /// Print Document JSON (one object per article and line) without touching the store:
+    /// metadata, cleaned text, sentences, tokens (UPOS, lemma) and entity mentions.
     Annotate(AnnotateArgs),
+    /// Train a language model from the shared data (see models/README.md).
+    #[command(subcommand)]
+    Train(nlp::TrainCommand),
+    /// Score the built-in (or $STORYLINE_MODELS) models on development data.
+    #[command(subcommand)]
+    Eval(nlp::EvalCommand),
     /// Measure throughput and memory on generated corpora.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
@@ -110,8 +118,8 @@ struct ReadArgs {
     #[arg(long, value_name = "DATE")]
     published: Option<String>,
     /// Read every input as this format instead of recognising it.
-    #[arg(long, value_parser = ["text", "html", "jsonl", "feed", "warc"])]
-    format: Option<String>,
+    #[arg(long, value_name = "FORMAT", value_parser = ["text", "html", "jsonl", "feed", "warc"])]
+    input_format: Option<String>,
 }
 
 #[derive(Args)]
@@ -131,6 +139,16 @@ struct AnnotateArgs {
     /// Indent the JSON.
     #[arg(long)]
     pretty: bool,
+    /// Output: Document JSON, or `token<TAB>tag` lines (one blank line between sentences).
+    #[arg(long, default_value = "json", value_parser = ["json", "conll"])]
+    format: String,
+    /// The input is one sentence per line with tokens separated by spaces (evaluation
+    /// data); each file is one document.
+    #[arg(long)]
+    pretokenized: bool,
+    /// With `--format conll`: the tag to print, entity (BIO, CoNLL type names) or UPOS.
+    #[arg(long, default_value = "ner", value_parser = ["ner", "pos"])]
+    tag: String,
 }
 
 fn main() -> ExitCode {
@@ -155,6 +173,8 @@ fn main() -> ExitCode {
         Command::Articles(args) => commands::articles(&cli.global, args),
         Command::Show { key, json } => commands::show(&cli.global, &key, json),
         Command::Annotate(args) => commands::annotate(args),
+        Command::Train(command) => nlp::train(command),
+        Command::Eval(command) => nlp::eval(command),
         Command::Bench(args) => bench::run(&cli.global, args),
     };
     match result {

@@ -349,7 +349,7 @@ fn format_flag_overrides_sniffing() {
     let html_as_text = sandbox.run(&[
         "annotate",
         fixture("nodate.html").to_str().unwrap(),
-        "--format",
+        "--input-format",
         "text",
     ]);
     html_as_text.assert_code(0);

@@ -14,6 +14,7 @@ pub mod lemma;
 pub mod models;
 pub mod ner;
 pub mod perceptron;
+pub mod pipeline;
 pub mod pos;
 pub mod sentences;
 pub mod tokenize;

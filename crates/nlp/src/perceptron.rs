@@ -344,7 +344,13 @@ mod tests {
         let mut trainer = Trainer::new(classes);
         let mut features = Features::default();
         let mut scores = Vec::new();
-        let examples = [("red", 0), ("green", 1), ("blue", 2), ("crimson", 0), ("lime", 1)];
+        let examples = [
+            ("red", 0),
+            ("green", 1),
+            ("blue", 2),
+            ("crimson", 0),
+            ("lime", 1),
+        ];
         for _ in 0..5 {
             for (word, truth) in examples {
                 features.clear();
@@ -365,12 +371,19 @@ mod tests {
             features.clear();
             features.add("w", word);
             features.add("bias", "");
-            assert_eq!(loaded.predict(features.keys(), &mut scores), truth, "{word}");
+            assert_eq!(
+                loaded.predict(features.keys(), &mut scores),
+                truth,
+                "{word}"
+            );
         }
         // Deterministic bytes.
         let again = dir.path().join("again.model");
         loaded.save(&again).unwrap();
-        assert_eq!(std::fs::read(&path).unwrap(), std::fs::read(&again).unwrap());
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            std::fs::read(&again).unwrap()
+        );
     }
 
     #[test]

@@ -1,0 +1,196 @@
+//! The annotation pipeline over a cleaned article: tokens, sentences, UPOS and lemmas per
+//! token, entity mentions per document. Loaded once, shared by every thread.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use storyline_model::{CharIndex, EntityMention, EntityType, Span, TokenAnnotation};
+
+use crate::lemma::Lemmatizer;
+use crate::models::model_bytes;
+use crate::ner::{self, Recognizer};
+use crate::perceptron::Model;
+use crate::pos::Tagger;
+use crate::sentences::split_sentences;
+use crate::tokenize::tokenize;
+use crate::{Token, gazetteer};
+
+/// Model file names, in `models/` and `$STORYLINE_MODELS`.
+pub const POS_MODEL: &str = "pos-ewt.model";
+pub const LEMMA_TABLE: &str = "lemma-ewt.tsv.zst";
+pub const NER_MODEL: &str = ner::MODEL_FILE;
+pub const GAZETTEER: &str = ner::GAZETTEER_FILE;
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot load the {what}: {message}")]
+pub struct LoadError {
+    what: &'static str,
+    message: String,
+}
+
+/// The layers the pipeline adds to an article, with code-point offsets into its text.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Layers {
+    pub sentences: Vec<Span>,
+    pub tokens: Vec<TokenAnnotation>,
+    pub entities: Vec<EntityMention>,
+}
+
+pub struct Pipeline {
+    tagger: Tagger,
+    lemmatizer: Lemmatizer,
+    recognizer: Recognizer,
+}
+
+impl Pipeline {
+    /// Loads the shipped models (or those in `$STORYLINE_MODELS`).
+    pub fn load() -> Result<Pipeline, LoadError> {
+        let load = |what: &'static str, name: &str| {
+            model_bytes(name).map_err(|e| LoadError {
+                what,
+                message: e.to_string(),
+            })
+        };
+        let pos = load("part-of-speech model", POS_MODEL)?;
+        let tagger = Model::from_bytes(&pos)
+            .map(Tagger::from_model)
+            .map_err(|e| LoadError {
+                what: "part-of-speech model",
+                message: e.to_string(),
+            })?;
+        let lemmas = load("lemma table", LEMMA_TABLE)?;
+        let lemmatizer = Lemmatizer::from_bytes(&lemmas).map_err(|e| LoadError {
+            what: "lemma table",
+            message: e.to_string(),
+        })?;
+        let gazetteer_bytes = load("gazetteer", GAZETTEER)?;
+        let gazetteer =
+            gazetteer::Gazetteer::from_bytes(&gazetteer_bytes).map_err(|e| LoadError {
+                what: "gazetteer",
+                message: e.to_string(),
+            })?;
+        let ner_bytes = load("entity model", NER_MODEL)?;
+        let recognizer =
+            Recognizer::from_parts(&ner_bytes, Some(gazetteer)).map_err(|message| LoadError {
+                what: "entity model",
+                message,
+            })?;
+        Ok(Pipeline {
+            tagger,
+            lemmatizer,
+            recognizer,
+        })
+    }
+
+    pub fn tagger(&self) -> &Tagger {
+        &self.tagger
+    }
+
+    pub fn recognizer(&self) -> &Recognizer {
+        &self.recognizer
+    }
+
+    /// Annotates a text (an article body, paragraphs separated by blank lines).
+    pub fn annotate(&self, text: &str) -> Layers {
+        let tokens = tokenize(text);
+        let sentences = split_sentences(text, &tokens);
+        let words_of = |range: &Range<usize>| -> Vec<&str> {
+            tokens[range.clone()].iter().map(|t| t.text(text)).collect()
+        };
+        let sentence_words: Vec<Vec<&str>> = sentences.iter().map(words_of).collect();
+        let mut tags: Vec<Vec<&'static str>> = Vec::with_capacity(sentences.len());
+        for words in &sentence_words {
+            let mut sentence_tags = Vec::with_capacity(words.len());
+            self.tagger.tag_into(words, &mut sentence_tags);
+            tags.push(sentence_tags);
+        }
+        let tag_refs: Vec<Vec<&str>> = tags
+            .iter()
+            .map(|t| t.iter().map(|s| &**s).collect())
+            .collect();
+        // The recogniser learned from CoNLL-2003, which has only straight quotes.
+        let straight: Vec<Vec<Cow<str>>> = sentence_words
+            .iter()
+            .map(|words| words.iter().map(|w| straight_quotes(w)).collect())
+            .collect();
+        let ner_words: Vec<Vec<&str>> = straight
+            .iter()
+            .map(|words| words.iter().map(|w| &**w).collect())
+            .collect();
+        let spans = self
+            .recognizer
+            .recognize_document(&ner_words, Some(&tag_refs));
+
+        let index = CharIndex::new(text);
+        let char_span = |token_range: Range<usize>| -> Span {
+            let first: &Token = &tokens[token_range.start];
+            let last: &Token = &tokens[token_range.end - 1];
+            index
+                .span(first.start..last.end)
+                .expect("tokens lie on char boundaries")
+        };
+        let mut layers = Layers {
+            sentences: sentences.iter().cloned().map(char_span).collect(),
+            tokens: Vec::with_capacity(tokens.len()),
+            entities: Vec::new(),
+        };
+        for (sentence, (words, sentence_tags)) in
+            sentences.iter().zip(sentence_words.iter().zip(&tags))
+        {
+            for (offset, (word, tag)) in words.iter().zip(sentence_tags).enumerate() {
+                let span = char_span(sentence.start + offset..sentence.start + offset + 1);
+                layers.tokens.push(TokenAnnotation {
+                    start: span.start,
+                    end: span.end,
+                    pos: (*tag).to_owned(),
+                    lemma: self.lemmatizer.lemma(word, tag).into_owned(),
+                });
+            }
+        }
+        for (sentence, mentions) in sentences.iter().zip(spans) {
+            for mention in mentions {
+                // A name never starts or ends with a quote mark or other punctuation; the model
+                // sometimes pulls an adjacent closing quote in.
+                let words = &tokens[sentence.start + mention.start..sentence.start + mention.end];
+                let is_word = |t: &&Token| t.text(text).chars().any(char::is_alphanumeric);
+                let Some(lead) = words.iter().position(|t| is_word(&t)) else {
+                    continue;
+                };
+                let trail = words
+                    .iter()
+                    .rposition(|t| is_word(&t))
+                    .expect("a word exists");
+                let (start, end) = (mention.start + lead, mention.start + trail + 1);
+                let span = char_span(sentence.start + start..sentence.start + end);
+                let first = tokens[sentence.start + start].start;
+                let last = tokens[sentence.start + end - 1].end;
+                layers.entities.push(EntityMention {
+                    start: span.start,
+                    end: span.end,
+                    kind: entity_type(mention.kind),
+                    text: text[first..last].to_owned(),
+                    entity: None,
+                });
+            }
+        }
+        layers
+    }
+}
+
+/// Curly quotes and apostrophes as straight ones (“ ” → ", ‘ ’ → ').
+fn straight_quotes(word: &str) -> Cow<'_, str> {
+    if word.contains(['“', '”', '‘', '’']) {
+        Cow::Owned(word.replace(['“', '”'], "\"").replace(['‘', '’'], "'"))
+    } else {
+        Cow::Borrowed(word)
+    }
+}
+
+fn entity_type(kind: ner::EntityType) -> EntityType {
+    match kind {
+        ner::EntityType::Person => EntityType::Person,
+        ner::EntityType::Org => EntityType::Org,
+        ner::EntityType::Place => EntityType::Place,
+        ner::EntityType::Misc => EntityType::Misc,
+    }
+}
