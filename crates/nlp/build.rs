@@ -13,7 +13,13 @@ fn main() {
         for entry in dir.flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if !path.is_file() || name.ends_with(".md") || name.starts_with('.') {
+            // Cards are documentation; the clusters file is kept for retraining only (the
+            // entity model carries its own copy).
+            if !path.is_file()
+                || name.ends_with(".md")
+                || name.starts_with('.')
+                || name.starts_with("clusters.")
+            {
                 continue;
             }
             println!("cargo:rerun-if-changed={}", path.display());

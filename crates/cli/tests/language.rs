@@ -196,7 +196,7 @@ fn seed_entities_mostly_found_with_their_types() {
     let (missing, pairs) = missing_seed_entities();
     assert!(pairs > 50, "{pairs} pairs in the table");
     assert!(
-        missing.len() * 100 <= pairs * 15,
+        missing.len() * 100 <= pairs * 8,
         "{} of {pairs} not found:\n{}",
         missing.len(),
         missing.join("\n")

@@ -5,13 +5,13 @@
 //!
 //! Features follow Ratinov & Roth (2009), "Design challenges and misconceptions in named
 //! entity recognition": the word and its lower-cased form, word shape, prefixes and suffixes,
-//! a ±2 context window, the two previous predicted tags, capitalisation, the sentence-initial
-//! flag, gazetteer matches, word clusters induced from unlabelled text, and non-local
-//! features. The second pass sees the first pass's tags: its own neighbourhood, and how the
-//! other occurrences of the same word in the document were labelled (the "context
-//! aggregation" and "extended prediction history" of that paper). The second pass is trained
-//! on first-pass output produced by cross-validation (jackknifing), so it learns how far to
-//! trust first-pass labels on unseen text.
+//! a ±2 context window, the two previous tags (gold in training, predicted at run time),
+//! capitalisation, the sentence-initial flag, gazetteer matches, word clusters induced from
+//! unlabelled text, and non-local features. The second pass sees the first pass's tags: its
+//! own neighbourhood, and how the other occurrences of the same word in the document were
+//! labelled (the "context aggregation" and "extended prediction history" of that paper). The
+//! second pass is trained on first-pass output produced by cross-validation (jackknifing), so
+//! it learns how far to trust first-pass labels on unseen text.
 //!
 //! All-caps headlines get the lower-cased word features and document-level case evidence
 //! (whether the word appears capitalised or lower case in running text elsewhere).
@@ -229,7 +229,7 @@ impl TagSet {
 // Word features
 
 /// Word shape: upper-case letters become X, lower-case x, digits d, other characters stay;
-/// runs longer than four are cut to four ("Xxxxx" for "Zelenskyy" would be "Xxxxx").
+/// runs longer than four are cut to four ("Zelenskyy" → "Xxxxx").
 fn shape(word: &str) -> String {
     let mut out = String::new();
     let mut last = '\0';
@@ -547,8 +547,8 @@ fn sentence_info<S: AsRef<str>>(
                 ""
             } else {
                 let (cap, low) = doc.case.get(&lower).copied().unwrap_or((0, 0));
-                let cap = cap - u32::from(own_cap);
-                let low = low - u32::from(own_lower);
+                let cap = cap.saturating_sub(u32::from(own_cap));
+                let low = low.saturating_sub(u32::from(own_lower));
                 match (cap > 0, low > 0) {
                     (true, true) => "both",
                     (true, false) => "cap",
@@ -2303,7 +2303,13 @@ German JJ I-NP I-MISC\nofficials NNS I-NP O\nvisited VBD I-VP O\nOslo NNP I-NP I
         assert!(Recognizer::from_parts(b"STLNER01", None).is_err());
         assert!(Recognizer::from_parts(&bytes[..bytes.len() / 2], None).is_err());
         assert!(Recognizer::from_parts(b"nonsense", None).is_err());
-        // Empty input.
+        // Odd tokens and empty input.
+        let long = "x".repeat(10_000);
+        let odd = vec!["", " ", "\u{0}", "🙂", "İstanbul", long.as_str(), "-", "--"];
+        assert_eq!(
+            loaded.recognize_document(&[odd.clone(), odd], None).len(),
+            2
+        );
         assert!(loaded.recognize_document(&[], None).is_empty());
         assert_eq!(loaded.recognize_document(&[vec![]], None), vec![vec![]]);
     }
