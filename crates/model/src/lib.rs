@@ -240,7 +240,7 @@ pub struct TokenAnnotation {
 }
 
 /// The CoNLL-2003 entity classes under clearer names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum EntityType {
     Person,
@@ -250,13 +250,48 @@ pub enum EntityType {
 }
 
 impl EntityType {
-    pub fn as_str(&self) -> &'static str {
+    pub const ALL: [EntityType; 4] = [
+        EntityType::Person,
+        EntityType::Org,
+        EntityType::Place,
+        EntityType::Misc,
+    ];
+
+    /// storyline's name: PERSON, ORG, PLACE, MISC.
+    pub fn as_str(self) -> &'static str {
         match self {
             EntityType::Person => "PERSON",
             EntityType::Org => "ORG",
             EntityType::Place => "PLACE",
             EntityType::Misc => "MISC",
         }
+    }
+
+    /// The CoNLL-2003 name: PER, ORG, LOC, MISC.
+    pub fn conll_name(self) -> &'static str {
+        match self {
+            EntityType::Person => "PER",
+            EntityType::Org => "ORG",
+            EntityType::Place => "LOC",
+            EntityType::Misc => "MISC",
+        }
+    }
+
+    /// From either naming (PER/PERSON, LOC/PLACE, ORG, MISC).
+    pub fn parse(name: &str) -> Option<EntityType> {
+        match name {
+            "PER" | "PERSON" => Some(EntityType::Person),
+            "ORG" => Some(EntityType::Org),
+            "LOC" | "PLACE" => Some(EntityType::Place),
+            "MISC" => Some(EntityType::Misc),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for EntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

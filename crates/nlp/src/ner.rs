@@ -27,64 +27,7 @@ use crate::conll::{self, ConllEval, Document, EvalReport, Format, Scheme};
 use crate::gazetteer::{self, Gazetteer};
 use crate::perceptron::{Features, Model, Trainer};
 
-/// Entity types, with storyline's names (CoNLL-2003: PER, ORG, LOC, MISC).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum EntityType {
-    #[serde(rename = "PERSON")]
-    Person,
-    #[serde(rename = "ORG")]
-    Org,
-    #[serde(rename = "PLACE")]
-    Place,
-    #[serde(rename = "MISC")]
-    Misc,
-}
-
-impl EntityType {
-    pub const ALL: [EntityType; 4] = [
-        EntityType::Person,
-        EntityType::Org,
-        EntityType::Place,
-        EntityType::Misc,
-    ];
-
-    /// storyline's name: PERSON, ORG, PLACE, MISC.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityType::Person => "PERSON",
-            EntityType::Org => "ORG",
-            EntityType::Place => "PLACE",
-            EntityType::Misc => "MISC",
-        }
-    }
-
-    /// The CoNLL-2003 name: PER, ORG, LOC, MISC.
-    pub fn conll_name(self) -> &'static str {
-        match self {
-            EntityType::Person => "PER",
-            EntityType::Org => "ORG",
-            EntityType::Place => "LOC",
-            EntityType::Misc => "MISC",
-        }
-    }
-
-    /// From either naming (PER/PERSON, LOC/PLACE, ORG, MISC).
-    pub fn parse(name: &str) -> Option<EntityType> {
-        match name {
-            "PER" | "PERSON" => Some(EntityType::Person),
-            "ORG" => Some(EntityType::Org),
-            "LOC" | "PLACE" => Some(EntityType::Place),
-            "MISC" => Some(EntityType::Misc),
-            _ => None,
-        }
-    }
-}
-
-impl std::fmt::Display for EntityType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+pub use storyline_model::EntityType;
 
 /// An entity mention: tokens `start..end` (half-open) of one sentence.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::ops::Range;
 
-use storyline_model::{CharIndex, EntityMention, EntityType, Span, TokenAnnotation};
+use storyline_model::{CharIndex, EntityMention, Span, TokenAnnotation};
 
 use crate::lemma::Lemmatizer;
 use crate::models::model_bytes;
@@ -167,7 +167,7 @@ impl Pipeline {
                 layers.entities.push(EntityMention {
                     start: span.start,
                     end: span.end,
-                    kind: entity_type(mention.kind),
+                    kind: mention.kind,
                     text: text[first..last].to_owned(),
                     entity: None,
                 });
@@ -183,14 +183,5 @@ fn straight_quotes(word: &str) -> Cow<'_, str> {
         Cow::Owned(word.replace(['“', '”'], "\"").replace(['‘', '’'], "'"))
     } else {
         Cow::Borrowed(word)
-    }
-}
-
-fn entity_type(kind: ner::EntityType) -> EntityType {
-    match kind {
-        ner::EntityType::Person => EntityType::Person,
-        ner::EntityType::Org => EntityType::Org,
-        ner::EntityType::Place => EntityType::Place,
-        ner::EntityType::Misc => EntityType::Misc,
     }
 }
