@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
+use storyline_nlp::conll;
 use storyline_nlp::pipeline::Pipeline;
 use storyline_store::{Outcome, Store};
 
@@ -379,14 +380,15 @@ fn annotate_pretokenized(
                 .iter()
                 .zip(spans)
                 .map(|(words, spans)| {
-                    let mut tags = vec!["O".to_owned(); words.len()];
-                    for span in spans {
-                        for (i, tag) in tags[span.start..span.end].iter_mut().enumerate() {
-                            let prefix = if i == 0 { "B" } else { "I" };
-                            *tag = format!("{prefix}-{}", span.kind.conll_name());
-                        }
-                    }
-                    tags
+                    let chunks: Vec<conll::Chunk> = spans
+                        .iter()
+                        .map(|span| conll::Chunk {
+                            start: span.start,
+                            end: span.end,
+                            kind: span.kind.conll_name().to_owned(),
+                        })
+                        .collect();
+                    conll::tags_from_spans(words.len(), &chunks, conll::Scheme::Bio)
                 })
                 .collect()
         };

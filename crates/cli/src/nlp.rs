@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use storyline_nlp::pipeline::{LEMMA_TABLE, POS_MODEL, Pipeline};
-use storyline_nlp::{conll, conllu, lemma::Lemmatizer, ner, pos};
+use storyline_nlp::pipeline::Pipeline;
+use storyline_nlp::{conll, conllu, ner, pos};
 
 use crate::EXIT_OK;
 
@@ -95,8 +95,6 @@ fn find_split(dir: &Path, suffix: &str) -> Result<PathBuf> {
 fn train_pos(args: TrainPosArgs) -> Result<u8> {
     let train_path = find_split(&args.data, "-ud-train.conllu")?;
     let dev_path = find_split(&args.data, "-ud-dev.conllu")?;
-    let train = conllu::read(&train_path).with_context(|| train_path.display().to_string())?;
-    let dev = conllu::read(&dev_path).with_context(|| dev_path.display().to_string())?;
     let mut options = pos::TrainOptions::default();
     if let Some(iterations) = args.iterations {
         options.iterations = iterations;
@@ -105,45 +103,18 @@ fn train_pos(args: TrainPosArgs) -> Result<u8> {
         options.seed = seed;
     }
     eprintln!(
-        "training the tagger on {} sentences ({}), {} passes",
-        train.len(),
+        "training the tagger on {}, {} passes",
         train_path.display(),
         options.iterations
     );
-    let (tagger, report) = pos::train(&train, &dev, &options);
-    std::fs::create_dir_all(&args.out)?;
-    let model_path = args.out.join(POS_MODEL);
-    tagger
-        .model()
-        .save(&model_path)
-        .with_context(|| model_path.display().to_string())?;
-    let lemmatizer = Lemmatizer::train(&train);
-    let lemma_path = args.out.join(LEMMA_TABLE);
-    lemmatizer
-        .save(&lemma_path)
-        .with_context(|| lemma_path.display().to_string())?;
-    let lemma_accuracy = lemma_accuracy(&lemmatizer, &dev);
+    let report = pos::train_from_files(&train_path, &dev_path, &args.out, &options)
+        .with_context(|| format!("training on {}", args.data.display()))?;
     println!("{report}");
     println!(
-        "lemma accuracy on dev (gold UPOS): {:.2}%",
-        lemma_accuracy * 100.0
-    );
-    println!(
-        "wrote {} and {}; rebuild (cargo build --release) to ship them, or set STORYLINE_MODELS={}",
-        model_path.display(),
-        lemma_path.display(),
+        "rebuild (cargo build --release) to ship them, or set STORYLINE_MODELS={}",
         args.out.display()
     );
     Ok(EXIT_OK)
-}
-
-fn lemma_accuracy(lemmatizer: &Lemmatizer, sentences: &[conllu::Sentence]) -> f64 {
-    let (mut correct, mut total) = (0usize, 0usize);
-    for word in sentences.iter().flat_map(|s| &s.words) {
-        total += 1;
-        correct += usize::from(lemmatizer.lemma(&word.form, &word.upos) == word.lemma.as_str());
-    }
-    correct as f64 / total.max(1) as f64
 }
 
 fn train_ner(args: TrainNerArgs) -> Result<u8> {

@@ -10,14 +10,14 @@ use crate::lemma::Lemmatizer;
 use crate::models::model_bytes;
 use crate::ner::{self, Recognizer};
 use crate::perceptron::Model;
-use crate::pos::Tagger;
+use crate::pos::{self, Tagger};
 use crate::sentences::split_sentences;
 use crate::tokenize::tokenize;
 use crate::{Token, gazetteer};
 
 /// Model file names, in `models/` and `$STORYLINE_MODELS`.
-pub const POS_MODEL: &str = "pos-ewt.model";
-pub const LEMMA_TABLE: &str = "lemma-ewt.tsv.zst";
+pub const POS_MODEL: &str = pos::MODEL_FILE;
+pub const LEMMA_TABLE: &str = pos::LEMMA_FILE;
 pub const NER_MODEL: &str = ner::MODEL_FILE;
 pub const GAZETTEER: &str = ner::GAZETTEER_FILE;
 

@@ -1116,18 +1116,19 @@ impl fmt::Display for TrainFilesReport {
 
 /// Trains the tagger and the lemma table on a CoNLL-U training file, scores them on a dev
 /// file, and writes [`MODEL_FILE`] and [`LEMMA_FILE`] into `out_dir` (created if needed).
-/// Uses [`TrainOptions::default`]: the settings of the shipped model.
+/// [`TrainOptions::default`] are the settings of the shipped model.
 pub fn train_from_files(
     train_path: impl AsRef<Path>,
     dev_path: impl AsRef<Path>,
     out_dir: impl AsRef<Path>,
+    options: &TrainOptions,
 ) -> io::Result<TrainFilesReport> {
     let train_set = conllu::read(train_path)?;
     let dev = conllu::read(dev_path)?;
     let out_dir = out_dir.as_ref();
     std::fs::create_dir_all(out_dir)?;
 
-    let (tagger, pos) = train(&train_set, &dev, &TrainOptions::default());
+    let (tagger, pos) = train(&train_set, &dev, options);
     let model_path = out_dir.join(MODEL_FILE);
     tagger.model().save(&model_path)?;
 
@@ -1383,6 +1384,7 @@ mod tests {
             data.join("en_ewt-ud-train.conllu"),
             data.join("en_ewt-ud-dev.conllu"),
             &out,
+            &TrainOptions::default(),
         )
         .unwrap();
         println!("{report}");
