@@ -4,8 +4,11 @@
 
 mod bench;
 mod commands;
+mod extraction;
 mod nlp;
 mod pipeline;
+mod quotes;
+mod time;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -85,6 +88,9 @@ enum Command {
     /// Print Document JSON (one object per article and line) without touching the store:
     /// metadata, cleaned text, sentences, tokens (UPOS, lemma) and entity mentions.
     Annotate(AnnotateArgs),
+    /// Print the main text of web pages (paragraphs separated by a blank line), or with
+    /// `--json` the text and metadata, without touching the store.
+    Extract(extraction::ExtractArgs),
     /// Train a language model from the shared data (see models/README.md).
     #[command(subcommand)]
     Train(nlp::TrainCommand),
@@ -173,6 +179,7 @@ fn main() -> ExitCode {
         Command::Articles(args) => commands::articles(&cli.global, args),
         Command::Show { key, json } => commands::show(&cli.global, &key, json),
         Command::Annotate(args) => commands::annotate(args),
+        Command::Extract(args) => extraction::extract(args),
         Command::Train(command) => nlp::train(command),
         Command::Eval(command) => nlp::eval(command),
         Command::Bench(args) => bench::run(&cli.global, args),

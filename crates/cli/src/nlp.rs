@@ -19,6 +19,9 @@ pub enum TrainCommand {
     /// gazetteer built from the shared data folder.
     #[command(after_help = "EXAMPLE:\n  storyline train ner --data ../shared/data/conll2003")]
     Ner(TrainNerArgs),
+    /// Train the attribution tagger (source, cue, content) on PolNeAR (train; dev scored).
+    #[command(after_help = "EXAMPLE:\n  storyline train quotes --data ../shared/data/polnear")]
+    Quotes(crate::quotes::TrainQuotesArgs),
 }
 
 #[derive(Args)]
@@ -68,12 +71,19 @@ pub enum EvalCommand {
         #[arg(long)]
         output: Option<PathBuf>,
     },
+    /// Main-text extraction from web pages: shingle P/R/F1 per page type, date accuracy, speed.
+    Extraction(crate::extraction::EvalExtractionArgs),
+    /// Attribution (source, cue, content) P/R/F1, exact and overlap, on PolNeAR brat files.
+    Quotes(crate::quotes::EvalQuotesArgs),
+    /// TempEval-3 Task A measures (extent, type, value) on TimeML files.
+    Time(crate::time::EvalTimeArgs),
 }
 
 pub fn train(command: TrainCommand) -> Result<u8> {
     match command {
         TrainCommand::Pos(args) => train_pos(args),
         TrainCommand::Ner(args) => train_ner(args),
+        TrainCommand::Quotes(args) => crate::quotes::train(args),
     }
 }
 
@@ -143,6 +153,12 @@ fn train_ner(args: TrainNerArgs) -> Result<u8> {
 }
 
 pub fn eval(command: EvalCommand) -> Result<u8> {
+    match command {
+        EvalCommand::Extraction(args) => return crate::extraction::eval(args),
+        EvalCommand::Quotes(args) => return crate::quotes::eval(args),
+        EvalCommand::Time(args) => return crate::time::eval(args),
+        EvalCommand::Pos { .. } | EvalCommand::Ner { .. } => {}
+    }
     let pipeline = Pipeline::load()?;
     match command {
         EvalCommand::Pos { conllu: path } => {
@@ -175,6 +191,9 @@ pub fn eval(command: EvalCommand) -> Result<u8> {
                 None => pipeline.recognizer().evaluate(&documents, None)?,
             };
             print!("{report}");
+        }
+        EvalCommand::Extraction(_) | EvalCommand::Quotes(_) | EvalCommand::Time(_) => {
+            unreachable!("dispatched above")
         }
     }
     Ok(EXIT_OK)

@@ -10,6 +10,10 @@
 
 use serde::{Deserialize, Serialize};
 
+mod quote;
+
+pub use quote::{Quote, QuoteKind, Speaker, TextSpan};
+
 /// A half-open range `[start, end)` of code points in an article's `text`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Span {
@@ -316,7 +320,7 @@ pub struct Document {
     pub sentences: Vec<Span>,
     pub tokens: Vec<TokenAnnotation>,
     pub entities: Vec<EntityMention>,
-    pub quotes: Vec<serde_json::Value>,
+    pub quotes: Vec<Quote>,
     pub times: Vec<serde_json::Value>,
     pub quantities: Vec<serde_json::Value>,
     pub events: Vec<serde_json::Value>,
