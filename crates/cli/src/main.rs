@@ -4,10 +4,12 @@
 
 mod bench;
 mod commands;
+mod entities;
 mod extraction;
 mod nlp;
 mod pipeline;
 mod quotes;
+mod stories;
 mod time;
 
 use std::path::PathBuf;
@@ -91,6 +93,18 @@ enum Command {
     /// Print the main text of web pages (paragraphs separated by a blank line), or with
     /// `--json` the text and metadata, without touching the store.
     Extract(extraction::ExtractArgs),
+    /// Stories in the store: id, label, articles, date range, top entities.
+    Stories(stories::StoriesArgs),
+    /// One story: its articles (duplicates folded), entities and key quotes.
+    Story(stories::StoryArgs),
+    /// Exact, near-duplicate and syndicated groups in the store, with their similarity.
+    Duplicates(stories::DuplicatesArgs),
+    /// Cluster a JSONL stream of articles into stories without a store: writes id<TAB>story.
+    Cluster(stories::ClusterArgs),
+    /// Entities in the store: id, name, type, aliases, roles, mentions, articles.
+    Entities(entities::EntitiesArgs),
+    /// One entity: aliases, roles over time, quotes, co-mentioned entities.
+    Entity(entities::EntityArgs),
     /// Train a language model from the shared data (see models/README.md).
     #[command(subcommand)]
     Train(nlp::TrainCommand),
@@ -180,6 +194,12 @@ fn main() -> ExitCode {
         Command::Show { key, json } => commands::show(&cli.global, &key, json),
         Command::Annotate(args) => commands::annotate(args),
         Command::Extract(args) => extraction::extract(args),
+        Command::Stories(args) => stories::stories(&cli.global, args),
+        Command::Story(args) => stories::story(&cli.global, args),
+        Command::Duplicates(args) => stories::duplicates(&cli.global, args),
+        Command::Cluster(args) => stories::cluster(args),
+        Command::Entities(args) => entities::entities(&cli.global, args),
+        Command::Entity(args) => entities::entity(&cli.global, args),
         Command::Train(command) => nlp::train(command),
         Command::Eval(command) => nlp::eval(command),
         Command::Bench(args) => bench::run(&cli.global, args),

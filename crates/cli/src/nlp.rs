@@ -77,6 +77,10 @@ pub enum EvalCommand {
     Quotes(crate::quotes::EvalQuotesArgs),
     /// TempEval-3 Task A measures (extent, type, value) on TimeML files.
     Time(crate::time::EvalTimeArgs),
+    /// Documents into ECB+ sub-topic events: pairwise and BCubed P/R/F1.
+    Stories(crate::stories::EvalStoriesArgs),
+    /// Cross-document entity coreference on ECB+ gold mentions: MUC, B³, CEAF-e, CoNLL F1.
+    EntityCoref(crate::entities::EvalEntityCorefArgs),
 }
 
 pub fn train(command: TrainCommand) -> Result<u8> {
@@ -157,6 +161,8 @@ pub fn eval(command: EvalCommand) -> Result<u8> {
         EvalCommand::Extraction(args) => return crate::extraction::eval(args),
         EvalCommand::Quotes(args) => return crate::quotes::eval(args),
         EvalCommand::Time(args) => return crate::time::eval(args),
+        EvalCommand::Stories(args) => return crate::stories::eval(args),
+        EvalCommand::EntityCoref(args) => return crate::entities::eval(args),
         EvalCommand::Pos { .. } | EvalCommand::Ner { .. } => {}
     }
     let pipeline = Pipeline::load()?;
@@ -192,9 +198,11 @@ pub fn eval(command: EvalCommand) -> Result<u8> {
             };
             print!("{report}");
         }
-        EvalCommand::Extraction(_) | EvalCommand::Quotes(_) | EvalCommand::Time(_) => {
-            unreachable!("dispatched above")
-        }
+        EvalCommand::Extraction(_)
+        | EvalCommand::Quotes(_)
+        | EvalCommand::Time(_)
+        | EvalCommand::Stories(_)
+        | EvalCommand::EntityCoref(_) => unreachable!("dispatched above"),
     }
     Ok(EXIT_OK)
 }

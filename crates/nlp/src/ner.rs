@@ -1048,6 +1048,14 @@ impl Recognizer {
         write().map_err(io_error(path))
     }
 
+    /// Drops weights smaller than `min_weight` from both passes (see [`Model::prune`]).
+    pub fn prune(&mut self, min_weight: f32) {
+        self.pass1.prune(min_weight);
+        if let Some(pass2) = &mut self.pass2 {
+            pass2.prune(min_weight);
+        }
+    }
+
     /// What training recorded: data, settings, dev scores.
     pub fn meta(&self) -> &serde_json::Value {
         &self.meta

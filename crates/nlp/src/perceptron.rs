@@ -118,6 +118,30 @@ impl Model {
         }
     }
 
+    /// Drops weights smaller than `min_weight` in magnitude, and the rows left empty: the
+    /// same model [`Trainer::finish`] would have produced with that threshold.
+    pub fn prune(&mut self, min_weight: f32) {
+        let mut keys: Vec<u64> = self.rows.keys().copied().collect();
+        keys.sort_unstable();
+        let mut rows = KeyMap::default();
+        let mut params = Vec::new();
+        for key in keys {
+            let (start, len) = self.rows[&key];
+            let first = params.len() as u32;
+            params.extend(
+                self.params[start as usize..(start + len) as usize]
+                    .iter()
+                    .filter(|(_, weight)| weight.abs() >= min_weight),
+            );
+            let kept = params.len() as u32 - first;
+            if kept > 0 {
+                rows.insert(key, (first, kept));
+            }
+        }
+        self.rows = rows;
+        self.params = params;
+    }
+
     /// The best class for these features (ties go to the lower class index).
     pub fn predict(&self, features: &[u64], scores: &mut Vec<f32>) -> usize {
         scores.clear();

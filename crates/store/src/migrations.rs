@@ -41,6 +41,52 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (origin_path, origin_record, article_id)
     );
     CREATE INDEX sightings_article ON sightings (article_id);",
+    // 2: annotation layers per article (Document JSON minus the article), and the facts
+    // listed across the store, one row each.
+    "CREATE TABLE annotations (
+        article_id TEXT PRIMARY KEY REFERENCES articles (id),
+        pipeline TEXT NOT NULL,
+        layers TEXT NOT NULL
+    );
+    CREATE TABLE mentions (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        text TEXT NOT NULL,
+        entity TEXT
+    );
+    CREATE INDEX mentions_article ON mentions (article_id);
+    CREATE INDEX mentions_entity ON mentions (entity);
+    CREATE TABLE quotes (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        text TEXT NOT NULL,
+        cue TEXT,
+        speaker TEXT,
+        speaker_description TEXT,
+        speaker_entity TEXT
+    );
+    CREATE INDEX quotes_article ON quotes (article_id);
+    CREATE INDEX quotes_speaker ON quotes (speaker COLLATE NOCASE);
+    CREATE TABLE quantities (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles (id),
+        start INTEGER NOT NULL,
+        end INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        value REAL,
+        qualifier TEXT,
+        unit TEXT,
+        counts TEXT,
+        count_type TEXT,
+        claimant TEXT
+    );
+    CREATE INDEX quantities_article ON quantities (article_id);",
 ];
 
 /// The schema version this build writes.
