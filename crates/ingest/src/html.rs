@@ -1,42 +1,40 @@
-//! HTML: main text through dom_smoothie (a Readability.js port), metadata from `<title>`,
-//! OpenGraph and article meta tags, JSON-LD `NewsArticle`, `<time>` and `<link rel=canonical>`.
-
-use std::sync::LazyLock;
+//! HTML for ingest: whole pages through [`crate::extract`], and an iterative HTML → paragraphs
+//! converter shared by fragments (feed items, JSONL `html` fields) and the extractor.
 
 use ego_tree::iter::Edge;
-use scraper::{ElementRef, Html, Node, Selector};
-use serde_json::Value;
+use scraper::{ElementRef, Html, Node};
 
 use crate::Meta;
 
 /// Main text and metadata pulled out of a whole page.
 pub struct Page {
-    /// Paragraphs separated by blank lines, ready for [`crate::clean::clean`].
+    /// Paragraphs separated by blank lines, ready for [`crate::clean::clean`]; empty when
+    /// the page holds no article.
     pub text: String,
     pub meta: Meta,
+    /// Why `text` is empty, when it is.
+    pub empty_reason: Option<&'static str>,
 }
 
+/// Main text and metadata of a whole page through [`crate::extract`].
 pub fn extract_page(html: &str, url: Option<&str>) -> Page {
-    let document = Html::parse_document(html);
-    let mut meta = page_metadata(&document);
-    if meta.url.is_none() {
-        meta.url = url.map(str::to_owned);
+    let extraction = crate::extract::extract(html, url);
+    let page = extraction.meta;
+    let byline = (!page.authors.is_empty()).then(|| page.authors.join(", "));
+    Page {
+        text: extraction.text,
+        meta: Meta {
+            source: page.site_name,
+            url: page.url,
+            headline: page.title,
+            published: page.published,
+            language: page.language,
+            byline,
+            section: page.section,
+            external_id: None,
+        },
+        empty_reason: extraction.empty_reason,
     }
-    let base_url = meta
-        .url
-        .as_deref()
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
-    let config = dom_smoothie::Config {
-        max_elements_to_parse: 200_000,
-        ..Default::default()
-    };
-    let readable = dom_smoothie::Readability::new(html, base_url, Some(config))
-        .ok()
-        .and_then(|mut r| r.parse().ok())
-        .map(|article| fragment_to_text(&article.content))
-        .filter(|text| !text.trim().is_empty());
-    let text = readable.unwrap_or_else(|| body_text(&document));
-    Page { text, meta }
 }
 
 /// Block-level text of an HTML fragment: one paragraph per block element, separated by a
@@ -48,26 +46,10 @@ pub fn fragment_to_text(fragment: &str) -> String {
     out.finish()
 }
 
-/// The text of `<body>` without page chrome: the fallback when Readability finds nothing.
-fn body_text(document: &Html) -> String {
-    static BODY: LazyLock<Selector> = LazyLock::new(|| Selector::parse("body").unwrap());
-    let mut out = TextBuilder {
-        skip_chrome: true,
-        ..TextBuilder::default()
-    };
-    match document.select(&BODY).next() {
-        Some(body) => out.walk(body),
-        None => out.walk(document.root_element()),
-    }
-    out.finish()
-}
-
 #[derive(Default)]
 struct TextBuilder {
     paragraphs: Vec<String>,
     current: String,
-    /// Also skip navigation, headers, footers and asides (whole-page fallback only).
-    skip_chrome: bool,
 }
 
 impl TextBuilder {
@@ -84,7 +66,7 @@ impl TextBuilder {
                         Node::Text(text) => self.push_text(text),
                         Node::Element(element) => {
                             let name = element.name();
-                            if self.is_skipped(name) {
+                            if is_skipped(name) {
                                 skipping = Some(node.id());
                             } else if name == "br" {
                                 self.current.push('\n');
@@ -108,30 +90,32 @@ impl TextBuilder {
             }
         }
     }
+}
 
-    fn is_skipped(&self, name: &str) -> bool {
-        matches!(
-            name,
-            "script"
-                | "style"
-                | "noscript"
-                | "template"
-                | "iframe"
-                | "svg"
-                | "canvas"
-                | "figure"
-                | "figcaption"
-                | "form"
-                | "button"
-                | "select"
-                | "textarea"
-                | "object"
-                | "video"
-                | "audio"
-                | "head"
-        ) || (self.skip_chrome && matches!(name, "nav" | "header" | "footer" | "aside" | "menu"))
-    }
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "iframe"
+            | "svg"
+            | "canvas"
+            | "figure"
+            | "figcaption"
+            | "form"
+            | "button"
+            | "select"
+            | "textarea"
+            | "object"
+            | "video"
+            | "audio"
+            | "head"
+    )
+}
 
+impl TextBuilder {
     fn push_text(&mut self, text: &str) {
         for (i, piece) in text.split_whitespace().enumerate() {
             let needs_space = i > 0
@@ -198,197 +182,6 @@ fn is_block(name: &str) -> bool {
     )
 }
 
-macro_rules! selector {
-    ($css:expr) => {{
-        static SELECTOR: LazyLock<Selector> =
-            LazyLock::new(|| Selector::parse($css).expect("valid selector"));
-        &*SELECTOR
-    }};
-}
-
-/// Metadata from the page head and markup, most specific source first.
-fn page_metadata(document: &Html) -> Meta {
-    let ld = json_ld_article(document);
-    let meta = |keys: &[&str]| -> Option<String> {
-        keys.iter().find_map(|key| {
-            document
-                .select(selector!("meta[content]"))
-                .find(|m| {
-                    let attr = |a| m.value().attr(a).map(|v| v.eq_ignore_ascii_case(key));
-                    attr("property") == Some(true)
-                        || attr("name") == Some(true)
-                        || attr("itemprop") == Some(true)
-                })
-                .and_then(|m| m.value().attr("content"))
-                .map(|c| c.trim().to_owned())
-                .filter(|c| !c.is_empty())
-        })
-    };
-    let title_tag = document
-        .select(selector!("title"))
-        .next()
-        .map(|t| t.text().collect::<String>().trim().to_owned())
-        .filter(|t| !t.is_empty());
-    let site = meta(&["og:site_name", "application-name"]).or(ld.publisher.clone());
-    let headline = ld
-        .headline
-        .clone()
-        .or_else(|| meta(&["og:title", "twitter:title"]))
-        .or_else(|| title_tag.map(|t| strip_site_suffix(&t, site.as_deref())));
-    let time_tag = || {
-        document
-            .select(selector!("time[datetime]"))
-            .next()
-            .and_then(|t| t.value().attr("datetime"))
-            .map(|d| d.trim().to_owned())
-    };
-    let published = ld
-        .published
-        .clone()
-        .or_else(|| {
-            meta(&[
-                "article:published_time",
-                "og:article:published_time",
-                "datePublished",
-                "pubdate",
-                "publishdate",
-                "publish-date",
-                "date",
-                "dc.date.issued",
-                "dc.date",
-                "dcterms.created",
-                "parsely-pub-date",
-                "sailthru.date",
-            ])
-        })
-        .or_else(time_tag);
-    let author = ld
-        .author
-        .clone()
-        .or_else(|| meta(&["author", "article:author", "byl"]).filter(|a| !a.starts_with("http")));
-    let canonical = document
-        .select(selector!("link[rel=canonical][href]"))
-        .next()
-        .and_then(|l| l.value().attr("href"))
-        .map(str::to_owned);
-    let lang = document
-        .root_element()
-        .value()
-        .attr("lang")
-        .map(str::to_owned);
-    Meta {
-        source: site,
-        url: canonical.or_else(|| meta(&["og:url"])).or(ld.url.clone()),
-        headline,
-        published,
-        language: lang.or(ld.language.clone()),
-        byline: author,
-        section: ld.section.clone().or_else(|| meta(&["article:section"])),
-        external_id: None,
-    }
-}
-
-/// "Council backs plan | The Valley Courier" -> "Council backs plan".
-fn strip_site_suffix(title: &str, site: Option<&str>) -> String {
-    for separator in [" | ", " - ", " — ", " – ", " :: "] {
-        if let Some((head, tail)) = title.rsplit_once(separator) {
-            let is_site = site.is_some_and(|s| tail.trim().eq_ignore_ascii_case(s.trim()))
-                || tail.split_whitespace().count() <= 4 && head.split_whitespace().count() >= 3;
-            if is_site {
-                return head.trim().to_owned();
-            }
-        }
-    }
-    title.to_owned()
-}
-
-#[derive(Default)]
-struct LdArticle {
-    headline: Option<String>,
-    published: Option<String>,
-    author: Option<String>,
-    publisher: Option<String>,
-    section: Option<String>,
-    language: Option<String>,
-    url: Option<String>,
-}
-
-const ARTICLE_TYPES: &[&str] = &[
-    "NewsArticle",
-    "Article",
-    "ReportageNewsArticle",
-    "AnalysisNewsArticle",
-    "OpinionNewsArticle",
-    "BackgroundNewsArticle",
-    "ReviewNewsArticle",
-    "BlogPosting",
-    "LiveBlogPosting",
-    "Report",
-];
-
-/// The first JSON-LD object typed as an article (looking inside arrays and `@graph`).
-fn json_ld_article(document: &Html) -> LdArticle {
-    for script in document.select(selector!("script[type='application/ld+json']")) {
-        let raw: String = script.text().collect();
-        let raw = raw
-            .trim()
-            .trim_start_matches("<!--")
-            .trim_end_matches("-->");
-        let Ok(value) = serde_json::from_str::<Value>(raw) else {
-            continue;
-        };
-        let mut stack = vec![&value];
-        while let Some(value) = stack.pop() {
-            match value {
-                Value::Array(items) => stack.extend(items.iter().rev()),
-                Value::Object(object) => {
-                    if let Some(graph) = object.get("@graph") {
-                        stack.push(graph);
-                    }
-                    if is_article_type(object.get("@type")) {
-                        return ld_fields(object);
-                    }
-                }
-                _ => {}
-            }
-        }
-    }
-    LdArticle::default()
-}
-
-fn is_article_type(value: Option<&Value>) -> bool {
-    match value {
-        Some(Value::String(t)) => ARTICLE_TYPES.contains(&t.as_str()),
-        Some(Value::Array(types)) => types.iter().any(|t| is_article_type(Some(t))),
-        _ => false,
-    }
-}
-
-fn ld_fields(object: &serde_json::Map<String, Value>) -> LdArticle {
-    fn text(value: Option<&Value>) -> Option<String> {
-        match value? {
-            Value::String(s) => Some(s.trim().to_owned()).filter(|s| !s.is_empty()),
-            Value::Object(o) => text(o.get("name")).or_else(|| text(o.get("@id"))),
-            Value::Array(items) => {
-                let names: Vec<String> = items.iter().filter_map(|i| text(Some(i))).collect();
-                (!names.is_empty()).then(|| names.join(", "))
-            }
-            _ => None,
-        }
-    }
-    LdArticle {
-        headline: text(object.get("headline")).or_else(|| text(object.get("name"))),
-        published: text(object.get("datePublished")).or_else(|| text(object.get("dateCreated"))),
-        author: text(object.get("author")),
-        publisher: object
-            .get("publisher")
-            .and_then(|p| text(p.get("name")).or_else(|| text(Some(p)))),
-        section: text(object.get("articleSection")),
-        language: text(object.get("inLanguage")),
-        url: text(object.get("url")),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -410,20 +203,5 @@ mod tests {
             "</div>".repeat(20_000)
         );
         assert!(fragment_to_text(&html).contains("deep text"));
-    }
-
-    #[test]
-    fn title_suffixes() {
-        assert_eq!(
-            strip_site_suffix(
-                "Council backs plan in tight vote | The Valley Courier",
-                None
-            ),
-            "Council backs plan in tight vote"
-        );
-        assert_eq!(
-            strip_site_suffix("Rock - Paper", Some("Scissors")),
-            "Rock - Paper"
-        );
     }
 }

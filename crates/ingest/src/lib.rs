@@ -13,6 +13,7 @@
 pub mod clean;
 pub mod dates;
 pub mod decode;
+pub mod extract;
 mod feed;
 mod html;
 mod inputs;
@@ -210,6 +211,9 @@ fn build(raw: RawRecord, options: &Options) -> Result<Article, RecordError> {
         Body::Text(text) => (text, format == Format::Text),
         Body::HtmlPage(page) => {
             let page = html::extract_page(&page, meta.url.as_deref());
+            if let Some(reason) = page.empty_reason {
+                return Err(RecordError::new(origin, reason));
+            }
             meta.fill_from(page.meta);
             (page.text, false)
         }

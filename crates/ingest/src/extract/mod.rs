@@ -1,0 +1,79 @@
+//! Main text and metadata from a news web page.
+//!
+//! One parse of the page (html5ever through `dom_query`) serves every step:
+//! 1. [`meta`] reads title, authors, dates, site, canonical URL, language, section and tags
+//!    from JSON-LD, OpenGraph and other meta tags, `<time>`, visible date elements and the URL;
+//! 2. [`prune`] removes page furniture that Readability scoring keeps too often on news pages
+//!    (captions, share bars, related links, newsletter and cookie prompts, comments, author
+//!    boxes, ad labels, tag clouds, navigation) before scoring, so it never reaches the body;
+//! 3. `dom_smoothie` (a Readability.js port) picks the article container;
+//! 4. [`text`] turns that container into paragraphs and drops the line-level junk that lives
+//!    inside article containers (reading-time lines, "Advertisement", "Share this"), and the
+//!    headline when the body repeats it.
+//!
+//! Extraction never panics on bad input and never recurses on the depth of the page: the
+//! page is flattened past [`MAX_DEPTH`] levels before any tree walk (see [`depth`]).
+
+mod depth;
+pub mod meta;
+mod prune;
+mod text;
+
+use dom_query::Document;
+
+pub use meta::PageMeta;
+
+/// Element nesting deeper than this is flattened before parsing; no real article nests this
+/// deep, and the tree code of our dependencies recurses on depth.
+pub const MAX_DEPTH: usize = 256;
+
+/// What [`extract`] found in a page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Extraction {
+    /// The article body: paragraphs separated by a blank line; empty when there is none.
+    pub text: String,
+    pub meta: PageMeta,
+    /// Why `text` is empty, when it is.
+    pub empty_reason: Option<&'static str>,
+}
+
+/// Extracts the main text and metadata of one HTML page. `url` is where the page came from,
+/// used when the page names no canonical URL and for the URL date pattern.
+pub fn extract(html: &str, url: Option<&str>) -> Extraction {
+    let flattened = depth::limit_depth(html, MAX_DEPTH);
+    let document = Document::from(flattened.as_ref());
+    let mut meta = meta::page_meta(&document, url);
+    prune::remove_junk(&document);
+    let base_url = meta
+        .url
+        .as_deref()
+        .or(url)
+        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
+    let config = dom_smoothie::Config {
+        max_elements_to_parse: 200_000,
+        // The page's JSON-LD was read by `meta`, with more fields than Readability keeps.
+        disable_json_ld: true,
+        ..Default::default()
+    };
+    let content = dom_smoothie::Readability::with_document(document, base_url, Some(config))
+        .ok()
+        .and_then(|mut readability| readability.parse().ok())
+        .map(|article| article.content);
+    let Some(content) = content else {
+        return Extraction {
+            text: String::new(),
+            meta,
+            empty_reason: Some("no article found: no block of the page reads as running text"),
+        };
+    };
+    let text = text::article_text(&content, meta.title.as_deref());
+    meta::finish(&mut meta, &text);
+    let empty_reason = text
+        .is_empty()
+        .then_some("no article found: the best candidate block held only page furniture");
+    Extraction {
+        text,
+        meta,
+        empty_reason,
+    }
+}

@@ -1,0 +1,29 @@
+//! The article container's HTML to plain paragraphs, without line-level furniture.
+
+use crate::clean::boilerplate_rule;
+
+/// Paragraphs of `content` (the container Readability chose) separated by blank lines.
+/// Drops the headline when the body repeats it and paragraphs that are page furniture
+/// (the same whole-line rules as [`crate::clean`]).
+pub fn article_text(content: &str, title: Option<&str>) -> String {
+    let text = crate::html::fragment_to_text(content);
+    let title = title.map(normalised);
+    let mut kept: Vec<&str> = Vec::new();
+    for paragraph in text.split("\n\n") {
+        if kept.is_empty() && title.as_deref() == Some(normalised(paragraph).as_str()) {
+            continue;
+        }
+        if boilerplate_rule(paragraph).is_some() {
+            continue;
+        }
+        kept.push(paragraph);
+    }
+    kept.join("\n\n")
+}
+
+fn normalised(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
