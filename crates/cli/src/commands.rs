@@ -319,9 +319,9 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
                 .map(|article| {
                     let layers = language.annotate(&article.text);
                     let mut document = Document::from(article);
-                    document.sentences = layers.sentences;
-                    document.tokens = layers.tokens;
-                    document.entities = layers.entities;
+                    document.annotations.sentences = layers.sentences;
+                    document.annotations.tokens = layers.tokens;
+                    document.annotations.entities = layers.entities;
                     document
                 })
                 .collect();

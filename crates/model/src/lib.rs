@@ -11,8 +11,10 @@
 use serde::{Deserialize, Serialize};
 
 mod quote;
+mod time;
 
 pub use quote::{Quote, QuoteKind, Speaker, TextSpan};
+pub use time::{CountType, Quantity, TimeAnchor, TimeExpression, TimexType};
 
 /// A half-open range `[start, end)` of code points in an article's `text`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -311,32 +313,34 @@ pub struct EntityMention {
     pub entity: Option<String>,
 }
 
-/// Document JSON (DESIGN.md §3): an article with its annotation layers. Layers produced by
-/// later pipeline stages are empty until those stages run.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Document {
-    #[serde(flatten)]
-    pub article: Article,
+/// The annotation layers over an article's text, in pipeline order. Layers produced by
+/// later stages are empty until those stages run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Annotations {
     pub sentences: Vec<Span>,
     pub tokens: Vec<TokenAnnotation>,
     pub entities: Vec<EntityMention>,
     pub quotes: Vec<Quote>,
-    pub times: Vec<serde_json::Value>,
-    pub quantities: Vec<serde_json::Value>,
+    pub times: Vec<TimeExpression>,
+    pub quantities: Vec<Quantity>,
     pub events: Vec<serde_json::Value>,
+}
+
+/// Document JSON (DESIGN.md §3): an article with its annotation layers, flattened into one
+/// object.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    #[serde(flatten)]
+    pub article: Article,
+    #[serde(flatten)]
+    pub annotations: Annotations,
 }
 
 impl From<Article> for Document {
     fn from(article: Article) -> Self {
         Document {
             article,
-            sentences: Vec::new(),
-            tokens: Vec::new(),
-            entities: Vec::new(),
-            quotes: Vec::new(),
-            times: Vec::new(),
-            quantities: Vec::new(),
-            events: Vec::new(),
+            annotations: Annotations::default(),
         }
     }
 }

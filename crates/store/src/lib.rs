@@ -12,7 +12,10 @@ use std::path::Path;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use storyline_model::{Article, Format, Origin};
 
+mod annotations;
 mod migrations;
+
+pub use annotations::{FactFilter, QuantityRow, QuoteRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

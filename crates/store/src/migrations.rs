@@ -41,12 +41,12 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (origin_path, origin_record, article_id)
     );
     CREATE INDEX sightings_article ON sightings (article_id);",
-    // 2: annotation layers per article (Document JSON minus the article), and the facts
-    // listed across the store, one row each.
+    // 2: annotation layers per article (zstd-compressed JSON of `Annotations`), and the
+    // facts listed across the store, one row each.
     "CREATE TABLE annotations (
         article_id TEXT PRIMARY KEY REFERENCES articles (id),
         pipeline TEXT NOT NULL,
-        layers TEXT NOT NULL
+        layers BLOB NOT NULL
     );
     CREATE TABLE mentions (
         rowid INTEGER PRIMARY KEY,
@@ -84,7 +84,7 @@ const MIGRATIONS: &[&str] = &[
         unit TEXT,
         counts TEXT,
         count_type TEXT,
-        claimant TEXT
+        claimed_by TEXT
     );
     CREATE INDEX quantities_article ON quantities (article_id);",
 ];
