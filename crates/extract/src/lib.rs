@@ -1,2 +1,5 @@
 //! storyline's fact layer: who said what, when, and how many, read from an article's text
 //! and the language layer (`storyline-nlp`) over it.
+
+pub mod quantity;
+pub mod time;

@@ -1,0 +1,902 @@
+//! The recogniser: which words form a time expression, and what they mean before any
+//! calendar arithmetic ([`Sem`]). Extents follow TimeML: qualifiers ("nearly", "early")
+//! are inside, prepositions ("on", "over", "in") are outside.
+
+use crate::quantity::number::number_at;
+use crate::time::lexicon::{self, Unit};
+use crate::time::scan::Word;
+
+/// What an expression means, relative to nothing yet.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Sem {
+    /// A calendar date or month, year possibly missing: "Aug. 7", "February 2022", "April".
+    Calendar {
+        year: Option<i32>,
+        month: u32,
+        day: Option<u32>,
+    },
+    /// "03/04/2025": day and month order unknown without the source's locale.
+    Numeric {
+        first: u32,
+        second: u32,
+        year: i32,
+    },
+    Year(i32),
+    /// "the 1990s" → 199.
+    Decade(i32),
+    /// "Monday", "last Friday", "Sunday night".
+    Weekday {
+        day: u32,
+        shift: Option<i32>,
+        part: Option<&'static str>,
+    },
+    /// "today", "yesterday morning", "tonight", "last night".
+    DayOffset {
+        offset: i64,
+        part: Option<&'static str>,
+    },
+    /// "last week", "this month", "next year", "last quarter".
+    Relative {
+        unit: Unit,
+        offset: i32,
+    },
+    /// "the weekend", "last weekend".
+    Weekend {
+        shift: Option<i32>,
+    },
+    /// "last July", "next May".
+    MonthShift {
+        month: u32,
+        shift: i32,
+    },
+    /// "last fall", "this summer".
+    Season {
+        season: &'static str,
+        shift: i32,
+    },
+    /// "the third quarter", "the quarter", "third-quarter 1989".
+    Quarter {
+        quarter: Option<u32>,
+        year: Option<i32>,
+    },
+    /// "the first half".
+    Half {
+        half: u32,
+        year: Option<i32>,
+    },
+    /// PRESENT_REF, PAST_REF, FUTURE_REF.
+    Reference(&'static str),
+    /// "three years", "30-day", "years" (amount unknown).
+    Duration {
+        amount: Option<f64>,
+        unit: Unit,
+    },
+    /// "two days ago" (from the publication date), "a day later", "the day before" (from
+    /// the previous time expression).
+    Shift {
+        amount: i64,
+        unit: Unit,
+        direction: i32,
+        from_previous: bool,
+    },
+    /// "every week", "daily".
+    Every {
+        unit: Unit,
+    },
+    /// "every Monday".
+    EveryWeekday(u32),
+    /// "10:35 a.m.", "3 p.m.".
+    Clock {
+        hour: u32,
+        minute: u32,
+    },
+}
+
+/// A recognised expression over words `[start, end)`.
+#[derive(Clone, Debug)]
+pub(crate) struct Candidate {
+    pub start: usize,
+    pub end: usize,
+    pub sem: Sem,
+    pub modifier: Option<&'static str>,
+}
+
+/// The recogniser over one text's words, with their lower-cased forms.
+pub(crate) struct Grammar<'a, 't> {
+    pub words: &'a [Word<'t>],
+    /// The text lower-cased (ASCII), same byte offsets as the original.
+    pub low: &'a str,
+}
+
+impl Grammar<'_, '_> {
+    fn lw(&self, i: usize) -> &str {
+        self.words
+            .get(i)
+            .map_or("", |w| self.low.get(w.start..w.end).unwrap_or(""))
+    }
+
+    fn is(&self, i: usize, s: &str) -> bool {
+        self.lw(i) == s
+    }
+
+    fn joined(&self, i: usize) -> bool {
+        self.words.get(i).is_some_and(|w| w.joined)
+    }
+
+    fn month_at(&self, i: usize) -> Option<u32> {
+        let w = self.words.get(i)?;
+        // "may", "march" and the short forms are ordinary words in lower case.
+        if !w.is_capitalised() {
+            return None;
+        }
+        let m = lexicon::month(self.lw(i))?;
+        // "May" at the start of a sentence is usually the verb.
+        if m == 5 && self.lw(i) == "may" {
+            let prev = i.checked_sub(1).map(|p| self.lw(p)).unwrap_or(".");
+            let next = self.words.get(i + 1);
+            let dated = next.is_some_and(|n| n.is_digits());
+            if !dated && matches!(prev, "." | "\"" | "“" | "") {
+                return None;
+            }
+            if !dated && next.is_some_and(|n| !n.is_punct() && !n.is_capitalised()) {
+                // "May be" / "may not": a modal before a lower-case verb.
+                let before_date_words = matches!(prev, "in" | "of" | "since" | "until" | "by");
+                if !before_date_words {
+                    return None;
+                }
+            }
+        }
+        Some(m)
+    }
+
+    fn small_number(&self, i: usize) -> Option<u32> {
+        let w = self.words.get(i)?;
+        if !w.is_digits() || w.text.len() > 2 {
+            return None;
+        }
+        w.text.parse().ok()
+    }
+
+    fn year_number(&self, i: usize) -> Option<i32> {
+        let w = self.words.get(i)?;
+        if !w.is_digits() || w.text.len() != 4 {
+            return None;
+        }
+        let y: i32 = w.text.parse().ok()?;
+        (1000..=2999).contains(&y).then_some(y)
+    }
+
+    /// A day of the month: "7", "7th", "seventh".
+    fn day_number(&self, i: usize) -> Option<u32> {
+        let d = self
+            .small_number(i)
+            .or_else(|| lexicon::ordinal(self.lw(i)))?;
+        (1..=31).contains(&d).then_some(d)
+    }
+
+    /// A number before a unit: digits, words, "a"/"an"; returns (amount, next index).
+    fn amount(&self, i: usize, buf: &mut String) -> Option<(Option<f64>, usize)> {
+        if self.lw(i) == "a" && self.is(i + 1, "few") {
+            return Some((None, i + 2));
+        }
+        match self.lw(i) {
+            "a" | "an" | "one" => return Some((Some(1.0), i + 1)),
+            "several" | "many" | "few" | "some" => return Some((None, i + 1)),
+            _ => {}
+        }
+        let n = number_at(self.words, i, buf)?;
+        if n.vague {
+            return Some((None, n.end));
+        }
+        Some((Some(n.value), n.end))
+    }
+
+    /// The best (longest) expression starting at word `i`.
+    pub fn parse_at(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let w = self.lw(i);
+        // Qualifiers before durations: "nearly three years", "more than a year".
+        let qualifier = lexicon::approx_mod2(w, self.lw(i + 1))
+            .map(|m| (m, i + 2))
+            .or_else(|| lexicon::approx_mod(w).map(|m| (m, i + 1)));
+        if let Some((modifier, next)) = qualifier
+            && let Some(c) = self.core(next, buf)
+            && matches!(c.sem, Sem::Duration { .. })
+        {
+            return Some(Candidate {
+                start: i,
+                modifier: Some(modifier),
+                ..c
+            });
+        }
+        // Position modifiers: "early March", "mid-2014", "earlier this month", "the end of 1998".
+        let position = lexicon::position_mod(w).map(|m| (m, i + 1)).or_else(|| {
+            if w != "the" && w != "at" {
+                return None;
+            }
+            let m = match self.lw(i + 1) {
+                "end" => "END",
+                "beginning" | "start" => "START",
+                "middle" => "MID",
+                _ => return None,
+            };
+            self.is(i + 2, "of").then_some((m, i + 3))
+        });
+        if let Some((modifier, next)) = position
+            && let Some(c) = self.core(next, buf)
+            && matches!(
+                c.sem,
+                Sem::Calendar { day: None, .. }
+                    | Sem::Year(_)
+                    | Sem::Decade(_)
+                    | Sem::Relative { .. }
+                    | Sem::MonthShift { .. }
+                    | Sem::Season { .. }
+                    | Sem::Weekday { .. }
+                    | Sem::Quarter { .. }
+            )
+        {
+            return Some(Candidate {
+                start: i,
+                modifier: Some(modifier),
+                ..c
+            });
+        }
+        self.core(i, buf)
+    }
+
+    fn cand(&self, start: usize, end: usize, sem: Sem) -> Option<Candidate> {
+        Some(Candidate {
+            start,
+            end,
+            sem,
+            modifier: None,
+        })
+    }
+
+    fn core(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let w = self.lw(i);
+        if w.is_empty() {
+            return None;
+        }
+        match w {
+            "the" => return self.after_the(i, buf),
+            "today" | "tonight" | "yesterday" | "tomorrow" => {
+                let offset = match w {
+                    "yesterday" => -1,
+                    "tomorrow" => 1,
+                    _ => 0,
+                };
+                let (part, end) = if w == "tonight" {
+                    (Some("NI"), i + 1)
+                } else {
+                    match lexicon::part_of_day(self.lw(i + 1)) {
+                        Some(p) => (Some(p), i + 2),
+                        None => (None, i + 1),
+                    }
+                };
+                return self.cand(i, end, Sem::DayOffset { offset, part });
+            }
+            "now" | "currently" | "nowadays" => {
+                return self.cand(i, i + 1, Sem::Reference("PRESENT_REF"));
+            }
+            "recently" | "previously" | "formerly" => {
+                return self.cand(i, i + 1, Sem::Reference("PAST_REF"));
+            }
+            "soon" => return self.cand(i, i + 1, Sem::Reference("FUTURE_REF")),
+            "recent" => {
+                // "in recent days" takes its unit along.
+                let end = match lexicon::unit(self.lw(i + 1)) {
+                    Some((_, true)) => i + 2,
+                    _ => i + 1,
+                };
+                return self.cand(i, end, Sem::Reference("PAST_REF"));
+            }
+            "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" => {
+                let unit = match w {
+                    "daily" | "nightly" => Unit::Day,
+                    "weekly" => Unit::Week,
+                    "monthly" => Unit::Month,
+                    "hourly" => Unit::Hour,
+                    _ => Unit::Year,
+                };
+                return self.cand(i, i + 1, Sem::Every { unit });
+            }
+            "every" | "each" | "per" => {
+                if let Some(day) = lexicon::weekday(self.lw(i + 1)) {
+                    return self.cand(i, i + 2, Sem::EveryWeekday(day));
+                }
+                if let Some((unit, false)) = lexicon::unit(self.lw(i + 1))
+                    && unit >= Unit::Hour
+                {
+                    return self.cand(i, i + 2, Sem::Every { unit });
+                }
+                return None;
+            }
+            "last" | "this" | "next" | "past" | "coming" | "previous" | "current" => {
+                return self.shifted(i, buf);
+            }
+            "fiscal" => {
+                let y = self.year_number(i + 1)?;
+                return self.cand(i, i + 2, Sem::Year(y));
+            }
+            "year" | "day" | "week" | "month" if self.joined(i + 1) => {
+                // "year-earlier", "year-ago": the same period a year before.
+                if matches!(self.lw(i + 1), "earlier" | "ago") && w == "year" {
+                    let end = if matches!(self.lw(i + 2), "quarter" | "period") {
+                        i + 3
+                    } else {
+                        i + 2
+                    };
+                    return self.cand(
+                        i,
+                        end,
+                        Sem::Shift {
+                            amount: 1,
+                            unit: Unit::Year,
+                            direction: -1,
+                            from_previous: true,
+                        },
+                    );
+                }
+                return None;
+            }
+            _ => {}
+        }
+        if let Some(day) = lexicon::weekday(w) {
+            let (part, end) = match lexicon::part_of_day(self.lw(i + 1)) {
+                Some(p) if !self.joined(i + 1) => (Some(p), i + 2),
+                _ => (None, i + 1),
+            };
+            // "Friday, Aug. 7" names the date itself.
+            let mut j = i + 1;
+            if self.is(j, ",") {
+                j += 1;
+            }
+            if let Some(c) = self.calendar(j)
+                && matches!(c.sem, Sem::Calendar { day: Some(_), .. })
+            {
+                return self.cand(i, c.end, c.sem);
+            }
+            return self.cand(
+                i,
+                end,
+                Sem::Weekday {
+                    day,
+                    shift: None,
+                    part,
+                },
+            );
+        }
+        if let Some(c) = self.calendar(i) {
+            return Some(c);
+        }
+        if let Some(season) = lexicon::season(w)
+            && let Some(y) = self.year_number(i + 1)
+        {
+            // "summer 2014" only; a bare season word is too often something else.
+            let _ = season;
+            return self.cand(i, i + 2, Sem::Year(y));
+        }
+        let first = self.words.get(i)?;
+        if first.is_digits() || first.text.as_bytes()[0].is_ascii_digit() {
+            if let Some(c) = self.digits(i) {
+                return Some(c);
+            }
+        }
+        // Ordinal quarters without "the": "third-quarter profit".
+        if let Some(q) = lexicon::ordinal(w)
+            && (1..=4).contains(&q)
+            && self.is(i + 1, "quarter")
+        {
+            return self.cand(
+                i,
+                i + 2,
+                Sem::Quarter {
+                    quarter: Some(q),
+                    year: None,
+                },
+            );
+        }
+        self.measure(i, buf)
+    }
+
+    /// Dates with a month name: "Aug. 7, 1998", "February 2022", "7 August", "April".
+    fn calendar(&self, i: usize) -> Option<Candidate> {
+        if let Some(month) = self.month_at(i) {
+            // Month Day [, Year]
+            if let Some(day) = self.day_number(i + 1)
+                && !self.joined(i + 1)
+                && !self
+                    .words
+                    .get(i + 2)
+                    .is_some_and(|n| lexicon::unit(n.text).is_some())
+            {
+                let mut end = i + 2;
+                let mut year = None;
+                let comma = usize::from(self.is(end, ","));
+                if let Some(y) = self.year_number(end + comma) {
+                    year = Some(y);
+                    end += comma + 1;
+                }
+                return self.cand(
+                    i,
+                    end,
+                    Sem::Calendar {
+                        year,
+                        month,
+                        day: Some(day),
+                    },
+                );
+            }
+            // Month [of|,] Year
+            let skip = usize::from(self.is(i + 1, "of") || self.is(i + 1, ","));
+            if let Some(y) = self.year_number(i + 1 + skip) {
+                return self.cand(
+                    i,
+                    i + 2 + skip,
+                    Sem::Calendar {
+                        year: Some(y),
+                        month,
+                        day: None,
+                    },
+                );
+            }
+            // A bare month must look like a date: capitalised, not a name's first word.
+            let next_cap = self
+                .words
+                .get(i + 1)
+                .is_some_and(|n| n.is_capitalised() && !n.is_punct());
+            let abbreviated = self.lw(i).ends_with('.');
+            if next_cap || abbreviated {
+                return None;
+            }
+            return self.cand(
+                i,
+                i + 1,
+                Sem::Calendar {
+                    year: None,
+                    month,
+                    day: None,
+                },
+            );
+        }
+        // Day [of] Month [Year]: "7 August 2014", "the 7th of August".
+        let day = self.day_number(i)?;
+        let skip = usize::from(self.is(i + 1, "of"));
+        let month = self.month_at(i + 1 + skip)?;
+        let mut end = i + 2 + skip;
+        let mut year = None;
+        let comma = usize::from(self.is(end, ","));
+        if let Some(y) = self.year_number(end + comma) {
+            year = Some(y);
+            end += comma + 1;
+        }
+        self.cand(
+            i,
+            end,
+            Sem::Calendar {
+                year,
+                month,
+                day: Some(day),
+            },
+        )
+    }
+
+    /// Words starting with digits: ISO dates, numeric dates, clock times, years, decades.
+    fn digits(&self, i: usize) -> Option<Candidate> {
+        let word = self.words.get(i)?;
+        let text = word.text;
+        // "12/31/2025", "31/12/2025", "3/17/25".
+        if text.contains('/') {
+            let parts: Vec<&str> = text.split('/').collect();
+            if parts.len() == 3 && parts.iter().all(|p| !p.is_empty() && p.len() <= 4) {
+                let first: u32 = parts[0].parse().ok()?;
+                let second: u32 = parts[1].parse().ok()?;
+                let year: i32 = match parts[2].len() {
+                    4 => parts[2].parse().ok()?,
+                    _ => return None,
+                };
+                return self.cand(
+                    i,
+                    i + 1,
+                    Sem::Numeric {
+                        first,
+                        second,
+                        year,
+                    },
+                );
+            }
+            return None;
+        }
+        // "10:35 a.m.", "3 p.m."
+        if let Some((h, m)) = text.split_once(':') {
+            let hour: u32 = h.parse().ok()?;
+            let minute: u32 = m.get(..2)?.parse().ok()?;
+            if m.len() != 2 || hour > 24 || minute > 59 {
+                return None;
+            }
+            return self.clock(i, hour, minute);
+        }
+        if let Some(y) = self.year_number(i) {
+            // ISO "1998-08-07"
+            if self.joined(i + 1) && self.joined(i + 2) {
+                let m = self.small_number(i + 1)?;
+                let d = self.small_number(i + 2)?;
+                return self.cand(
+                    i,
+                    i + 3,
+                    Sem::Calendar {
+                        year: Some(y),
+                        month: m,
+                        day: Some(d),
+                    },
+                );
+            }
+            if self.joined(i + 1) {
+                return None;
+            }
+            return self.year_alone(i, y);
+        }
+        // Decades: "1990s", "the '90s" is left alone (too rare to be worth the risk).
+        if text.len() == 5 && text.ends_with('s') {
+            let y: i32 = text[..4].parse().ok()?;
+            if (1000..=2990).contains(&y) && y % 10 == 0 {
+                return self.cand(i, i + 1, Sem::Decade(y / 10));
+            }
+        }
+        let hour: u32 = text.parse().ok()?;
+        if (1..=12).contains(&hour) && matches!(self.lw(i + 1), "a.m." | "p.m." | "am" | "pm") {
+            return self.clock(i, hour, 0);
+        }
+        None
+    }
+
+    fn clock(&self, i: usize, hour: u32, minute: u32) -> Option<Candidate> {
+        let (hour, end) = match self.lw(i + 1) {
+            "a.m." | "am" => (if hour == 12 { 0 } else { hour }, i + 2),
+            "p.m." | "pm" => (if hour < 12 { hour + 12 } else { hour }, i + 2),
+            _ => (hour, i + 1),
+        };
+        if hour > 23 {
+            return None;
+        }
+        self.cand(i, end, Sem::Clock { hour, minute })
+    }
+
+    /// A four-digit number alone is a year only where a count would be unlikely.
+    fn year_alone(&self, i: usize, y: i32) -> Option<Candidate> {
+        let prev = i.checked_sub(1).map(|p| self.lw(p)).unwrap_or("");
+        if matches!(prev, "$" | "£" | "€" | "no." | "#") {
+            return None;
+        }
+        let next = self.lw(i + 1);
+        if matches!(next, "%" | "percent" | "per" | "people" | "to")
+            || lexicon::unit(next).is_some()
+        {
+            return None;
+        }
+        let temporal_prep = matches!(
+            prev,
+            "in" | "since"
+                | "by"
+                | "until"
+                | "till"
+                | "of"
+                | "from"
+                | "during"
+                | "before"
+                | "after"
+                | "through"
+                | "for"
+                | "and"
+                | "to"
+                | "early"
+                | "late"
+                | "mid"
+        );
+        // Plural nouns after a bare number make it a count: "2000 soldiers".
+        let next_is_plural_noun = next.len() > 3
+            && next.ends_with('s')
+            && !next.ends_with("ss")
+            && self.words.get(i + 1).is_some_and(|n| !n.is_capitalised());
+        if !temporal_prep && (next_is_plural_noun || !(1900..=2100).contains(&y)) {
+            return None;
+        }
+        self.cand(i, i + 1, Sem::Year(y))
+    }
+
+    /// "last week", "this month", "next year", "last Friday", "last July", "past three
+    /// years", "last night", "this morning".
+    fn shifted(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let w = self.lw(i);
+        let shift = match w {
+            "last" | "past" | "previous" => -1,
+            "next" | "coming" => 1,
+            _ => 0,
+        };
+        let n = self.lw(i + 1);
+        if let Some((unit, plural)) = lexicon::unit(n) {
+            if plural {
+                // "past years": a vague duration.
+                return self.cand(i, i + 2, Sem::Duration { amount: None, unit });
+            }
+            if matches!(w, "past") || unit < Unit::Week {
+                // "the past week", "the last day" are durations; "this day" is rare.
+                return (unit >= Unit::Day).then(|| Candidate {
+                    start: i,
+                    end: i + 2,
+                    sem: Sem::Duration {
+                        amount: Some(1.0),
+                        unit,
+                    },
+                    modifier: None,
+                });
+            }
+            return self.cand(
+                i,
+                i + 2,
+                Sem::Relative {
+                    unit,
+                    offset: shift,
+                },
+            );
+        }
+        if n == "weekend" {
+            return self.cand(i, i + 2, Sem::Weekend { shift: Some(shift) });
+        }
+        if let Some(day) = lexicon::weekday(n) {
+            return self.cand(
+                i,
+                i + 2,
+                Sem::Weekday {
+                    day,
+                    shift: Some(shift),
+                    part: None,
+                },
+            );
+        }
+        if let Some(month) = self.month_at(i + 1) {
+            return self.cand(i, i + 2, Sem::MonthShift { month, shift });
+        }
+        if let Some(season) = lexicon::season(n) {
+            return self.cand(i, i + 2, Sem::Season { season, shift });
+        }
+        if let Some(part) = lexicon::part_of_day(n) {
+            // "last night" is yesterday's; "this morning" today's.
+            let offset = if w == "last" && part == "NI" { -1 } else { 0 };
+            if w == "last" && part != "NI" || w == "next" || w == "past" {
+                return None;
+            }
+            return self.cand(
+                i,
+                i + 2,
+                Sem::DayOffset {
+                    offset,
+                    part: Some(part),
+                },
+            );
+        }
+        // "past three years", "next two weeks", "last 20 years".
+        if matches!(w, "past" | "last" | "next" | "coming")
+            && let Some((amount, after)) = self.amount(i + 1, buf)
+            && let Some((unit, _)) = lexicon::unit(self.lw(after))
+        {
+            return self.cand(i, after + 1, Sem::Duration { amount, unit });
+        }
+        None
+    }
+
+    /// Expressions starting with "the".
+    fn after_the(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let n = self.lw(i + 1);
+        match n {
+            "future" => return self.cand(i, i + 2, Sem::Reference("FUTURE_REF")),
+            "past" => {
+                if let Some(c) = self.shifted(i + 1, buf) {
+                    return Some(Candidate { start: i, ..c });
+                }
+                return self.cand(i, i + 2, Sem::Reference("PAST_REF"));
+            }
+            "weekend" => return self.cand(i, i + 2, Sem::Weekend { shift: None }),
+            "day" | "night" if matches!(self.lw(i + 2), "before" | "after") => {
+                // "the day before" as a whole only when nothing follows that it could be
+                // before or after ("the day before the vote" is relative to the vote).
+                let direction = if self.is(i + 2, "before") { -1 } else { 1 };
+                if self
+                    .words
+                    .get(i + 3)
+                    .is_some_and(|x| !x.is_punct() && !matches!(self.lw(i + 3), "and" | "but"))
+                {
+                    return None;
+                }
+                return self.cand(
+                    i,
+                    i + 3,
+                    Sem::Shift {
+                        amount: 1,
+                        unit: Unit::Day,
+                        direction,
+                        from_previous: true,
+                    },
+                );
+            }
+            "next" | "following" | "previous" | "preceding" => {
+                if let Some((unit, false)) = lexicon::unit(self.lw(i + 2))
+                    && unit >= Unit::Day
+                {
+                    let direction = if matches!(n, "previous" | "preceding") {
+                        -1
+                    } else {
+                        1
+                    };
+                    return self.cand(
+                        i,
+                        i + 3,
+                        Sem::Shift {
+                            amount: 1,
+                            unit,
+                            direction,
+                            from_previous: true,
+                        },
+                    );
+                }
+                if let Some(c) = self.shifted(i + 1, buf)
+                    && matches!(c.sem, Sem::Duration { .. })
+                {
+                    return Some(Candidate { start: i, ..c });
+                }
+                return None;
+            }
+            "last" => {
+                if let Some(c) = self.shifted(i + 1, buf)
+                    && matches!(c.sem, Sem::Duration { .. })
+                {
+                    return Some(Candidate { start: i, ..c });
+                }
+                return None;
+            }
+            "quarter" | "year" => {
+                let sem = if n == "quarter" {
+                    Sem::Quarter {
+                        quarter: None,
+                        year: None,
+                    }
+                } else {
+                    Sem::Relative {
+                        unit: Unit::Year,
+                        offset: 0,
+                    }
+                };
+                return self.cand(i, i + 2, sem);
+            }
+            "latest" | "current" | "same" if self.is(i + 2, "quarter") => {
+                let sem = if n == "same" {
+                    Sem::Shift {
+                        amount: 0,
+                        unit: Unit::Quarter,
+                        direction: 0,
+                        from_previous: true,
+                    }
+                } else {
+                    Sem::Quarter {
+                        quarter: None,
+                        year: None,
+                    }
+                };
+                return self.cand(i, i + 3, sem);
+            }
+            _ => {}
+        }
+        if let Some(q) = lexicon::ordinal(n) {
+            let kind = self.lw(i + 2);
+            if (kind == "quarter" && (1..=4).contains(&q)) || (kind == "half" && q <= 2) {
+                let mut end = i + 3;
+                let mut year = None;
+                let skip = usize::from(self.is(end, "of"));
+                if let Some(y) = self.year_number(end + skip) {
+                    year = Some(y);
+                    end += skip + 1;
+                }
+                let sem = if kind == "quarter" {
+                    Sem::Quarter {
+                        quarter: Some(q),
+                        year,
+                    }
+                } else {
+                    Sem::Half { half: q, year }
+                };
+                return self.cand(i, end, sem);
+            }
+            // "the first nine months"
+            if q == 1
+                && let Some((amount, after)) = self.amount(i + 2, buf)
+                && let Some((unit, true)) = lexicon::unit(self.lw(after))
+            {
+                return self.cand(i, after + 1, Sem::Duration { amount, unit });
+            }
+        }
+        // "the 1990s", "the nine months", "the year-earlier quarter", "the 7th of August".
+        let inner = self.core(i + 1, buf)?;
+        match inner.sem {
+            Sem::Decade(_) | Sem::Shift { .. } | Sem::Calendar { .. } => {
+                Some(Candidate { start: i, ..inner })
+            }
+            Sem::Duration {
+                amount: Some(_), ..
+            } if !self.lw(i + 1).starts_with('a') => Some(Candidate { start: i, ..inner }),
+            _ => None,
+        }
+    }
+
+    /// Number + unit: durations ("three years", "30-day"), shifts ("two days ago", "a
+    /// year earlier"), and rates ("a week" after a count is a set).
+    fn measure(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let (amount, after) = self.amount(i, buf)?;
+        let (unit, plural) = lexicon::unit(self.lw(after))?;
+        let w = self.lw(i);
+        // "a second term", "one second": the ordinal, not the unit, unless in digits.
+        if unit == Unit::Second && !self.words.get(i).is_some_and(|x| x.is_digits()) {
+            return None;
+        }
+        // "one" or "a" with a plural unit is not an amount ("one years" does not occur).
+        if plural && matches!(w, "a" | "an") {
+            return None;
+        }
+        let end = after + 1;
+        match self.lw(end) {
+            "ago" | "earlier" | "later" | "before" | "after" | "from" => {
+                let word = self.lw(end);
+                if word == "from" && !self.is(end + 1, "now") {
+                    return self.cand(i, end, Sem::Duration { amount, unit });
+                }
+                let direction = if matches!(word, "ago" | "earlier" | "before") {
+                    -1
+                } else {
+                    1
+                };
+                // "two days before the vote": the anchor is an event we do not resolve.
+                if matches!(word, "before" | "after")
+                    && self.words.get(end + 1).is_some_and(|x| !x.is_punct())
+                {
+                    return self.cand(i, end, Sem::Duration { amount, unit });
+                }
+                let amount = amount.filter(|a| a.fract() == 0.0 && *a < 10_000.0);
+                let end_word = if word == "from" { end + 2 } else { end + 1 };
+                return match amount {
+                    Some(a) => self.cand(
+                        i,
+                        end_word,
+                        Sem::Shift {
+                            amount: a as i64,
+                            unit,
+                            direction,
+                            from_previous: !matches!(word, "ago" | "from"),
+                        },
+                    ),
+                    None => self.cand(
+                        i,
+                        end_word,
+                        Sem::Reference(if direction < 0 {
+                            "PAST_REF"
+                        } else {
+                            "FUTURE_REF"
+                        }),
+                    ),
+                };
+            }
+            _ => {}
+        }
+        // "5000 soldiers a week": a rate after a count.
+        if matches!(w, "a" | "an" | "per") && unit >= Unit::Hour {
+            let counted = (i.saturating_sub(4)..i).any(|p| {
+                self.words
+                    .get(p)
+                    .is_some_and(|x| x.text.as_bytes()[0].is_ascii_digit())
+            });
+            if counted {
+                return self.cand(i, end, Sem::Every { unit });
+            }
+        }
+        self.cand(i, end, Sem::Duration { amount, unit })
+    }
+}

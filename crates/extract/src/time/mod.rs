@@ -1,0 +1,185 @@
+//! Time expressions: found by a word grammar ([`grammar`]), normalised to TIMEX3 values
+//! against the publication date ([`normalise`]), read and written as TimeML ([`timeml`])
+//! and scored with the TempEval-3 Task A measures ([`score`]). `docs/TIME.md` lists the rules.
+
+mod grammar;
+mod lexicon;
+mod normalise;
+pub(crate) mod scan;
+pub mod score;
+pub mod timeml;
+
+use chrono::NaiveDate;
+use storyline_model::{CharIndex, TimeExpression};
+use storyline_nlp::pipeline::Layers;
+
+use self::grammar::Grammar;
+use self::normalise::{Context, Point, Tense, resolve};
+
+/// Finds and normalises time expressions. Holds no per-text state: build once, share
+/// between threads.
+#[derive(Clone, Debug, Default)]
+pub struct TimeFinder {
+    day_first: Option<bool>,
+}
+
+impl TimeFinder {
+    pub fn new() -> Self {
+        TimeFinder { day_first: None }
+    }
+
+    /// How the source writes all-numeric dates: `Some(true)` for 31/12/2025 (day first),
+    /// `Some(false)` for 12/31/2025, `None` (the default) when unknown, in which case a
+    /// date valid both ways keeps only its year and is flagged `ambiguous`.
+    pub fn with_day_first(mut self, day_first: Option<bool>) -> Self {
+        self.day_first = day_first;
+        self
+    }
+
+    /// The time expressions in `text`, in order. `layers` (from the language pipeline over
+    /// the same text) give the tense around weekdays; `published` anchors relative
+    /// expressions, which stay unresolved (`value: None`) without it.
+    pub fn find(
+        &self,
+        text: &str,
+        layers: &Layers,
+        published: Option<NaiveDate>,
+    ) -> Vec<TimeExpression> {
+        let words = scan::scan(text);
+        let low = text.to_ascii_lowercase();
+        let grammar = Grammar {
+            words: &words,
+            low: &low,
+        };
+        let mut tenses = TenseReader::new(text, layers);
+        let mut out = Vec::new();
+        let mut previous: Option<Point> = None;
+        let mut buf = String::new();
+        let mut i = 0;
+        while i < words.len() {
+            // Expressions start at a word, never inside "Trump-Putin"-like compounds.
+            let Some(found) = grammar.parse_at(i, &mut buf).filter(|c| c.end > c.start) else {
+                i += 1;
+                continue;
+            };
+            let mut start = found.start;
+            while start > 0 && words[start].joined {
+                start -= 1;
+            }
+            let end = found.end.min(words.len());
+            let (cstart, cend) = (words[start].cstart, words[end - 1].cend);
+            let mut tense = || tenses.at(cstart, cend);
+            let mut cx = Context {
+                published,
+                previous,
+                day_first: self.day_first,
+                tense: &mut tense,
+            };
+            let resolved = resolve(&found.sem, &mut cx);
+            if resolved.point.is_some() {
+                previous = resolved.point;
+            }
+            out.push(TimeExpression {
+                start: cstart,
+                end: cend,
+                text: text[words[start].start..words[end - 1].end].to_string(),
+                kind: resolved.kind,
+                value: resolved.value,
+                modifier: found.modifier.map(str::to_string),
+                anchor: resolved.anchor,
+                ambiguous: resolved.ambiguous,
+            });
+            i = end;
+        }
+        out
+    }
+}
+
+/// A month name or its abbreviation, lower-cased ("sept.").
+pub(crate) fn is_month_word(lower: &str) -> bool {
+    lexicon::month(lower).is_some()
+}
+
+/// The tense of the clause around a span, from the part-of-speech layer: the nearest
+/// marker in the sentence wins — a future marker ("will", "is set to", "plans to") or a
+/// verb in the past tense ("said", "met").
+struct TenseReader<'a> {
+    text: &'a str,
+    layers: &'a Layers,
+    index: Option<CharIndex>,
+}
+
+impl<'a> TenseReader<'a> {
+    fn new(text: &'a str, layers: &'a Layers) -> Self {
+        TenseReader {
+            text,
+            layers,
+            index: None,
+        }
+    }
+
+    fn at(&mut self, start: usize, end: usize) -> Tense {
+        let layers = self.layers;
+        let sentence = layers
+            .sentences
+            .partition_point(|s| s.end <= start)
+            .min(layers.sentences.len());
+        let Some(span) = layers.sentences.get(sentence) else {
+            return Tense::Unknown;
+        };
+        let first = layers.tokens.partition_point(|t| t.start < span.start);
+        let last = layers.tokens.partition_point(|t| t.start < span.end);
+        let tokens = &layers.tokens[first..last];
+        let index = self.index.get_or_insert_with(|| CharIndex::new(self.text));
+        let word = |k: usize| -> String {
+            tokens
+                .get(k)
+                .and_then(|t| Some(self.text.get(index.byte(t.start)?..index.byte(t.end)?)?))
+                .unwrap_or("")
+                .to_lowercase()
+        };
+        let mut best: Option<(usize, Tense)> = None;
+        for (k, token) in tokens.iter().enumerate() {
+            if token.start >= start && token.end <= end {
+                continue;
+            }
+            let w = word(k);
+            let tense = if lexicon::is_future_marker(&w)
+                || (lexicon::is_future_verb(&w) && word(k + 1) == "to")
+            {
+                Tense::Future
+            } else if is_past(&w, token) {
+                Tense::Past
+            } else {
+                continue;
+            };
+            let distance = if token.end <= start {
+                start - token.end
+            } else {
+                token.start.saturating_sub(end)
+            };
+            if best.is_none_or(|(d, _)| distance < d) {
+                best = Some((distance, tense));
+            }
+        }
+        best.map_or(Tense::Unknown, |(_, t)| t)
+    }
+}
+
+/// A verb form in the past tense: "was", "had", "said", "met", "confirmed". Participles
+/// count too ("has confirmed" is in the past for dating purposes).
+fn is_past(w: &str, token: &storyline_model::TokenAnnotation) -> bool {
+    if !matches!(token.pos.as_str(), "VERB" | "AUX") {
+        return false;
+    }
+    match token.lemma.as_str() {
+        "be" => return matches!(w, "was" | "were"),
+        "have" => return w == "had",
+        "do" => return w == "did",
+        _ => {}
+    }
+    let lemma = token.lemma.to_lowercase();
+    w != lemma
+        && !w.ends_with("ing")
+        && !(w.ends_with('s') && (w.starts_with(lemma.trim_end_matches('y')) || w.len() <= 3))
+}

@@ -1,0 +1,532 @@
+//! Calendar arithmetic: from what an expression means ([`Sem`]) to a TIMEX3 value,
+//! given the publication date, the tense around the expression and the previous
+//! expression. Weeks are ISO 8601 weeks (Monday first, week 1 holds the year's first
+//! Thursday) everywhere, and a weekend belongs to the ISO week of its Saturday and Sunday.
+
+use chrono::{Datelike, Days, Months, NaiveDate};
+use storyline_model::{TimeAnchor, TimexType};
+
+use crate::time::grammar::Sem;
+use crate::time::lexicon::Unit;
+
+/// A resolved calendar point, kept as the anchor for later relative expressions.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Point {
+    Day(NaiveDate),
+    /// The Monday of an ISO week.
+    Week(NaiveDate),
+    Month(i32, u32),
+    Quarter(i32, u32),
+    Year(i32),
+}
+
+impl Point {
+    pub fn value(self) -> String {
+        match self {
+            Point::Day(d) => d.format("%Y-%m-%d").to_string(),
+            Point::Week(monday) => week_value(monday),
+            Point::Month(y, m) => format!("{y:04}-{m:02}"),
+            Point::Quarter(y, q) => format!("{y:04}-Q{q}"),
+            Point::Year(y) => format!("{y:04}"),
+        }
+    }
+
+    fn first_day(self) -> Option<NaiveDate> {
+        match self {
+            Point::Day(d) | Point::Week(d) => Some(d),
+            Point::Month(y, m) => NaiveDate::from_ymd_opt(y, m, 1),
+            Point::Quarter(y, q) => NaiveDate::from_ymd_opt(y, q * 3 - 2, 1),
+            Point::Year(y) => NaiveDate::from_ymd_opt(y, 1, 1),
+        }
+    }
+
+    /// The finest unit this point names.
+    fn grain(self) -> Unit {
+        match self {
+            Point::Day(_) => Unit::Day,
+            Point::Week(_) => Unit::Week,
+            Point::Month(..) => Unit::Month,
+            Point::Quarter(..) => Unit::Quarter,
+            Point::Year(_) => Unit::Year,
+        }
+    }
+}
+
+fn week_value(monday: NaiveDate) -> String {
+    let week = monday.iso_week();
+    format!("{:04}-W{:02}", week.year(), week.week())
+}
+
+fn monday_of(d: NaiveDate) -> Option<NaiveDate> {
+    d.checked_sub_days(Days::new(u64::from(d.weekday().num_days_from_monday())))
+}
+
+fn add_days(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    if n >= 0 {
+        d.checked_add_days(Days::new(n.unsigned_abs()))
+    } else {
+        d.checked_sub_days(Days::new(n.unsigned_abs()))
+    }
+}
+
+fn add_months(d: NaiveDate, n: i64) -> Option<NaiveDate> {
+    let m = Months::new(u32::try_from(n.unsigned_abs()).ok()?);
+    if n >= 0 {
+        d.checked_add_months(m)
+    } else {
+        d.checked_sub_months(m)
+    }
+}
+
+/// The date of `day` (Monday = 0) on the point representing `d`, in the given unit, at that
+/// unit's grain.
+fn point_at(d: NaiveDate, unit: Unit) -> Option<Point> {
+    Some(match unit {
+        Unit::Day => Point::Day(d),
+        Unit::Week => Point::Week(monday_of(d)?),
+        Unit::Month => Point::Month(d.year(), d.month()),
+        Unit::Quarter => Point::Quarter(d.year(), (d.month() - 1) / 3 + 1),
+        Unit::Year => Point::Year(d.year()),
+        _ => return None,
+    })
+}
+
+/// `d` moved by `n` units.
+fn shift_date(d: NaiveDate, unit: Unit, n: i64) -> Option<NaiveDate> {
+    match unit {
+        Unit::Day => add_days(d, n),
+        Unit::Week => add_days(d, n.checked_mul(7)?),
+        Unit::Month => add_months(d, n),
+        Unit::Quarter => add_months(d, n.checked_mul(3)?),
+        Unit::Year => add_months(d, n.checked_mul(12)?),
+        Unit::Decade => add_months(d, n.checked_mul(120)?),
+        _ => None,
+    }
+}
+
+/// The tense of the clause around an expression, for weekdays and bare months.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tense {
+    Past,
+    Future,
+    Unknown,
+}
+
+/// How to read "03/04/2025": `Some(true)` day first, `Some(false)` month first, `None`
+/// unknown (then only the year is certain).
+pub(crate) type DayFirst = Option<bool>;
+
+pub(crate) struct Resolved {
+    pub kind: TimexType,
+    pub value: Option<String>,
+    pub anchor: Option<TimeAnchor>,
+    pub point: Option<Point>,
+    pub ambiguous: bool,
+}
+
+impl Resolved {
+    fn new(kind: TimexType, value: Option<String>) -> Self {
+        Resolved {
+            kind,
+            value,
+            anchor: None,
+            point: None,
+            ambiguous: false,
+        }
+    }
+
+    fn point(point: Option<Point>, anchor: Option<TimeAnchor>) -> Self {
+        Resolved {
+            kind: TimexType::Date,
+            value: point.map(Point::value),
+            anchor: anchor.filter(|_| point.is_some()),
+            point,
+            ambiguous: false,
+        }
+    }
+}
+
+/// Everything `resolve` may look at besides the expression.
+pub(crate) struct Context<'a> {
+    pub published: Option<NaiveDate>,
+    pub previous: Option<Point>,
+    pub day_first: DayFirst,
+    pub tense: &'a mut dyn FnMut() -> Tense,
+}
+
+pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
+    use TimexType::{Date, Duration, Set, Time};
+    let dct = cx.published;
+    let from_dct = Some(TimeAnchor::Publication);
+    match *sem {
+        Sem::Calendar {
+            year: Some(y),
+            month,
+            day: Some(d),
+        } => Resolved::point(NaiveDate::from_ymd_opt(y, month, d).map(Point::Day), None),
+        Sem::Calendar {
+            year: Some(y),
+            month,
+            day: None,
+        } => Resolved::point(Some(Point::Month(y, month)), None),
+        Sem::Calendar {
+            year: None,
+            month,
+            day,
+        } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let tense = (cx.tense)();
+            let here = (month, day.unwrap_or(0));
+            let now = (dct.month(), if day.is_some() { dct.day() } else { 0 });
+            let year = match tense {
+                Tense::Past if here > now => dct.year() - 1,
+                Tense::Future if here < now => dct.year() + 1,
+                _ => dct.year(),
+            };
+            let point = match day {
+                Some(d) => NaiveDate::from_ymd_opt(year, month, d).map(Point::Day),
+                None => Some(Point::Month(year, month)),
+            };
+            Resolved::point(point, from_dct)
+        }
+        Sem::Numeric {
+            first,
+            second,
+            year,
+        } => {
+            let month_first = NaiveDate::from_ymd_opt(year, first, second);
+            let day_first = NaiveDate::from_ymd_opt(year, second, first);
+            let chosen = match (month_first, day_first, cx.day_first) {
+                (Some(a), Some(b), _) if a == b => Some(a),
+                (Some(a), None, _) => Some(a),
+                (None, Some(b), _) => Some(b),
+                (Some(_), Some(b), Some(true)) => Some(b),
+                (Some(a), Some(_), Some(false)) => Some(a),
+                _ => None,
+            };
+            match chosen {
+                Some(d) => Resolved::point(Some(Point::Day(d)), None),
+                None if month_first.is_some() => {
+                    // Both readings are valid dates: only the year is certain.
+                    let mut r = Resolved::new(Date, Some(format!("{year:04}")));
+                    r.ambiguous = true;
+                    r
+                }
+                None => Resolved::new(Date, None),
+            }
+        }
+        Sem::Year(y) => Resolved::point(Some(Point::Year(y)), None),
+        Sem::Decade(d) => Resolved::new(Date, Some(format!("{d:03}"))),
+        Sem::Weekday { day, shift, part } => {
+            let Some(dct) = dct else {
+                return Resolved::new(if part.is_some() { Time } else { Date }, None);
+            };
+            let today = i64::from(dct.weekday().num_days_from_monday());
+            let day = i64::from(day);
+            let offset = match shift {
+                // "last Friday": the latest one strictly before today.
+                Some(-1) => -((today - day + 6).rem_euclid(7) + 1),
+                // "next Friday": the first one strictly after today.
+                Some(1) => (day - today + 6).rem_euclid(7) + 1,
+                // "this Friday": in this ISO week.
+                Some(_) => day - today,
+                None => match (cx.tense)() {
+                    Tense::Future => (day - today).rem_euclid(7),
+                    _ => -(today - day).rem_euclid(7),
+                },
+            };
+            day_with_part(add_days(dct, offset), part)
+        }
+        Sem::DayOffset { offset, part } => {
+            let Some(dct) = dct else {
+                return Resolved::new(if part.is_some() { Time } else { Date }, None);
+            };
+            day_with_part(add_days(dct, offset), part)
+        }
+        Sem::Relative { unit, offset } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            match unit {
+                Unit::Decade => {
+                    let decade = dct.year().div_euclid(10) + offset;
+                    Resolved::new(Date, Some(format!("{decade:03}")))
+                }
+                Unit::Century => {
+                    let century = dct.year().div_euclid(100) + offset;
+                    Resolved::new(Date, Some(format!("{century:02}")))
+                }
+                _ => {
+                    let point =
+                        shift_date(dct, unit, i64::from(offset)).and_then(|d| point_at(d, unit));
+                    Resolved::point(point, from_dct)
+                }
+            }
+        }
+        Sem::Weekend { shift } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let weekend_now = dct.weekday().num_days_from_monday() >= 5;
+            let weeks = match shift {
+                Some(s) => i64::from(s),
+                None => match (cx.tense)() {
+                    Tense::Future => 0,
+                    _ if weekend_now => 0,
+                    _ => -1,
+                },
+            };
+            let monday = monday_of(dct).and_then(|m| add_days(m, weeks * 7));
+            let mut r = Resolved::new(Date, monday.map(|m| format!("{}-WE", week_value(m))));
+            r.anchor = from_dct.filter(|_| r.value.is_some());
+            r
+        }
+        Sem::MonthShift { month, shift } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let year = match shift {
+                -1 if month < dct.month() => dct.year(),
+                -1 => dct.year() - 1,
+                1 if month > dct.month() => dct.year(),
+                1 => dct.year() + 1,
+                _ => dct.year(),
+            };
+            Resolved::point(Some(Point::Month(year, month)), from_dct)
+        }
+        Sem::Season { season, shift } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let start = match season {
+                "SP" => 3,
+                "SU" => 6,
+                "FA" => 9,
+                _ => 12,
+            };
+            let year = match shift {
+                -1 if dct.month() >= start + 3 => dct.year(),
+                -1 => dct.year() - 1,
+                1 if dct.month() < start => dct.year(),
+                1 => dct.year() + 1,
+                _ => dct.year(),
+            };
+            let mut r = Resolved::new(Date, Some(format!("{year:04}-{season}")));
+            r.anchor = from_dct;
+            r
+        }
+        Sem::Quarter { quarter, year } => {
+            let current = dct.map(|d| (d.year(), (d.month() - 1) / 3 + 1));
+            let point = match (quarter, year, current) {
+                (Some(q), Some(y), _) => Some(Point::Quarter(y, q)),
+                (Some(q), None, Some((y, cq))) => {
+                    Some(Point::Quarter(if q <= cq { y } else { y - 1 }, q))
+                }
+                // "the quarter": the latest one that has ended.
+                (None, _, Some((y, cq))) if cq == 1 => Some(Point::Quarter(y - 1, 4)),
+                (None, _, Some((y, cq))) => Some(Point::Quarter(y, cq - 1)),
+                _ => None,
+            };
+            Resolved::point(point, if year.is_some() { None } else { from_dct })
+        }
+        Sem::Half { half, year } => {
+            let year = year.or_else(|| {
+                dct.map(|d| {
+                    if half == 2 && d.month() <= 6 {
+                        d.year() - 1
+                    } else {
+                        d.year()
+                    }
+                })
+            });
+            Resolved::new(Date, year.map(|y| format!("{y:04}-H{half}")))
+        }
+        Sem::Reference(r) => Resolved::new(Date, Some(r.to_string())),
+        Sem::Duration { amount, unit } => {
+            let amount = match amount {
+                Some(a) if a.fract() == 0.0 && a < 1e6 => format!("{a}"),
+                Some(a) if a < 1e6 && (a * 2.0).fract() == 0.0 => format!("{a}"),
+                _ => "X".to_string(),
+            };
+            Resolved::new(Duration, Some(unit.duration(&amount)))
+        }
+        Sem::Shift {
+            amount,
+            unit,
+            direction,
+            from_previous,
+        } => shift(cx, amount, unit, direction, from_previous),
+        Sem::Every { unit } => Resolved::new(Set, Some(unit.duration("1"))),
+        Sem::EveryWeekday(day) => Resolved::new(Set, Some(format!("XXXX-WXX-{}", day + 1))),
+        Sem::Clock { hour, minute } => {
+            let day = match cx.previous {
+                Some(Point::Day(d)) => Some((d, TimeAnchor::Previous)),
+                _ => dct.map(|d| (d, TimeAnchor::Publication)),
+            };
+            let mut r = Resolved::new(
+                Time,
+                day.map(|(d, _)| format!("{}T{hour:02}:{minute:02}", d.format("%Y-%m-%d"))),
+            );
+            r.anchor = day.map(|(_, a)| a);
+            r
+        }
+    }
+}
+
+fn day_with_part(day: Option<NaiveDate>, part: Option<&'static str>) -> Resolved {
+    let mut r = Resolved::point(day.map(Point::Day), Some(TimeAnchor::Publication));
+    if let Some(part) = part {
+        r.kind = TimexType::Time;
+        r.value = day.map(|d| format!("{}T{part}", d.format("%Y-%m-%d")));
+    }
+    r
+}
+
+/// "two days ago", "a year earlier", "the day before": a point moved from the publication
+/// date or from the previous expression. The result keeps the anchor's grain when the
+/// anchor is a reporting period (a quarter) and the shift is in years or quarters, so "a
+/// year earlier" after "the third quarter" is the third quarter of the year before.
+fn shift(
+    cx: &Context<'_>,
+    amount: i64,
+    unit: Unit,
+    direction: i32,
+    from_previous: bool,
+) -> Resolved {
+    let previous = cx.previous.filter(|p| {
+        let quarter_comparison =
+            matches!(p, Point::Quarter(..)) && matches!(unit, Unit::Year | Unit::Quarter);
+        (from_previous && p.grain() <= unit) || quarter_comparison
+    });
+    let (anchor_point, anchor) = match (previous, cx.published) {
+        (Some(p), _) => (p, TimeAnchor::Previous),
+        (None, Some(d)) => (Point::Day(d), TimeAnchor::Publication),
+        (None, None) => return Resolved::new(TimexType::Date, None),
+    };
+    let n = amount.saturating_mul(i64::from(direction));
+    let grain = if matches!(anchor_point, Point::Quarter(..)) && unit <= Unit::Year {
+        Unit::Quarter
+    } else {
+        unit
+    };
+    let point = anchor_point
+        .first_day()
+        .and_then(|d| shift_date(d, unit, n))
+        .and_then(|d| point_at(d, grain));
+    Resolved::point(point, Some(anchor))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(sem: Sem, published: &str, tense: Tense) -> Option<String> {
+        let mut tense_fn = move || tense;
+        let mut cx = Context {
+            published: NaiveDate::parse_from_str(published, "%Y-%m-%d").ok(),
+            previous: None,
+            day_first: None,
+            tense: &mut tense_fn,
+        };
+        resolve(&sem, &mut cx).value
+    }
+
+    #[test]
+    fn weekdays_follow_tense() {
+        let sunday = Sem::Weekday {
+            day: 6,
+            shift: None,
+            part: None,
+        };
+        assert_eq!(
+            at(sunday.clone(), "2025-04-28", Tense::Past).as_deref(),
+            Some("2025-04-27")
+        );
+        let tuesday = Sem::Weekday {
+            day: 1,
+            shift: None,
+            part: None,
+        };
+        assert_eq!(
+            at(tuesday.clone(), "2025-03-17", Tense::Future).as_deref(),
+            Some("2025-03-18")
+        );
+        assert_eq!(
+            at(tuesday, "2025-03-17", Tense::Past).as_deref(),
+            Some("2025-03-11")
+        );
+        assert_eq!(at(sunday, "not a date", Tense::Past), None);
+    }
+
+    #[test]
+    fn weeks_and_weekends_are_iso() {
+        let last_week = Sem::Relative {
+            unit: Unit::Week,
+            offset: -1,
+        };
+        assert_eq!(
+            at(last_week, "2025-05-19", Tense::Unknown).as_deref(),
+            Some("2025-W20")
+        );
+        let weekend = Sem::Weekend { shift: None };
+        assert_eq!(
+            at(weekend.clone(), "2025-03-17", Tense::Past).as_deref(),
+            Some("2025-W11-WE")
+        );
+        // On a Sunday, "the weekend" is this one; ISO year differs from the calendar year.
+        assert_eq!(
+            at(weekend, "2021-01-03", Tense::Past).as_deref(),
+            Some("2020-W53-WE")
+        );
+    }
+
+    #[test]
+    fn impossible_and_ambiguous_dates() {
+        let feb30 = Sem::Calendar {
+            year: Some(2025),
+            month: 2,
+            day: Some(30),
+        };
+        assert_eq!(at(feb30, "2025-03-17", Tense::Unknown), None);
+        let ambiguous = Sem::Numeric {
+            first: 3,
+            second: 4,
+            year: 2025,
+        };
+        assert_eq!(
+            at(ambiguous, "2025-03-17", Tense::Unknown).as_deref(),
+            Some("2025")
+        );
+        let clear = Sem::Numeric {
+            first: 31,
+            second: 12,
+            year: 2025,
+        };
+        assert_eq!(
+            at(clear, "2025-03-17", Tense::Unknown).as_deref(),
+            Some("2025-12-31")
+        );
+    }
+
+    #[test]
+    fn months_before_and_after() {
+        let last_july = Sem::MonthShift {
+            month: 7,
+            shift: -1,
+        };
+        assert_eq!(
+            at(last_july, "2025-04-24", Tense::Unknown).as_deref(),
+            Some("2024-07")
+        );
+        let last_month = Sem::Relative {
+            unit: Unit::Month,
+            offset: -1,
+        };
+        assert_eq!(
+            at(last_month, "2025-03-17", Tense::Unknown).as_deref(),
+            Some("2025-02")
+        );
+    }
+}
