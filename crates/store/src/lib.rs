@@ -13,6 +13,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use storyline_model::{Article, Format, Origin};
 
 mod annotations;
+pub mod entities;
 mod migrations;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};

@@ -87,6 +87,41 @@ const MIGRATIONS: &[&str] = &[
         claimed_by TEXT
     );
     CREATE INDEX quantities_article ON quantities (article_id);",
+    // 3: corpus entities (issue 7): the resolver's records, aliases under a lookup key, and
+    // roles with the date each was stated.
+    "CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        type TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        geonames INTEGER,
+        lat REAL,
+        lon REAL,
+        country TEXT,
+        iso3 TEXT,
+        actor TEXT,
+        data TEXT NOT NULL
+    );
+    CREATE INDEX entities_type ON entities (type);
+    CREATE TABLE entity_aliases (
+        entity_id TEXT NOT NULL REFERENCES entities (id),
+        alias TEXT NOT NULL,
+        key TEXT NOT NULL,
+        articles INTEGER NOT NULL,
+        PRIMARY KEY (entity_id, alias)
+    );
+    CREATE INDEX entity_aliases_key ON entity_aliases (key);
+    CREATE TABLE entity_roles (
+        rowid INTEGER PRIMARY KEY,
+        entity_id TEXT NOT NULL REFERENCES entities (id),
+        title TEXT NOT NULL,
+        country TEXT,
+        date TEXT,
+        article_id TEXT
+    );
+    CREATE INDEX entity_roles_entity ON entity_roles (entity_id);",
 ];
 
 /// The schema version this build writes.
