@@ -160,6 +160,9 @@ fn print_errors(doc: &timeml::TimemlDoc, found: &[storyline_model::TimeExpressio
                     s.value.as_deref().unwrap_or("-")
                 )
             }
+            Some(s) if s.start != g.start || s.end != g.end => {
+                println!("{}\tEXTENT\t{} | {}", doc.id, slice(g.start, g.end), s.text)
+            }
             Some(_) => {}
         }
     }

@@ -59,6 +59,12 @@ pub(crate) enum Sem {
         quarter: Option<u32>,
         year: Option<i32>,
     },
+    /// "last year's third quarter" (`quarter: None` for "last year's quarter": the same
+    /// quarter as the latest one).
+    YearQuarter {
+        offset: i32,
+        quarter: Option<u32>,
+    },
     /// "the first half".
     Half {
         half: u32,
@@ -198,6 +204,8 @@ impl Grammar<'_, '_> {
         let qualifier = lexicon::approx_mod2(w, self.lw(i + 1))
             .map(|m| (m, i + 2))
             .or_else(|| lexicon::approx_mod(w).map(|m| (m, i + 1)));
+        // "over" qualifies an amount ("over three years"), not "over the past year".
+        let qualifier = qualifier.filter(|_| !(w == "over" && self.is(i + 1, "the")));
         if let Some((modifier, next)) = qualifier
             && let Some(c) = self.core(next, buf)
             && matches!(c.sem, Sem::Duration { .. })
@@ -223,6 +231,7 @@ impl Grammar<'_, '_> {
         });
         if let Some((modifier, next)) = position
             && let Some(c) = self.core(next, buf)
+            && !(matches!(w, "earlier" | "later") && matches!(c.sem, Sem::Weekday { .. }))
             && matches!(
                 c.sem,
                 Sem::Calendar { day: None, .. }
@@ -279,17 +288,39 @@ impl Grammar<'_, '_> {
             "now" | "currently" | "nowadays" => {
                 return self.cand(i, i + 1, Sem::Reference("PRESENT_REF"));
             }
-            "recently" | "previously" | "formerly" => {
-                return self.cand(i, i + 1, Sem::Reference("PAST_REF"));
-            }
-            "soon" => return self.cand(i, i + 1, Sem::Reference("FUTURE_REF")),
+            // "previously" and "soon" are left out: they more often qualify an event
+            // than name a time.
+            "recently" => return self.cand(i, i + 1, Sem::Reference("PAST_REF")),
             "recent" => {
-                // "in recent days" takes its unit along.
-                let end = match lexicon::unit(self.lw(i + 1)) {
-                    Some((_, true)) => i + 2,
-                    _ => i + 1,
+                // "in recent days"; "recent strikes" is not a time.
+                return match lexicon::unit(self.lw(i + 1)) {
+                    Some((_, true)) => self.cand(i, i + 2, Sem::Reference("PAST_REF")),
+                    _ => None,
                 };
-                return self.cand(i, end, Sem::Reference("PAST_REF"));
+            }
+            // "current market conditions", "future talks": the present and future as
+            // attributes of a noun.
+            "current" | "future"
+                if self.words.get(i + 1).is_some_and(|n| {
+                    !n.is_punct() && !n.is_capitalised() && !n.joined && n.text.len() > 2
+                }) && lexicon::unit(self.lw(i + 1)).is_none() =>
+            {
+                let r = if w == "current" {
+                    "PRESENT_REF"
+                } else {
+                    "FUTURE_REF"
+                };
+                return self.cand(i, i + 1, Sem::Reference(r));
+            }
+            "nineteen" | "twenty" => {
+                // Spoken years: "nineteen ninety-six".
+                if let Some(n) = number_at(self.words, i + 1, buf)
+                    && !n.digits
+                    && (10.0..100.0).contains(&n.value)
+                {
+                    let century = if w == "nineteen" { 1900 } else { 2000 };
+                    return self.cand(i, n.end, Sem::Year(century + n.value as i32));
+                }
             }
             "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" => {
                 let unit = match w {
@@ -316,13 +347,18 @@ impl Grammar<'_, '_> {
                 return self.shifted(i, buf);
             }
             "fiscal" => {
+                if self.is(i + 1, "year")
+                    && let Some(y) = self.year_number(i + 2)
+                {
+                    return self.cand(i, i + 3, Sem::Year(y));
+                }
                 let y = self.year_number(i + 1)?;
                 return self.cand(i, i + 2, Sem::Year(y));
             }
             "year" | "day" | "week" | "month" if self.joined(i + 1) => {
                 // "year-earlier", "year-ago": the same period a year before.
                 if matches!(self.lw(i + 1), "earlier" | "ago") && w == "year" {
-                    let end = if matches!(self.lw(i + 2), "quarter" | "period") {
+                    let end = if matches!(self.lw(i + 2), "quarter" | "period" | "level") {
                         i + 3
                     } else {
                         i + 2
@@ -382,6 +418,17 @@ impl Grammar<'_, '_> {
             if let Some(c) = self.digits(i) {
                 return Some(c);
             }
+        }
+        // "for years", "within weeks", "after months of talks": an unknown amount.
+        if let Some((unit, true)) = lexicon::unit(w)
+            && unit >= Unit::Day
+            && i > 0
+            && matches!(
+                self.lw(i - 1),
+                "for" | "within" | "over" | "in" | "after" | "the" | "of" | "follows"
+            )
+        {
+            return self.cand(i, i + 1, Sem::Duration { amount: None, unit });
         }
         // Ordinal quarters without "the": "third-quarter profit".
         if let Some(q) = lexicon::ordinal(w)
@@ -632,6 +679,23 @@ impl Grammar<'_, '_> {
                     modifier: None,
                 });
             }
+            // "last year's third quarter", "next year's first half".
+            if unit == Unit::Year && matches!(self.lw(i + 2), "'s" | "’s") {
+                let (q, kind_at) = match lexicon::ordinal(self.lw(i + 3)) {
+                    Some(q) => (Some(q), i + 4),
+                    None => (None, i + 3),
+                };
+                if self.is(kind_at, "quarter") && q.is_none_or(|q| (1..=4).contains(&q)) {
+                    return self.cand(
+                        i,
+                        kind_at + 1,
+                        Sem::YearQuarter {
+                            offset: shift,
+                            quarter: q,
+                        },
+                    );
+                }
+            }
             return self.cand(
                 i,
                 i + 2,
@@ -755,21 +819,38 @@ impl Grammar<'_, '_> {
                 }
                 return None;
             }
-            "quarter" | "year" => {
-                let sem = if n == "quarter" {
-                    Sem::Quarter {
-                        quarter: None,
-                        year: None,
-                    }
-                } else {
-                    Sem::Relative {
-                        unit: Unit::Year,
-                        offset: 0,
-                    }
+            "year" if self.joined(i + 2) => {
+                let inner = self.core(i + 1, buf)?;
+                return Some(Candidate { start: i, ..inner });
+            }
+            "quarter" => {
+                let sem = Sem::Quarter {
+                    quarter: None,
+                    year: None,
                 };
                 return self.cand(i, i + 2, sem);
             }
-            "latest" | "current" | "same" if self.is(i + 2, "quarter") => {
+            // "the year", "the fiscal year": in news mostly the length of a reporting year.
+            "year" => {
+                let sem = Sem::Duration {
+                    amount: Some(1.0),
+                    unit: Unit::Year,
+                };
+                return self.cand(i, i + 2, sem);
+            }
+            "fiscal" if self.is(i + 2, "year") => {
+                if let Some(y) = self.year_number(i + 3) {
+                    return self.cand(i, i + 4, Sem::Year(y));
+                }
+                let sem = Sem::Duration {
+                    amount: Some(1.0),
+                    unit: Unit::Year,
+                };
+                return self.cand(i, i + 3, sem);
+            }
+            "latest" | "current" | "same" | "comparable"
+                if matches!(self.lw(i + 2), "quarter" | "period") =>
+            {
                 let sem = if n == "same" {
                     Sem::Shift {
                         amount: 0,
@@ -816,8 +897,12 @@ impl Grammar<'_, '_> {
             }
         }
         // "the 1990s", "the nine months", "the year-earlier quarter", "the 7th of August".
-        let inner = self.core(i + 1, buf)?;
+        let inner = self.parse_at(i + 1, buf)?;
+        // "the 30-day truce", "the Oct. 23 vote": TimeML leaves the article out.
+        let adjectival = self.joined(inner.end - 1) && inner.end - inner.start == 2;
         match inner.sem {
+            Sem::Calendar { day: Some(_), .. } => Some(inner),
+            Sem::Duration { .. } | Sem::Quarter { .. } if adjectival => Some(inner),
             Sem::Decade(_) | Sem::Shift { .. } | Sem::Calendar { .. } => {
                 Some(Candidate { start: i, ..inner })
             }
@@ -843,6 +928,10 @@ impl Grammar<'_, '_> {
             return None;
         }
         let end = after + 1;
+        // "a 6-year-old boy" is an age.
+        if self.joined(end) && self.is(end, "old") {
+            return None;
+        }
         match self.lw(end) {
             "ago" | "earlier" | "later" | "before" | "after" | "from" => {
                 let word = self.lw(end);

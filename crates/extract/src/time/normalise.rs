@@ -177,14 +177,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
             };
-            let tense = (cx.tense)();
-            let here = (month, day.unwrap_or(0));
-            let now = (dct.month(), if day.is_some() { dct.day() } else { 0 });
-            let year = match tense {
-                Tense::Past if here > now => dct.year() - 1,
-                Tense::Future if here < now => dct.year() + 1,
-                _ => dct.year(),
-            };
+            let year = nearest_year(dct, month, day, (cx.tense)());
             let point = match day {
                 Some(d) => NaiveDate::from_ymd_opt(year, month, d).map(Point::Day),
                 None => Some(Point::Month(year, month)),
@@ -331,6 +324,17 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(point, if year.is_some() { None } else { from_dct })
         }
+        Sem::YearQuarter { offset, quarter } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let latest = match (dct.month() - 1) / 3 {
+                0 => 4,
+                q => q,
+            };
+            let q = quarter.unwrap_or(latest);
+            Resolved::point(Some(Point::Quarter(dct.year() + offset, q)), from_dct)
+        }
         Sem::Half { half, year } => {
             let year = year.or_else(|| {
                 dct.map(|d| {
@@ -373,6 +377,31 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             r
         }
     }
+}
+
+/// The year that puts a month (and day) nearest the publication date. A reading that
+/// contradicts the tense of its clause counts as two months further away, so "said on
+/// Dec. 20" in January is last December, while a near date wins over the tense ("said the
+/// vote is on Jan. 14" early in January is this January).
+fn nearest_year(dct: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i32 {
+    let now = i64::from(dct.year()) * 372 + i64::from(dct.month()) * 31 + i64::from(dct.day());
+    let mut best = (i64::MAX, dct.year());
+    for year in [dct.year() - 1, dct.year(), dct.year() + 1] {
+        let at = i64::from(year) * 372 + i64::from(month) * 31 + i64::from(day.unwrap_or(16));
+        let mut distance = (at - now).abs();
+        let wrong_way = match tense {
+            Tense::Past => at > now + 31,
+            Tense::Future => at < now - 31,
+            Tense::Unknown => false,
+        };
+        if wrong_way {
+            distance += 62;
+        }
+        if distance < best.0 {
+            best = (distance, year);
+        }
+    }
+    best.1
 }
 
 fn day_with_part(day: Option<NaiveDate>, part: Option<&'static str>) -> Resolved {
