@@ -229,8 +229,22 @@ impl Grammar<'_, '_> {
             };
             self.is(i + 2, "of").then_some((m, i + 3))
         });
+        // "the end of the year" is the calendar year, not its length.
+        let position_core = |next: usize, buf: &mut String| {
+            let c = self.core(next, buf)?;
+            if self.is(next, "the") && self.is(next + 1, "year") {
+                return Some(Candidate {
+                    sem: Sem::Relative {
+                        unit: Unit::Year,
+                        offset: 0,
+                    },
+                    ..c
+                });
+            }
+            Some(c)
+        };
         if let Some((modifier, next)) = position
-            && let Some(c) = self.core(next, buf)
+            && let Some(c) = position_core(next, buf)
             && !(matches!(w, "earlier" | "later") && matches!(c.sem, Sem::Weekday { .. }))
             && matches!(
                 c.sem,
@@ -298,19 +312,13 @@ impl Grammar<'_, '_> {
                     _ => None,
                 };
             }
-            // "current market conditions", "future talks": the present and future as
-            // attributes of a noun.
-            "current" | "future"
+            // "current market conditions": the present as an attribute of a noun.
+            "current"
                 if self.words.get(i + 1).is_some_and(|n| {
                     !n.is_punct() && !n.is_capitalised() && !n.joined && n.text.len() > 2
                 }) && lexicon::unit(self.lw(i + 1)).is_none() =>
             {
-                let r = if w == "current" {
-                    "PRESENT_REF"
-                } else {
-                    "FUTURE_REF"
-                };
-                return self.cand(i, i + 1, Sem::Reference(r));
+                return self.cand(i, i + 1, Sem::Reference("PRESENT_REF"));
             }
             "nineteen" | "twenty" => {
                 // Spoken years: "nineteen ninety-six".
@@ -612,6 +620,21 @@ impl Grammar<'_, '_> {
 
     /// A four-digit number alone is a year only where a count would be unlikely.
     fn year_alone(&self, i: usize, y: i32) -> Option<Candidate> {
+        // "the 1989 third quarter", "the 1988 period": a reporting period of that year.
+        let (ordinal, at) = match lexicon::ordinal(self.lw(i + 1)) {
+            Some(q) if (1..=4).contains(&q) => (Some(q), i + 2),
+            _ => (None, i + 1),
+        };
+        if matches!(self.lw(at), "quarter" | "period") && (ordinal.is_some() || at == i + 1) {
+            return self.cand(
+                i,
+                at + 1,
+                Sem::Quarter {
+                    quarter: ordinal,
+                    year: Some(y),
+                },
+            );
+        }
         let prev = i.checked_sub(1).map(|p| self.lw(p)).unwrap_or("");
         if matches!(prev, "$" | "£" | "€" | "no." | "#") {
             return None;
@@ -920,7 +943,10 @@ impl Grammar<'_, '_> {
         let (unit, plural) = lexicon::unit(self.lw(after))?;
         let w = self.lw(i);
         // "a second term", "one second": the ordinal, not the unit, unless in digits.
-        if unit == Unit::Second && !self.words.get(i).is_some_and(|x| x.is_digits()) {
+        if unit == Unit::Second
+            && (!self.words.get(i).is_some_and(|x| x.is_digits())
+                || matches!(self.lw(after + 1), "quarter" | "half"))
+        {
             return None;
         }
         // "one" or "a" with a plural unit is not an amount ("one years" does not occur).
@@ -928,8 +954,10 @@ impl Grammar<'_, '_> {
             return None;
         }
         let end = after + 1;
-        // "a 6-year-old boy" is an age.
-        if self.joined(end) && self.is(end, "old") {
+        // "a 6-year-old boy" is an age; "three-quarters" a fraction.
+        if (self.joined(end) && self.is(end, "old"))
+            || (unit == Unit::Quarter && self.joined(after))
+        {
             return None;
         }
         match self.lw(end) {

@@ -28,8 +28,14 @@ impl Unit {
             Unit::Month => format!("P{amount}M"),
             Unit::Quarter => format!("P{amount}Q"),
             Unit::Year => format!("P{amount}Y"),
-            Unit::Decade => format!("P{amount}DE"),
-            Unit::Century => format!("P{amount}CE"),
+            // TimeML corpora write decades and centuries in years.
+            Unit::Decade | Unit::Century => {
+                let years = if self == Unit::Decade { 10.0 } else { 100.0 };
+                match amount.parse::<f64>() {
+                    Ok(n) => format!("P{}Y", n * years),
+                    Err(_) => "PXY".to_string(),
+                }
+            }
         }
     }
 }
@@ -177,7 +183,20 @@ pub(crate) fn position_mod(w: &str) -> Option<&'static str> {
 pub(crate) fn is_future_marker(w: &str) -> bool {
     matches!(
         w,
-        "will" | "'ll" | "’ll" | "shall" | "wo" | "upcoming" | "tomorrow" | "next" | "coming"
+        "will"
+            | "'ll"
+            | "’ll"
+            | "shall"
+            | "wo"
+            | "would"
+            | "could"
+            | "might"
+            | "upcoming"
+            | "tomorrow"
+            | "next"
+            | "coming"
+            | "soon"
+            | "scheduled"
     )
 }
 
@@ -199,5 +218,7 @@ pub(crate) fn is_future_verb(w: &str) -> bool {
             | "intends"
             | "aims"
             | "likely"
+            | "is"
+            | "are"
     )
 }

@@ -380,9 +380,9 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
 }
 
 /// The year that puts a month (and day) nearest the publication date. A reading that
-/// contradicts the tense of its clause counts as two months further away, so "said on
-/// Dec. 20" in January is last December, while a near date wins over the tense ("said the
-/// vote is on Jan. 14" early in January is this January).
+/// contradicts the tense of its clause by more than a month counts as half a year further
+/// away, so "said in March" in November is this year's March, while a date within a month
+/// wins over the tense ("said the vote is on Jan. 14" early in January is this January).
 fn nearest_year(dct: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i32 {
     let now = i64::from(dct.year()) * 372 + i64::from(dct.month()) * 31 + i64::from(dct.day());
     let mut best = (i64::MAX, dct.year());
@@ -395,7 +395,7 @@ fn nearest_year(dct: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i
             Tense::Unknown => false,
         };
         if wrong_way {
-            distance += 62;
+            distance += 200;
         }
         if distance < best.0 {
             best = (distance, year);
