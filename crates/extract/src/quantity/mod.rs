@@ -77,6 +77,17 @@ impl View<'_, '_> {
             .map_or("", |t| t.pos.as_str())
     }
 
+    /// A paragraph or line break separates word `i` from the one before.
+    fn line_break_before(&self, i: usize) -> bool {
+        match (
+            i.checked_sub(1).and_then(|p| self.words.get(p)),
+            self.words.get(i),
+        ) {
+            (Some(a), Some(b)) => self.text[a.end..b.start].contains('\n'),
+            _ => false,
+        }
+    }
+
     fn is_word(&self, i: usize) -> bool {
         self.words.get(i).is_some_and(|w| !w.is_punct())
     }
@@ -92,6 +103,9 @@ impl View<'_, '_> {
                 w.len() > 2 && w.bytes().all(|b| b.is_ascii_alphabetic()) && !is_function_word(w)
             }
             "NOUN" | "PROPN" | "ADJ" => true,
+            // A capitalised word after the number is a name whatever its tag ("90 Shahed
+            // drones", where the tagger reads "Shahed" as a past tense).
+            _ if self.words[i].is_capitalised() => true,
             // Participles used as adjectives inside a noun phrase stay out: "troops
             // fighting" ends the phrase at "troops".
             _ => false,
@@ -266,7 +280,7 @@ impl QuantityFinder {
             k += 1;
         }
         let phrase_start = k;
-        while v.is_nominal(k) && !(k > phrase_start && v.words[k].line_break_before) {
+        while v.is_nominal(k) && !(k > phrase_start && v.line_break_before(k)) {
             k += 1;
         }
         // Drop trailing adjectives ("troops fighting" is cut before; "regions hit" stays

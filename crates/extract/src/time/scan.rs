@@ -18,8 +18,6 @@ pub(crate) struct Word<'t> {
     pub cend: usize,
     /// Joined to the previous word by a hyphen ("30-day" → "30", "day"(joined)).
     pub joined: bool,
-    /// Whitespace or a line break separates this word from the previous one.
-    pub line_break_before: bool,
 }
 
 impl Word<'_> {
@@ -53,13 +51,11 @@ pub(crate) fn scan(text: &str) -> Vec<Word<'_>> {
     let mut words: Vec<Word<'_>> = Vec::with_capacity(text.len() / 5);
     let mut chars = text.char_indices().peekable();
     let mut cpos = 0usize; // code-point offset of the next char from `chars`
-    let mut gap = true;
     let mut joined = false;
     while let Some((start, c)) = chars.next() {
         let cstart = cpos;
         cpos += 1;
         if c.is_whitespace() {
-            gap = true;
             joined = false;
             continue;
         }
@@ -91,9 +87,7 @@ pub(crate) fn scan(text: &str) -> Vec<Word<'_>> {
                         cstart,
                         cend: cpos,
                         joined: false,
-                        line_break_before: false,
                     });
-                    gap = false;
                     continue;
                 }
             }
@@ -104,9 +98,7 @@ pub(crate) fn scan(text: &str) -> Vec<Word<'_>> {
                 cstart,
                 cend: cpos,
                 joined: false,
-                line_break_before: gap,
             });
-            gap = false;
             joined = false;
             continue;
         }
@@ -155,9 +147,7 @@ pub(crate) fn scan(text: &str) -> Vec<Word<'_>> {
             cstart,
             cend: cpos,
             joined,
-            line_break_before: gap,
         });
-        gap = false;
         joined = false;
     }
     words
