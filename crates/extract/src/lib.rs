@@ -2,4 +2,5 @@
 //! and the language layer (`storyline-nlp`) over it.
 
 pub mod quantity;
+pub mod quotes;
 pub mod time;

@@ -1,0 +1,663 @@
+//! The attribution tagger: two greedy averaged-perceptron BIO taggers over an article's
+//! tokens, trained on PolNeAR. The first tags sources and cues; the second tags content,
+//! seeing the first one's tags (content is what sits beside a cue). Separate layers let a
+//! content span hold the source and cue of an attribution nested inside it ("Reuters
+//! reports that Grushko said …").
+//!
+//! Features are hashed as integers (a word's hash mixed with a template number), not as
+//! strings, to keep tagging cheap: each token's word, lemma and tag hashes are computed once.
+
+use std::io;
+use std::ops::Range;
+
+use storyline_nlp::perceptron::{Model, Trainer};
+
+use super::lexicon::{Lexicon, LexiconData};
+use super::view::{Cue, View};
+
+const MAGIC: &[u8; 8] = b"STLQUOT1";
+
+/// Source/cue layer classes.
+const SC_CLASSES: [&str; 5] = ["O", "B-Source", "I-Source", "B-Cue", "I-Cue"];
+/// Content layer classes.
+const CT_CLASSES: [&str; 3] = ["O", "B-Content", "I-Content"];
+
+/// One attribution from the model: content with the nearest cue and source.
+#[derive(Clone, Debug)]
+pub struct Attribution {
+    /// Code-point spans.
+    pub content: (usize, usize),
+    pub cue: Option<(usize, usize)>,
+    pub source: Option<(usize, usize)>,
+    pub source_tokens: Option<Range<usize>>,
+}
+
+/// Token spans of each role, as the model tagged them.
+#[derive(Clone, Debug, Default)]
+pub struct RoleSpans {
+    pub sources: Vec<Range<usize>>,
+    pub cues: Vec<Range<usize>>,
+    pub contents: Vec<Range<usize>>,
+}
+
+pub struct Tagger {
+    lexicon: Lexicon,
+    sc: Model,
+    content: Model,
+}
+
+#[inline]
+fn mix(mut x: u64) -> u64 {
+    // splitmix64 finaliser: spreads template and value bits over the whole key.
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}
+
+#[inline]
+fn key(template: u64, value: u64) -> u64 {
+    mix(template.wrapping_mul(0x100_0000_01b3) ^ mix(value))
+}
+
+fn hash_str(s: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(s.as_bytes())
+}
+
+/// Per-token values computed once per article.
+struct TokenInfo {
+    word: u64,
+    lemma: u64,
+    pos: u64,
+    /// Small codes, packed into feature values.
+    cue: u64,
+    entity: u64,
+    quote: u64,
+    shape: u64,
+    sentence_edge: u64,
+}
+
+const OUTSIDE: u64 = 0xdead_beef;
+
+fn cue_code(cue: Cue) -> u64 {
+    match cue {
+        Cue::None => 0,
+        Cue::Verb(stance) => 10 + u64::from(stance),
+        Cue::MultiBegin => 1,
+        Cue::MultiInside => 2,
+        Cue::Consult => 3,
+        Cue::Noun => 4,
+    }
+}
+
+fn shape_code(word: &str) -> u64 {
+    let mut chars = word.chars();
+    match chars.next() {
+        None => 0,
+        Some(c) if c.is_uppercase() => {
+            if word.chars().all(|c| !c.is_lowercase()) && word.chars().count() > 1 {
+                1
+            } else {
+                2
+            }
+        }
+        Some(c) if c.is_lowercase() => 3,
+        Some(c) if c.is_numeric() => 4,
+        Some(_) => 5 + u64::from(word.len() as u8),
+    }
+}
+
+fn infos(view: &View) -> Vec<TokenInfo> {
+    let tokens = &view.tokens;
+    tokens
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let entity = match view.entity(i) {
+                Some(e) => 1 + e.kind as u64 * 2 + u64::from(!t.entity_begin),
+                None => 0,
+            };
+            let quote = match (t.mark, t.quote) {
+                (true, _) => 1,
+                (false, Some(_)) => 2,
+                (false, None) => 3,
+            };
+            let range = &view.sentences[t.sentence];
+            let sentence_edge = u64::from(i == range.start)
+                | u64::from(i + 1 == range.end) << 1
+                | u64::from(t.line_start) << 2;
+            TokenInfo {
+                word: hash_str(&t.lower),
+                lemma: hash_str(t.lemma),
+                pos: hash_str(t.pos),
+                cue: cue_code(t.cue),
+                entity,
+                quote,
+                shape: shape_code(t.word),
+                sentence_edge,
+            }
+        })
+        .collect()
+}
+
+/// Distance to the nearest speech cue in the same sentence, left and right, as buckets.
+fn cue_distances(view: &View, is_cue: impl Fn(usize) -> bool) -> Vec<(u64, u64)> {
+    let n = view.tokens.len();
+    let mut out = vec![(0u64, 0u64); n];
+    for range in &view.sentences {
+        let mut last: Option<usize> = None;
+        for i in range.clone() {
+            out[i].0 = last.map_or(99, |c| bucket(i - c));
+            if is_cue(i) {
+                last = Some(i);
+            }
+        }
+        let mut next: Option<usize> = None;
+        for i in range.clone().rev() {
+            out[i].1 = next.map_or(99, |c| bucket(c - i));
+            if is_cue(i) {
+                next = Some(i);
+            }
+        }
+    }
+    out
+}
+
+fn bucket(d: usize) -> u64 {
+    match d {
+        0..=3 => d as u64,
+        4..=6 => 4,
+        7..=10 => 5,
+        11..=20 => 6,
+        _ => 7,
+    }
+}
+
+fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Vec<u64>) {
+    let at = |k: isize| -> Option<&TokenInfo> {
+        let j = i as isize + k;
+        (j >= 0).then(|| info.get(j as usize)).flatten()
+    };
+    let word = |k| at(k).map_or(OUTSIDE, |t| t.word);
+    let pos = |k| at(k).map_or(OUTSIDE, |t| t.pos);
+    let cue = |k| at(k).map_or(OUTSIDE, |t| t.cue);
+    let ent = |k| at(k).map_or(OUTSIDE, |t| t.entity);
+    let quote = |k| at(k).map_or(OUTSIDE, |t| t.quote);
+    let t = &info[i];
+    out.push(key(1, 0));
+    out.push(key(2, t.word));
+    out.push(key(3, t.lemma));
+    out.push(key(4, t.pos));
+    out.push(key(5, word(-1)));
+    out.push(key(6, word(1)));
+    out.push(key(7, word(-2)));
+    out.push(key(8, word(2)));
+    out.push(key(9, pos(-1) ^ t.pos.rotate_left(7)));
+    out.push(key(10, t.pos ^ pos(1).rotate_left(7)));
+    out.push(key(11, pos(-1)));
+    out.push(key(12, pos(1)));
+    out.push(key(13, t.cue));
+    out.push(key(14, cue(-1)));
+    out.push(key(15, cue(1)));
+    out.push(key(16, cue(-2)));
+    out.push(key(17, cue(2)));
+    out.push(key(18, t.entity));
+    out.push(key(19, ent(-1)));
+    out.push(key(20, ent(1)));
+    out.push(key(21, t.quote));
+    out.push(key(22, quote(-1) * 8 + quote(1)));
+    out.push(key(23, t.shape));
+    out.push(key(24, t.sentence_edge));
+    let (left, right) = dist[i];
+    out.push(key(25, left));
+    out.push(key(26, right));
+    out.push(key(27, left * 100 + right));
+    out.push(key(28, left ^ t.pos.rotate_left(3)));
+    out.push(key(29, right ^ t.pos.rotate_left(3)));
+    out.push(key(30, t.cue ^ word(1).rotate_left(5)));
+    out.push(key(31, word(-1) ^ t.word.rotate_left(9)));
+    out.push(key(32, t.quote * 100 + left.min(9) * 10 + right.min(9)));
+}
+
+fn allowed(classes: &[&str], prev: usize, cur: usize) -> bool {
+    let name = classes[cur];
+    match name.strip_prefix("I-") {
+        Some(kind) => classes[prev].get(2..).is_some_and(|p| p == kind),
+        None => true,
+    }
+}
+
+fn best_allowed(classes: &[&str], scores: &[f32], prev: usize) -> usize {
+    let mut best = 0;
+    for (c, &s) in scores.iter().enumerate() {
+        if allowed(classes, prev, c) && (s > scores[best] || !allowed(classes, prev, best)) {
+            best = c;
+        }
+    }
+    best
+}
+
+fn spans_of(classes: &[&str], tags: &[usize], kind: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut open: Option<usize> = None;
+    for (i, &t) in tags.iter().enumerate() {
+        let name = classes[t];
+        let inside = name.strip_prefix("I-") == Some(kind);
+        if !inside {
+            if let Some(s) = open.take() {
+                spans.push(s..i);
+            }
+        }
+        if name.strip_prefix("B-") == Some(kind) {
+            open = Some(i);
+        }
+    }
+    if let Some(s) = open {
+        spans.push(s..tags.len());
+    }
+    spans
+}
+
+/// Features of the content layer that read the source/cue layer's tags.
+fn content_features(sc: &[usize], sc_dist: &[(u64, u64)], i: usize, out: &mut Vec<u64>) {
+    let tag = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 {
+            return OUTSIDE;
+        }
+        sc.get(j as usize).map_or(OUTSIDE, |&t| t as u64)
+    };
+    out.push(key(40, tag(0)));
+    out.push(key(41, tag(-1)));
+    out.push(key(42, tag(1)));
+    out.push(key(43, tag(-1) * 8 + tag(0)));
+    out.push(key(44, tag(-2) * 8 + tag(-1)));
+    let (left, right) = sc_dist[i];
+    out.push(key(45, left));
+    out.push(key(46, right));
+    out.push(key(47, left * 100 + right));
+}
+
+fn history(prev: usize, prev2: usize, info: &TokenInfo, out: &mut Vec<u64>, base: u64) {
+    let (p, p2) = (prev as u64, prev2 as u64);
+    out.push(key(base, p));
+    out.push(key(base + 1, p * 16 + p2));
+    out.push(key(base + 2, p ^ info.word.rotate_left(11)));
+    out.push(key(base + 3, p ^ info.pos.rotate_left(13)));
+    out.push(key(base + 4, p * 8 + info.quote));
+    out.push(key(base + 5, p * 64 + info.cue));
+}
+
+/// Gold tags for training: one class per token in each layer.
+pub struct Gold {
+    pub sc: Vec<usize>,
+    pub content: Vec<usize>,
+}
+
+/// Token tags from code-point spans: shortest spans first, a span that would overlap one
+/// already placed in the same layer is dropped (PolNeAR nests almost only across layers).
+pub fn gold_tags(
+    view: &View,
+    sources: &[(usize, usize)],
+    cues: &[(usize, usize)],
+    contents: &[(usize, usize)],
+) -> Gold {
+    let n = view.tokens.len();
+    let mut sc = vec![0usize; n];
+    let mut content = vec![0usize; n];
+    let place = |layer: &mut Vec<usize>, spans: Vec<((usize, usize), usize)>| {
+        let mut spans = spans;
+        spans.sort_by_key(|((s, e), _)| e - s);
+        for ((s, e), begin) in spans {
+            let first = view.tokens.partition_point(|t| t.end <= s);
+            let mut last = first;
+            while last < n && view.tokens[last].start < e {
+                last += 1;
+            }
+            if first >= last || layer[first..last].iter().any(|&t| t != 0) {
+                continue;
+            }
+            layer[first] = begin;
+            for t in &mut layer[first + 1..last] {
+                *t = begin + 1;
+            }
+        }
+    };
+    let mut sc_spans: Vec<((usize, usize), usize)> = sources.iter().map(|&s| (s, 1)).collect();
+    sc_spans.extend(cues.iter().map(|&c| (c, 3)));
+    place(&mut sc, sc_spans);
+    place(&mut content, contents.iter().map(|&c| (c, 1)).collect());
+    Gold { sc, content }
+}
+
+pub struct TrainOptions {
+    pub epochs: usize,
+    pub seed: u64,
+}
+
+impl Default for TrainOptions {
+    fn default() -> Self {
+        TrainOptions { epochs: 8, seed: 1 }
+    }
+}
+
+/// One training document: its view's per-token data and gold tags.
+pub struct Example {
+    info: Vec<TokenInfo>,
+    dist: Vec<(u64, u64)>,
+    sentences: Vec<Range<usize>>,
+    gold: Gold,
+}
+
+impl Example {
+    pub fn new(view: &View, gold: Gold) -> Example {
+        Example {
+            info: infos(view),
+            dist: cue_distances(view, |i| view.is_speech_cue(i)),
+            sentences: view.sentences.clone(),
+            gold,
+        }
+    }
+}
+
+fn sc_distances(sentences: &[Range<usize>], n: usize, sc: &[usize]) -> Vec<(u64, u64)> {
+    let mut out = vec![(99u64, 99u64); n];
+    for range in sentences {
+        let mut last: Option<usize> = None;
+        for i in range.clone() {
+            out[i].0 = last.map_or(99, |c| bucket(i - c));
+            if sc[i] == 3 || sc[i] == 4 {
+                last = Some(i);
+            }
+        }
+        let mut next: Option<usize> = None;
+        for i in range.clone().rev() {
+            out[i].1 = next.map_or(99, |c| bucket(c - i));
+            if sc[i] == 3 {
+                next = Some(i);
+            }
+        }
+    }
+    out
+}
+
+/// Greedy decoding of one layer; `score` fills the scores for token `i` given the tags so far.
+fn decode(
+    classes: &[&str],
+    n: usize,
+    mut score: impl FnMut(usize, &[usize], &mut Vec<f32>),
+) -> Vec<usize> {
+    let mut tags = Vec::with_capacity(n);
+    let mut scores = Vec::new();
+    for i in 0..n {
+        score(i, &tags, &mut scores);
+        let prev = tags.last().copied().unwrap_or(0);
+        tags.push(best_allowed(classes, &scores, prev));
+    }
+    tags
+}
+
+fn sc_feats(
+    ex_info: &[TokenInfo],
+    dist: &[(u64, u64)],
+    i: usize,
+    tags: &[usize],
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    base_features(ex_info, dist, i, out);
+    let prev = tags.last().copied().unwrap_or(0);
+    let prev2 = if tags.len() >= 2 {
+        tags[tags.len() - 2]
+    } else {
+        0
+    };
+    history(prev, prev2, &ex_info[i], out, 60);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn ct_feats(
+    ex_info: &[TokenInfo],
+    dist: &[(u64, u64)],
+    sc: &[usize],
+    sc_dist: &[(u64, u64)],
+    i: usize,
+    tags: &[usize],
+    out: &mut Vec<u64>,
+) {
+    out.clear();
+    base_features(ex_info, dist, i, out);
+    content_features(sc, sc_dist, i, out);
+    let prev = tags.last().copied().unwrap_or(0);
+    let prev2 = if tags.len() >= 2 {
+        tags[tags.len() - 2]
+    } else {
+        0
+    };
+    history(prev, prev2, &ex_info[i], out, 70);
+    out.push(key(80, prev as u64 * 16 + sc[i] as u64));
+}
+
+fn shuffled(n: usize, epoch: usize, seed: u64) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut state = seed ^ (epoch as u64).wrapping_mul(0x9e37_79b9);
+    for i in (1..n).rev() {
+        state = mix(state);
+        order.swap(i, (state % (i as u64 + 1)) as usize);
+    }
+    order
+}
+
+impl Tagger {
+    /// Trains both layers (gold previous tags in training; the content layer sees the
+    /// source/cue layer's own predictions, as it will when tagging).
+    pub fn train(examples: &[Example], lexicon: LexiconData, options: &TrainOptions) -> Tagger {
+        let names = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let mut trainer = Trainer::new(names(&SC_CLASSES));
+        let mut feats = Vec::with_capacity(64);
+        let mut scores = Vec::new();
+        for epoch in 0..options.epochs {
+            for &d in &shuffled(examples.len(), epoch, options.seed) {
+                let ex = &examples[d];
+                for i in 0..ex.info.len() {
+                    sc_feats(&ex.info, &ex.dist, i, &ex.gold.sc[..i], &mut feats);
+                    let guess = trainer.predict(&feats, &mut scores);
+                    trainer.update(ex.gold.sc[i], guess, &feats);
+                }
+            }
+        }
+        let meta = serde_json::json!({
+            "task": "PolNeAR attribution: source and cue layer",
+            "epochs": options.epochs,
+            "seed": options.seed,
+            "lexicon": lexicon,
+        });
+        let sc = trainer.finish(meta, 0.0);
+        let predicted: Vec<Vec<usize>> = examples
+            .iter()
+            .map(|ex| {
+                decode(&SC_CLASSES, ex.info.len(), |i, tags, scores| {
+                    let mut f = Vec::with_capacity(64);
+                    sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
+                    sc.predict(&f, scores);
+                })
+            })
+            .collect();
+        let mut trainer = Trainer::new(names(&CT_CLASSES));
+        for epoch in 0..options.epochs {
+            for &d in &shuffled(examples.len(), epoch + 1000, options.seed) {
+                let ex = &examples[d];
+                let sc_tags = &predicted[d];
+                let sc_dist = sc_distances(&ex.sentences, ex.info.len(), sc_tags);
+                for i in 0..ex.info.len() {
+                    ct_feats(
+                        &ex.info,
+                        &ex.dist,
+                        sc_tags,
+                        &sc_dist,
+                        i,
+                        &ex.gold.content[..i],
+                        &mut feats,
+                    );
+                    let guess = trainer.predict(&feats, &mut scores);
+                    trainer.update(ex.gold.content[i], guess, &feats);
+                }
+            }
+        }
+        let content = trainer.finish(
+            serde_json::json!({"task": "PolNeAR attribution: content layer"}),
+            0.0,
+        );
+        let lexicon = Lexicon::from_data(
+            serde_json::from_value(sc.meta()["lexicon"].clone()).unwrap_or_default(),
+        );
+        Tagger {
+            lexicon,
+            sc,
+            content,
+        }
+    }
+
+    pub fn lexicon(&self) -> &Lexicon {
+        &self.lexicon
+    }
+
+    pub fn feature_counts(&self) -> (usize, usize) {
+        (self.sc.feature_count(), self.content.feature_count())
+    }
+
+    /// The file: a magic number, then each layer's perceptron model with its length.
+    pub fn save(&self, path: &std::path::Path) -> io::Result<()> {
+        let dir = tempfile_dir(path)?;
+        let (a, b) = (dir.join("sc.model"), dir.join("content.model"));
+        self.sc.save(&a)?;
+        self.content.save(&b)?;
+        let (a_bytes, b_bytes) = (std::fs::read(&a)?, std::fs::read(&b)?);
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut out = Vec::with_capacity(a_bytes.len() + b_bytes.len() + 16);
+        out.extend_from_slice(MAGIC);
+        for part in [&a_bytes, &b_bytes] {
+            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+            out.extend_from_slice(part);
+        }
+        std::fs::write(path, out)
+    }
+
+    pub fn from_bytes(bytes: &[u8]) -> io::Result<Tagger> {
+        let invalid = |what: &str| io::Error::new(io::ErrorKind::InvalidData, what.to_owned());
+        let mut rest = bytes
+            .strip_prefix(MAGIC)
+            .ok_or_else(|| invalid("not a storyline quote model (bad magic number)"))?;
+        let mut part = || -> io::Result<&[u8]> {
+            if rest.len() < 8 {
+                return Err(invalid("quote model is truncated"));
+            }
+            let (len, tail) = rest.split_at(8);
+            let len = u64::from_le_bytes(len.try_into().map_err(|_| invalid("length"))?) as usize;
+            if tail.len() < len {
+                return Err(invalid("quote model is truncated"));
+            }
+            let (body, tail) = tail.split_at(len);
+            rest = tail;
+            Ok(body)
+        };
+        let sc = Model::from_bytes(part()?)?;
+        let content = Model::from_bytes(part()?)?;
+        let data: LexiconData = serde_json::from_value(sc.meta()["lexicon"].clone())
+            .map_err(|e| invalid(&format!("quote model has no cue lexicon: {e}")))?;
+        Ok(Tagger {
+            lexicon: Lexicon::from_data(data),
+            sc,
+            content,
+        })
+    }
+
+    /// Each role's token spans.
+    pub fn role_spans(&self, view: &View) -> RoleSpans {
+        let info = infos(view);
+        let dist = cue_distances(view, |i| view.is_speech_cue(i));
+        let n = info.len();
+        let mut feats = Vec::with_capacity(64);
+        let sc = decode(&SC_CLASSES, n, |i, tags, scores| {
+            sc_feats(&info, &dist, i, tags, &mut feats);
+            self.sc.predict(&feats, scores);
+        });
+        let sc_dist = sc_distances(&view.sentences, n, &sc);
+        let content = decode(&CT_CLASSES, n, |i, tags, scores| {
+            ct_feats(&info, &dist, &sc, &sc_dist, i, tags, &mut feats);
+            self.content.predict(&feats, scores);
+        });
+        RoleSpans {
+            sources: spans_of(&SC_CLASSES, &sc, "Source"),
+            cues: spans_of(&SC_CLASSES, &sc, "Cue"),
+            contents: spans_of(&CT_CLASSES, &content, "Content"),
+        }
+    }
+
+    /// Attributions: every content span with the nearest cue in its sentence or the one
+    /// before, and the source nearest that cue.
+    pub fn tag(&self, view: &View) -> Vec<Attribution> {
+        let spans = self.role_spans(view);
+        let tokens = &view.tokens;
+        let chars = |r: &Range<usize>| (tokens[r.start].start, tokens[r.end - 1].end);
+        let gap = |a: &Range<usize>, b: &Range<usize>| {
+            if a.end <= b.start {
+                b.start - a.end
+            } else {
+                a.start.saturating_sub(b.end)
+            }
+        };
+        spans
+            .contents
+            .iter()
+            .map(|content| {
+                let sentence = tokens[content.start].sentence;
+                let cue = spans
+                    .cues
+                    .iter()
+                    .filter(|c| {
+                        let s = tokens[c.start].sentence;
+                        s + 1 >= sentence && s <= tokens[content.end - 1].sentence
+                    })
+                    .min_by_key(|c| gap(c, content));
+                let source = cue.and_then(|cue| {
+                    spans
+                        .sources
+                        .iter()
+                        .filter(|s| {
+                            tokens[s.start]
+                                .sentence
+                                .abs_diff(tokens[cue.start].sentence)
+                                <= 1
+                        })
+                        .min_by_key(|s| gap(s, cue))
+                });
+                Attribution {
+                    content: chars(content),
+                    cue: cue.map(chars),
+                    source: source.map(chars),
+                    source_tokens: source.cloned(),
+                }
+            })
+            .collect()
+    }
+}
+
+fn tempfile_dir(path: &std::path::Path) -> io::Result<std::path::PathBuf> {
+    let parent = path.parent().unwrap_or(std::path::Path::new("."));
+    let dir = parent.join(format!(".quotes-tmp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// A training example from a text, its language layers and its gold spans.
+pub fn example(
+    text: &str,
+    layers: &storyline_nlp::pipeline::Layers,
+    lexicon: &Lexicon,
+    gold: &super::polnear::Roles,
+) -> Example {
+    let view = View::new(text, layers, lexicon, super::marks::find_quotations(text));
+    let tags = gold_tags(&view, &gold.sources, &gold.cues, &gold.contents);
+    Example::new(&view, tags)
+}
