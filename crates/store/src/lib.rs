@@ -15,8 +15,10 @@ use storyline_model::{Article, Format, Origin};
 mod annotations;
 pub mod entities;
 mod migrations;
+mod sources;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
+pub use sources::{FetchedUrl, Source, SourcePoll, Validators};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

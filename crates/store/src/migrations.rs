@@ -122,6 +122,29 @@ const MIGRATIONS: &[&str] = &[
         article_id TEXT
     );
     CREATE INDEX entity_roles_entity ON entity_roles (entity_id);",
+    // 4: followed sources (issue 11) with their polling state, and the memory of fetched
+    // article URLs (normalised) so each page is fetched once, across restarts.
+    "CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        name TEXT,
+        added_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_fetch_at TEXT,
+        status TEXT,
+        error TEXT,
+        articles INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE fetched_urls (
+        url TEXT PRIMARY KEY,
+        source_id INTEGER,
+        article_id TEXT,
+        status TEXT NOT NULL,
+        fetched_at TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX fetched_urls_source ON fetched_urls (source_id);",
 ];
 
 /// The schema version this build writes.
