@@ -110,7 +110,16 @@ pub(crate) fn parse_digits(s: &str) -> Option<f64> {
 /// Reads a number starting at word `i`.
 pub(crate) fn number_at(words: &[Word<'_>], i: usize, buf: &mut String) -> Option<Number> {
     let first = words.get(i)?;
-    let w = lower(first.text, buf).to_string();
+    // Number words are short and ASCII: lower-case them on the stack, not the heap.
+    let mut stack = [0u8; 16];
+    let w: &str = if first.text.len() <= stack.len() && first.text.is_ascii() {
+        let bytes = &mut stack[..first.text.len()];
+        bytes.copy_from_slice(first.text.as_bytes());
+        bytes.make_ascii_lowercase();
+        std::str::from_utf8(bytes).unwrap_or("")
+    } else {
+        ""
+    };
     // Digits, then an optional scale word: "1.5 billion", "14,000".
     if first.text.as_bytes()[0].is_ascii_digit() {
         let mut value = parse_digits(first.text)?;
@@ -129,7 +138,7 @@ pub(crate) fn number_at(words: &[Word<'_>], i: usize, buf: &mut String) -> Optio
         });
     }
     // "tens of thousands", "hundreds of thousands", "dozens", "thousands".
-    if let Some(base) = vague_plural(&w) {
+    if let Some(base) = vague_plural(w) {
         let mut end = i + 1;
         let mut value = base;
         if words

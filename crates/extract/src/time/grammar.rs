@@ -461,10 +461,10 @@ impl Grammar<'_, '_> {
             // Month Day [, Year]
             if let Some(day) = self.day_number(i + 1)
                 && !self.joined(i + 1)
-                && !self
+                && self
                     .words
                     .get(i + 2)
-                    .is_some_and(|n| lexicon::unit(n.text).is_some())
+                    .is_none_or(|n| lexicon::unit(n.text).is_none())
             {
                 let mut end = i + 2;
                 let mut year = None;

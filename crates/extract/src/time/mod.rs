@@ -134,7 +134,7 @@ impl<'a> TenseReader<'a> {
         let word = |k: usize| -> String {
             tokens
                 .get(k)
-                .and_then(|t| Some(self.text.get(index.byte(t.start)?..index.byte(t.end)?)?))
+                .and_then(|t| self.text.get(index.byte(t.start)?..index.byte(t.end)?))
                 .unwrap_or("")
                 .to_lowercase()
         };

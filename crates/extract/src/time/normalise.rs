@@ -318,7 +318,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
                     Some(Point::Quarter(if q <= cq { y } else { y - 1 }, q))
                 }
                 // "the quarter": the latest one that has ended.
-                (None, _, Some((y, cq))) if cq == 1 => Some(Point::Quarter(y - 1, 4)),
+                (None, _, Some((y, 1))) => Some(Point::Quarter(y - 1, 4)),
                 (None, _, Some((y, cq))) => Some(Point::Quarter(y, cq - 1)),
                 _ => None,
             };
