@@ -40,6 +40,7 @@ pub struct Pipeline {
     tagger: Tagger,
     lemmatizer: Lemmatizer,
     recognizer: Recognizer,
+    fingerprint: u64,
 }
 
 impl Pipeline {
@@ -75,11 +76,31 @@ impl Pipeline {
                 what: "entity model",
                 message,
             })?;
+        // The tagger reads the recogniser's word clusters rather than shipping a copy.
+        let tagger = if tagger.needs_clusters() {
+            let clusters = recognizer.clusters().cloned().ok_or_else(|| LoadError {
+                what: "part-of-speech model",
+                message: "it needs word clusters and the entity model carries none".into(),
+            })?;
+            tagger.with_clusters(Some(std::sync::Arc::new(clusters)))
+        } else {
+            tagger
+        };
+        let mut fingerprint = xxhash_rust::xxh3::Xxh3::new();
+        for bytes in [&pos, &lemmas, &gazetteer_bytes, &ner_bytes] {
+            fingerprint.update(bytes);
+        }
         Ok(Pipeline {
             tagger,
             lemmatizer,
             recognizer,
+            fingerprint: fingerprint.digest(),
         })
+    }
+
+    /// A hash of the loaded model files: layers made with another fingerprint are stale.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn tagger(&self) -> &Tagger {

@@ -29,9 +29,11 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
+use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Instant;
 
 use hashbrown::HashMap;
@@ -40,6 +42,7 @@ use serde_json::json;
 
 use crate::conllu::{self, Sentence};
 use crate::lemma::{self, Lemmatizer};
+use crate::ner::Clusters;
 use crate::perceptron::{Features, Model, Trainer};
 
 /// The 17 universal part-of-speech tags, in the order of the tagger's classes.
@@ -122,6 +125,10 @@ pub struct TrainOptions {
     /// taken only once, so this retrains from the start for every pass (quadratic cost);
     /// without it the per-pass dev figure uses the current, unaveraged weights only.
     pub average_each_iteration: bool,
+    /// Word clusters for features (a `clusters.*` file, see [`Clusters`]); default
+    /// `<out_dir>/clusters.tsv.zst` when it exists (the recogniser's, which the pipeline
+    /// hands to the tagger at run time).
+    pub clusters: Option<std::path::PathBuf>,
 }
 
 impl Default for TrainOptions {
@@ -137,6 +144,7 @@ impl Default for TrainOptions {
             rare_hide_share: 0.5,
             join_hyphens: true,
             average_each_iteration: true,
+            clusters: None,
         }
     }
 }
@@ -214,6 +222,8 @@ struct Lexicon {
     ambiguity: HashMap<Box<str>, u32>,
     /// Training only: how often each normalised lower-case form was seen.
     counts: HashMap<Box<str>, u32>,
+    /// Word clusters from unlabelled text (the recogniser's), for words EWT never showed.
+    clusters: Option<Arc<Clusters>>,
 }
 
 impl Lexicon {
@@ -400,6 +410,8 @@ struct Token {
     short: Range<u32>,
     /// The part after the last hyphen of a hyphenated word (inside `lower`), else empty.
     after_hyphen: Range<u32>,
+    /// The word's cluster ids as `level:id` strings separated by [`CLUSTER_SEPARATOR`].
+    clusters: Range<u32>,
     /// The ambiguity class as 8 hex digits ("--------" for unknown words).
     ambiguity: [u8; 8],
     dict: Option<u8>,
@@ -409,6 +421,8 @@ struct Token {
 }
 
 const UNKNOWN_CLASS: [u8; 8] = *b"--------";
+
+const CLUSTER_SEPARATOR: char = '\x1e';
 
 fn hex_mask(mask: u32) -> [u8; 8] {
     let digits = b"0123456789abcdef";
@@ -519,12 +533,24 @@ impl Scratch {
                 .tagdict
                 .get(&self.text[norm.start as usize..norm.end as usize])
                 .copied();
+            let clusters = match &lexicon.clusters {
+                Some(clusters) => self.push(|t| match clusters.get(word) {
+                    Some(ids) => {
+                        for (level, id) in clusters.levels().iter().zip(ids) {
+                            let _ = write!(t, "{level}:{id}{CLUSTER_SEPARATOR}");
+                        }
+                    }
+                    None => t.push_str("none"),
+                }),
+                None => 0..0,
+            };
             self.tokens.push(Token {
                 norm,
                 lower,
                 shape,
                 short,
                 after_hyphen,
+                clusters,
                 ambiguity,
                 dict,
                 flags,
@@ -652,6 +678,15 @@ impl Scratch {
             f.add2("lw|lw+1", lower, lp1);
             f.add2("lw|a+1", lower, ap1);
         }
+        // Word clusters of the word and its neighbours.
+        for (j, name) in [(0, "c"), (-1, "c-1"), (1, "c+1")] {
+            if inside(i + j) {
+                let ids = get(&tokens[(i + j) as usize].clusters);
+                for id in ids.split(CLUSTER_SEPARATOR).filter(|id| !id.is_empty()) {
+                    f.add(name, id);
+                }
+            }
+        }
     }
 
     /// One greedy left-to-right pass over the prepared sentence, leaving its classes in
@@ -732,6 +767,20 @@ impl Tagger {
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// Whether the model was trained with word clusters (then give it the same ones with
+    /// [`Tagger::with_clusters`]; without them it tags, but less accurately).
+    pub fn needs_clusters(&self) -> bool {
+        self.model
+            .meta()
+            .get("clusters")
+            .is_some_and(|c| !c.is_null())
+    }
+
+    pub fn with_clusters(mut self, clusters: Option<Arc<Clusters>>) -> Tagger {
+        self.lexicon.clusters = clusters;
+        self
     }
 
     /// UPOS tags for a sentence's words.
@@ -899,7 +948,10 @@ fn train_weights(
                     .enumerate()
                     .filter(|&(i, _)| fold_of(i, folds) != fold)
                     .map(|(_, item)| item.split);
-                Lexicon::build(others, options)
+                Lexicon {
+                    clusters: lexicon.clusters.clone(),
+                    ..Lexicon::build(others, options)
+                }
             })
             .collect()
     } else {
@@ -958,6 +1010,7 @@ pub fn train(
     train: &[Sentence],
     dev: &[Sentence],
     options: &TrainOptions,
+    clusters: Option<Arc<Clusters>>,
 ) -> (Tagger, TrainReport) {
     let started = Instant::now();
     let classes = |s: &Sentence| s.words.iter().map(|w| class_of(&w.upos) as u8).collect();
@@ -976,7 +1029,10 @@ pub fn train(
             }
         })
         .collect();
-    let lexicon = Lexicon::build(train.iter(), options);
+    let lexicon = Lexicon {
+        clusters,
+        ..Lexicon::build(train.iter(), options)
+    };
     let mut averaged = Vec::new();
     if options.average_each_iteration {
         for n in 1..options.iterations {
@@ -1060,8 +1116,13 @@ fn finish(
         "options": options,
         "iterations": iterations,
         "lexicon": lexicon.to_json(),
+        "clusters": lexicon.clusters.as_ref().map(|c| json!({
+            "levels": c.levels(),
+            "words": c.len(),
+        })),
     });
     Tagger::from_model(trainer.finish(meta, options.min_weight))
+        .with_clusters(lexicon.clusters.clone())
 }
 
 /// What [`train_from_files`] did.
@@ -1128,7 +1189,22 @@ pub fn train_from_files(
     let out_dir = out_dir.as_ref();
     std::fs::create_dir_all(out_dir)?;
 
-    let (tagger, pos) = train(&train_set, &dev, options);
+    let clusters_path = options
+        .clusters
+        .clone()
+        .unwrap_or_else(|| out_dir.join("clusters.tsv.zst"));
+    let clusters = if clusters_path.is_file() {
+        let clusters = Clusters::load(&clusters_path).map_err(io::Error::other)?;
+        Some(Arc::new(clusters))
+    } else if options.clusters.is_some() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!("{}: no such clusters file", clusters_path.display()),
+        ));
+    } else {
+        None
+    };
+    let (tagger, pos) = train(&train_set, &dev, options, clusters);
     let model_path = out_dir.join(MODEL_FILE);
     tagger.model().save(&model_path)?;
 
@@ -1225,7 +1301,7 @@ mod tests {
     #[test]
     fn learns_a_toy_set() {
         let data = toy();
-        let (tagger, report) = train(&data, &data, &toy_options());
+        let (tagger, report) = train(&data, &data, &toy_options(), None);
         assert_eq!(report.iterations.len(), 10);
         assert_eq!(report.dev.total, 43);
         assert_eq!(report.dev.correct, report.dev.total, "{report}");
@@ -1247,7 +1323,7 @@ mod tests {
 
     #[test]
     fn odd_words_do_not_break_the_tagger() {
-        let (tagger, _) = train(&toy(), &[], &toy_options());
+        let (tagger, _) = train(&toy(), &[], &toy_options(), None);
         let long = "x".repeat(10_000);
         let words = [
             "", " ", "-", "--", "’", "ÉCOLE", "東京", "a-", "-a", "1-2-3", &long, "🙂",
@@ -1265,7 +1341,7 @@ mod tests {
     }
 
     thread_local! {
-        static TOY: std::rc::Rc<Tagger> = std::rc::Rc::new(train(&toy(), &[], &toy_options()).0);
+        static TOY: std::rc::Rc<Tagger> = std::rc::Rc::new(train(&toy(), &[], &toy_options(), None).0);
     }
 
     #[test]
@@ -1278,9 +1354,9 @@ mod tests {
             iterations: 3,
             ..TrainOptions::default()
         };
-        let (a, report) = train(&data, &data, &options);
+        let (a, report) = train(&data, &data, &options, None);
         assert!(report.iterations.iter().all(|it| it.dev_averaged.is_some()));
-        let (b, _) = train(&data, &data, &options);
+        let (b, _) = train(&data, &data, &options, None);
         let dir = tempfile::tempdir().unwrap();
         let (pa, pb) = (dir.path().join("a.model"), dir.path().join("b.model"));
         a.model().save(&pa).unwrap();
@@ -1336,9 +1412,21 @@ mod tests {
             .join(file)
     }
 
+    /// The shipped tagger as the pipeline loads it: with the recogniser's word clusters.
+    fn shipped_tagger() -> Tagger {
+        let tagger = Tagger::load(shipped(MODEL_FILE)).unwrap();
+        let recognizer = crate::ner::Recognizer::load(
+            &shipped(crate::ner::MODEL_FILE),
+            &shipped(crate::ner::GAZETTEER_FILE),
+        )
+        .unwrap();
+        assert!(tagger.needs_clusters());
+        tagger.with_clusters(recognizer.clusters().cloned().map(Arc::new))
+    }
+
     #[test]
     fn shipped_model_tags_a_sentence() {
-        let tagger = Tagger::load(shipped(MODEL_FILE)).unwrap();
+        let tagger = shipped_tagger();
         assert_eq!(
             tagger.tag(&["The", "council", "voted", "on", "Monday", "."]),
             ["DET", "NOUN", "VERB", "ADP", "PROPN", "PUNCT"]
@@ -1395,7 +1483,7 @@ mod tests {
     #[test]
     #[ignore]
     fn tagging_speed() {
-        let tagger = Tagger::load(shipped(MODEL_FILE)).unwrap();
+        let tagger = shipped_tagger();
         let dev = conllu::read(ewt().join("en_ewt-ud-dev.conllu")).unwrap();
         let sentences: Vec<Vec<&str>> = dev.iter().map(Sentence::forms).collect();
         let mut tags = Vec::new();
