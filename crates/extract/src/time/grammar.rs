@@ -3,6 +3,7 @@
 //! are inside, prepositions ("on", "over", "in") are outside.
 
 use crate::quantity::number::number_at;
+use crate::time::holiday::{Rule, holiday};
 use crate::time::lexicon::{self, Unit};
 use crate::time::scan::Word;
 
@@ -58,6 +59,11 @@ pub(crate) enum Sem {
     Quarter {
         quarter: Option<u32>,
         year: Option<i32>,
+    },
+    /// "Thanksgiving", "last Christmas".
+    Holiday {
+        rule: Rule,
+        shift: Option<i32>,
     },
     /// "last year's third quarter" (`quarter: None` for "last year's quarter": the same
     /// quarter as the latest one).
@@ -267,6 +273,16 @@ impl Grammar<'_, '_> {
         self.core(i, buf)
     }
 
+    /// A capitalised holiday name at `i`: its rule and the index after it.
+    fn holiday_at(&self, i: usize) -> Option<(Rule, usize)> {
+        if !self.words.get(i).is_some_and(|w| w.is_capitalised()) {
+            return None;
+        }
+        let words: [&str; 4] = std::array::from_fn(|k| self.lw(i + k));
+        let (rule, n) = holiday(&words)?;
+        Some((rule, i + n))
+    }
+
     fn cand(&self, start: usize, end: usize, sem: Sem) -> Option<Candidate> {
         Some(Candidate {
             start,
@@ -413,6 +429,9 @@ impl Grammar<'_, '_> {
         }
         if let Some(c) = self.calendar(i) {
             return Some(c);
+        }
+        if let Some((rule, end)) = self.holiday_at(i) {
+            return self.cand(i, end, Sem::Holiday { rule, shift: None });
         }
         if let Some(season) = lexicon::season(w)
             && let Some(y) = self.year_number(i + 1)
@@ -747,6 +766,10 @@ impl Grammar<'_, '_> {
         }
         if let Some(season) = lexicon::season(n) {
             return self.cand(i, i + 2, Sem::Season { season, shift });
+        }
+        if let Some((rule, end)) = self.holiday_at(i + 1) {
+            let shift = Some(shift);
+            return self.cand(i, end, Sem::Holiday { rule, shift });
         }
         if let Some(part) = lexicon::part_of_day(n) {
             // "last night" is yesterday's; "this morning" today's.

@@ -3,6 +3,7 @@
 //! and scored with the TempEval-3 Task A measures ([`score`]). `docs/TIME.md` lists the rules.
 
 mod grammar;
+mod holiday;
 mod lexicon;
 mod normalise;
 pub(crate) mod scan;

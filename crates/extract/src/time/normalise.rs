@@ -7,6 +7,7 @@ use chrono::{Datelike, Days, Months, NaiveDate};
 use storyline_model::{TimeAnchor, TimexType};
 
 use crate::time::grammar::Sem;
+use crate::time::holiday;
 use crate::time::lexicon::Unit;
 
 /// A resolved calendar point, kept as the anchor for later relative expressions.
@@ -177,7 +178,9 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
             };
-            let year = nearest_year(dct, month, day, (cx.tense)());
+            let year = nearest_year(dct, (cx.tense)(), |y| {
+                NaiveDate::from_ymd_opt(y, month, day.unwrap_or(15))
+            });
             let point = match day {
                 Some(d) => NaiveDate::from_ymd_opt(year, month, d).map(Point::Day),
                 None => Some(Point::Month(year, month)),
@@ -324,6 +327,24 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(point, if year.is_some() { None } else { from_dct })
         }
+        Sem::Holiday { rule, shift } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let on = |y| holiday::date(rule, y);
+            let day = match shift {
+                // "last Christmas": the latest one before today; "next": the first after.
+                Some(-1) => on(dct.year())
+                    .filter(|d| *d < dct)
+                    .or_else(|| on(dct.year() - 1)),
+                Some(1) => on(dct.year())
+                    .filter(|d| *d > dct)
+                    .or_else(|| on(dct.year() + 1)),
+                Some(_) => on(dct.year()),
+                None => on(nearest_year(dct, (cx.tense)(), on)),
+            };
+            Resolved::point(day.map(Point::Day), from_dct)
+        }
         Sem::YearQuarter { offset, quarter } => {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
@@ -379,15 +400,19 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
     }
 }
 
-/// The year that puts a month (and day) nearest the publication date. A reading that
+/// The year that puts a date (`on(year)`) nearest the publication date. A reading that
 /// contradicts the tense of its clause by more than a month counts as half a year further
 /// away, so "said in March" in November is this year's March, while a date within a month
 /// wins over the tense ("said the vote is on Jan. 14" early in January is this January).
-fn nearest_year(dct: NaiveDate, month: u32, day: Option<u32>, tense: Tense) -> i32 {
-    let now = i64::from(dct.year()) * 372 + i64::from(dct.month()) * 31 + i64::from(dct.day());
-    let mut best = (i64::MAX, dct.year());
+fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDate>) -> i32 {
+    let now = dct.num_days_from_ce();
+    let mut best = (i32::MAX, dct.year());
     for year in [dct.year() - 1, dct.year(), dct.year() + 1] {
-        let at = i64::from(year) * 372 + i64::from(month) * 31 + i64::from(day.unwrap_or(16));
+        // A year without the date (Feb. 29 in a common year) is no candidate.
+        let Some(at) = on(year) else {
+            continue;
+        };
+        let at = at.num_days_from_ce();
         let mut distance = (at - now).abs();
         let wrong_way = match tense {
             Tense::Past => at > now + 31,
