@@ -7,6 +7,7 @@ use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rayon::prelude::*;
 use serde::Serialize;
+use storyline_extract::Annotator;
 use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
 use storyline_nlp::conll;
@@ -21,6 +22,8 @@ use crate::{
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct Summary {
     pub ingested: u64,
+    /// New articles whose annotation layers were computed and stored.
+    pub annotated: u64,
     pub duplicates: u64,
     pub already_stored: u64,
     pub failed: u64,
@@ -30,9 +33,10 @@ pub struct Summary {
 impl Summary {
     fn line(&self) -> String {
         format!(
-            "ingested {} new article{}, {} duplicate{}, {} already stored, {} failed in {:.2}s",
+            "ingested {} new article{}, {} annotated, {} duplicate{}, {} already stored, {} failed in {:.2}s",
             self.ingested,
             plural(self.ingested),
+            self.annotated,
             self.duplicates,
             plural(self.duplicates),
             self.already_stored,
@@ -90,6 +94,11 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     let options = read_options(&args.read)?;
     let (inputs, bad_arguments) = inputs(&args.inputs)?;
     let mut store = Store::open(&global.db)?;
+    let annotator = if args.no_annotate {
+        None
+    } else {
+        Some(Annotator::load()?)
+    };
     let started = Instant::now();
     let bar = progress(global);
     let seen_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -106,18 +115,28 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
         }
     };
     bad_arguments.into_iter().for_each(&mut fail);
-    let (mut ingested, mut duplicates, mut already_stored) = (0, 0, 0);
+    let (mut ingested, mut duplicates, mut already_stored, mut annotated) = (0, 0, 0, 0);
     let result = pipeline::run(
         &inputs,
         &options,
         args.batch_size as usize,
         |articles, records| {
-            for outcome in store.insert_batch(&articles, &seen_at)? {
+            let outcomes = store.insert_batch(&articles, &seen_at)?;
+            for outcome in &outcomes {
                 match outcome {
                     Outcome::New => ingested += 1,
                     Outcome::Duplicate => duplicates += 1,
                     Outcome::AlreadyStored => already_stored += 1,
                 }
+            }
+            if let Some(annotator) = &annotator {
+                let new: Vec<&Article> = articles
+                    .iter()
+                    .zip(&outcomes)
+                    .filter(|(_, outcome)| **outcome == Outcome::New)
+                    .map(|(article, _)| article)
+                    .collect();
+                annotated += annotate_and_store(&mut store, annotator, &new)?;
             }
             bar.inc(records as u64);
             Ok::<_, storyline_store::StoreError>(())
@@ -127,6 +146,7 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     bar.finish_and_clear();
     result.with_context(|| format!("storing into {}", global.db.display()))?;
     summary.ingested = ingested;
+    summary.annotated = annotated;
     summary.duplicates = duplicates;
     summary.already_stored = already_stored;
     summary.seconds = started.elapsed().as_secs_f64();
@@ -154,14 +174,45 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     })
 }
 
-fn open_existing(global: &GlobalArgs) -> Result<Store> {
+/// Computes the layers of these stored articles in parallel and stores them in one
+/// transaction. Returns how many were annotated.
+pub fn annotate_and_store(
+    store: &mut Store,
+    annotator: &Annotator,
+    articles: &[&Article],
+) -> storyline_store::Result<u64> {
+    let layers: Vec<_> = articles
+        .par_iter()
+        .map(|article| annotator.annotate(article))
+        .collect();
+    let items: Vec<(&str, &storyline_model::Annotations)> = articles
+        .iter()
+        .map(|a| a.id.as_str())
+        .zip(&layers)
+        .collect();
+    store.save_annotations(&items, annotator.version())?;
+    Ok(items.len() as u64)
+}
+
+pub fn open_existing(global: &GlobalArgs) -> Result<Store> {
+    require_store(global)?;
+    Ok(Store::open_read_only(&global.db)?)
+}
+
+/// Like [`open_existing`], for commands that write into an existing store.
+pub fn open_existing_for_update(global: &GlobalArgs) -> Result<Store> {
+    require_store(global)?;
+    Ok(Store::open(&global.db)?)
+}
+
+fn require_store(global: &GlobalArgs) -> Result<()> {
     if !global.db.exists() {
         bail!(
             "{}: no store here yet; run `storyline ingest PATH` first, or pass --db",
             global.db.display()
         );
     }
-    Ok(Store::open_read_only(&global.db)?)
+    Ok(())
 }
 
 pub fn articles(global: &GlobalArgs, args: ListArgs) -> Result<u8> {
@@ -232,7 +283,10 @@ pub fn show(global: &GlobalArgs, key: &str, json: bool) -> Result<u8> {
         serde_json::to_writer_pretty(
             &mut out,
             &Shown {
-                document: Document::from(article),
+                document: Document {
+                    annotations: store.annotations(id)?.unwrap_or_default(),
+                    article,
+                },
                 sightings: &sightings,
             },
         )?;
@@ -300,10 +354,11 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
     for message in &bad_arguments {
         eprintln!("storyline: error: {message}");
     }
-    let language = Pipeline::load()?;
     if args.pretokenized {
+        let language = Pipeline::load()?;
         return annotate_pretokenized(&language, &inputs, &args, bad_arguments.len());
     }
+    let annotator = Annotator::load()?;
     if args.format != "json" {
         bail!("--format {} needs --pretokenized input", args.format);
     }
@@ -316,13 +371,9 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
         |articles, _| -> Result<()> {
             let documents: Vec<Document> = articles
                 .into_par_iter()
-                .map(|article| {
-                    let layers = language.annotate(&article.text);
-                    let mut document = Document::from(article);
-                    document.annotations.sentences = layers.sentences;
-                    document.annotations.tokens = layers.tokens;
-                    document.annotations.entities = layers.entities;
-                    document
+                .map(|article| Document {
+                    annotations: annotator.annotate(&article),
+                    article,
                 })
                 .collect();
             for document in documents {

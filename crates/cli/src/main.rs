@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod entities;
 mod extraction;
+mod facts;
 mod nlp;
 mod pipeline;
 mod quotes;
@@ -79,7 +80,8 @@ enum Command {
     Ingest(IngestArgs),
     /// List stored articles: id, date, source, headline, words.
     Articles(ListArgs),
-    /// Show one article: metadata, cleaned text and what cleaning removed.
+    /// Show one article: metadata, cleaned text and what cleaning removed; with `--json`,
+    /// its Document JSON with the stored annotation layers.
     ///
     /// KEY is an id prefix, or the start of the input file's name (`show 001`).
     Show {
@@ -93,6 +95,13 @@ enum Command {
     /// Print the main text of web pages (paragraphs separated by a blank line), or with
     /// `--json` the text and metadata, without touching the store.
     Extract(extraction::ExtractArgs),
+    /// Quotes in the store: who said what, where and when.
+    Quotes(facts::QuotesArgs),
+    /// Numbers in the store with what they count and who claims them.
+    Numbers(facts::NumbersArgs),
+    /// Compute the annotation layers of stored articles that lack current ones (after
+    /// `ingest --no-annotate`, or a model upgrade).
+    Reannotate(facts::ReannotateArgs),
     /// Stories in the store: id, label, articles, date range, top entities.
     Stories(stories::StoriesArgs),
     /// One story: its articles (duplicates folded), entities and key quotes.
@@ -126,6 +135,10 @@ struct IngestArgs {
     /// Articles per transaction.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u64).range(1..))]
     batch_size: u64,
+    /// Store the cleaned articles only, without annotation layers (sentences, entities,
+    /// quotes, times, quantities); `storyline reannotate` adds them later.
+    #[arg(long)]
+    no_annotate: bool,
     /// Print the summary (and failures) as JSON.
     #[arg(long)]
     json: bool,
@@ -194,6 +207,9 @@ fn main() -> ExitCode {
         Command::Show { key, json } => commands::show(&cli.global, &key, json),
         Command::Annotate(args) => commands::annotate(args),
         Command::Extract(args) => extraction::extract(args),
+        Command::Quotes(args) => facts::quotes(&cli.global, args),
+        Command::Numbers(args) => facts::numbers(&cli.global, args),
+        Command::Reannotate(args) => facts::reannotate(&cli.global, args),
         Command::Stories(args) => stories::stories(&cli.global, args),
         Command::Story(args) => stories::story(&cli.global, args),
         Command::Duplicates(args) => stories::duplicates(&cli.global, args),

@@ -1,0 +1,98 @@
+//! Every layer of an article in one call: the language layer, then quotes, times and
+//! quantities over it. This is what `storyline annotate` prints and `storyline ingest`
+//! stores; loaded once and shared by every worker thread.
+
+use chrono::NaiveDate;
+use storyline_model::{Annotations, Article};
+use storyline_nlp::pipeline::Pipeline;
+
+use crate::quantity::QuantityFinder;
+use crate::quotes::QuoteFinder;
+use crate::time::TimeFinder;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Language(#[from] storyline_nlp::pipeline::LoadError),
+    #[error(transparent)]
+    Quotes(#[from] crate::quotes::LoadError),
+}
+
+pub struct Annotator {
+    language: Pipeline,
+    quotes: QuoteFinder,
+    times: TimeFinder,
+    quantities: QuantityFinder,
+    version: String,
+}
+
+impl Annotator {
+    /// Loads the shipped models (or those in `$STORYLINE_MODELS`).
+    pub fn load() -> Result<Annotator, LoadError> {
+        let language = Pipeline::load()?;
+        let quotes = QuoteFinder::load()?;
+        let quote_model = storyline_nlp::models::model_bytes(crate::quotes::MODEL_FILE)
+            .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+            .unwrap_or_default();
+        let version = format!(
+            "{}+{:016x}",
+            env!("CARGO_PKG_VERSION"),
+            language.fingerprint() ^ quote_model
+        );
+        Ok(Annotator {
+            language,
+            quotes,
+            times: TimeFinder::new(),
+            quantities: QuantityFinder::new(),
+            version,
+        })
+    }
+
+    /// Names this build's code and models: stored layers with another version are stale.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    pub fn language(&self) -> &Pipeline {
+        &self.language
+    }
+
+    /// All layers of an article. Relative dates resolve against its publication date and
+    /// stay unresolved without one.
+    pub fn annotate(&self, article: &Article) -> Annotations {
+        let text = &article.text;
+        let layers = self.language.annotate(text);
+        let published = article.published.as_deref().and_then(publication_date);
+        let quotes = self.quotes.find(text, &layers);
+        let times = self.times.find(text, &layers, published);
+        let quantities = self.quantities.find(text, &layers, &quotes);
+        Annotations {
+            sentences: layers.sentences,
+            tokens: layers.tokens,
+            entities: layers.entities,
+            quotes,
+            times,
+            quantities,
+            events: Vec::new(),
+        }
+    }
+}
+
+/// The calendar date of a stored publication date ("2025-03-17" or RFC 3339).
+fn publication_date(published: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(published.get(..10)?, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::publication_date;
+
+    #[test]
+    fn publication_dates_are_read_from_either_stored_form() {
+        let day = chrono::NaiveDate::from_ymd_opt(2025, 3, 17);
+        assert_eq!(publication_date("2025-03-17"), day);
+        assert_eq!(publication_date("2025-03-17T09:30:00+01:00"), day);
+        assert_eq!(publication_date("March 17"), None);
+        assert_eq!(publication_date("2025-02-30"), None);
+    }
+}
