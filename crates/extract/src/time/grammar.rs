@@ -97,10 +97,11 @@ pub(crate) enum Sem {
     },
     /// "every Monday".
     EveryWeekday(u32),
-    /// "10:35 a.m.", "3 p.m.".
+    /// "10:35 a.m.", "3 p.m.", "9 a.m. EST Tuesday" (`on` the day it names).
     Clock {
         hour: u32,
         minute: u32,
+        on: Option<Box<Sem>>,
     },
 }
 
@@ -370,6 +371,43 @@ impl Grammar<'_, '_> {
             "last" | "this" | "next" | "past" | "coming" | "previous" | "current" => {
                 return self.shifted(i, buf);
             }
+            // "year-end", "year end": the end of this year.
+            "year" if matches!(self.lw(i + 1), "end") => {
+                let sem = Sem::Relative {
+                    unit: Unit::Year,
+                    offset: 0,
+                };
+                return Some(Candidate {
+                    start: i,
+                    end: i + 2,
+                    sem,
+                    modifier: Some("END"),
+                });
+            }
+            "these" if self.is(i + 1, "days") => {
+                return self.cand(i, i + 2, Sem::Reference("PRESENT_REF"));
+            }
+            // "that year", "that same day", "later that year": the previous expression's
+            // period.
+            "that" => {
+                let skip = usize::from(self.is(i + 1, "same"));
+                let (unit, false) = lexicon::unit(self.lw(i + 1 + skip))? else {
+                    return None;
+                };
+                if unit < Unit::Day || unit == Unit::Decade || unit == Unit::Century {
+                    return None;
+                }
+                return self.cand(
+                    i,
+                    i + 2 + skip,
+                    Sem::Shift {
+                        amount: 0,
+                        unit,
+                        direction: 0,
+                        from_previous: true,
+                    },
+                );
+            }
             "fiscal" => {
                 if self.is(i + 1, "year")
                     && let Some(y) = self.year_number(i + 2)
@@ -634,7 +672,47 @@ impl Grammar<'_, '_> {
         if hour > 23 {
             return None;
         }
-        self.cand(i, end, Sem::Clock { hour, minute })
+        // A time zone, then the day: "9 a.m. EST Tuesday", "10 p.m. local time Friday".
+        let mut j = end;
+        if matches!(
+            self.lw(j),
+            "est" | "edt" | "cst" | "cdt" | "mst" | "mdt" | "pst" | "pdt" | "gmt" | "utc" | "bst"
+        ) {
+            j += 1;
+        } else if self.is(j, "local") && self.is(j + 1, "time") {
+            j += 2;
+        }
+        if self.is(j, "on") {
+            j += 1;
+        }
+        let day = self.core(j, &mut String::new()).filter(|c| {
+            matches!(
+                c.sem,
+                Sem::Weekday { part: None, .. }
+                    | Sem::DayOffset { part: None, .. }
+                    | Sem::Calendar { day: Some(_), .. }
+            )
+        });
+        match day {
+            Some(d) => self.cand(
+                i,
+                d.end,
+                Sem::Clock {
+                    hour,
+                    minute,
+                    on: Some(Box::new(d.sem)),
+                },
+            ),
+            None => self.cand(
+                i,
+                end,
+                Sem::Clock {
+                    hour,
+                    minute,
+                    on: None,
+                },
+            ),
+        }
     }
 
     /// A four-digit number alone is a year only where a count would be unlikely.
@@ -761,7 +839,12 @@ impl Grammar<'_, '_> {
                 },
             );
         }
-        if let Some(month) = self.month_at(i + 1) {
+        // "last May": after "last" or "next" a capitalised "May" is the month.
+        let month = self.month_at(i + 1).or_else(|| {
+            let m = lexicon::month(n)?;
+            self.words.get(i + 1)?.is_capitalised().then_some(m)
+        });
+        if let Some(month) = month {
             return self.cand(i, i + 2, Sem::MonthShift { month, shift });
         }
         if let Some(season) = lexicon::season(n) {
@@ -801,6 +884,27 @@ impl Grammar<'_, '_> {
         let n = self.lw(i + 1);
         match n {
             "future" => return self.cand(i, i + 2, Sem::Reference("FUTURE_REF")),
+            "near" | "short" if matches!(self.lw(i + 2), "future" | "term") => {
+                return self.cand(i, i + 3, Sem::Reference("FUTURE_REF"));
+            }
+            "same" => {
+                if let Some((unit, false)) = lexicon::unit(self.lw(i + 2))
+                    && unit >= Unit::Day
+                    && unit <= Unit::Year
+                {
+                    let sem = Sem::Shift {
+                        amount: 0,
+                        unit,
+                        direction: 0,
+                        from_previous: true,
+                    };
+                    return self.cand(i, i + 3, sem);
+                }
+            }
+            "summer" | "spring" | "fall" | "autumn" | "winter" => {
+                let season = lexicon::season(n)?;
+                return self.cand(i, i + 2, Sem::Season { season, shift: 0 });
+            }
             "past" => {
                 if let Some(c) = self.shifted(i + 1, buf) {
                     return Some(Candidate { start: i, ..c });

@@ -385,16 +385,27 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
         } => shift(cx, amount, unit, direction, from_previous),
         Sem::Every { unit } => Resolved::new(Set, Some(unit.duration("1"))),
         Sem::EveryWeekday(day) => Resolved::new(Set, Some(format!("XXXX-WXX-{}", day + 1))),
-        Sem::Clock { hour, minute } => {
-            let day = match cx.previous {
-                Some(Point::Day(d)) => Some((d, TimeAnchor::Previous)),
-                _ => dct.map(|d| (d, TimeAnchor::Publication)),
+        Sem::Clock {
+            hour,
+            minute,
+            ref on,
+        } => {
+            let day: Option<(NaiveDate, Option<TimeAnchor>)> = match (on, cx.previous) {
+                (Some(on), _) => {
+                    let day = resolve(on, cx);
+                    match day.point {
+                        Some(Point::Day(d)) => Some((d, day.anchor)),
+                        _ => None,
+                    }
+                }
+                (None, Some(Point::Day(d))) => Some((d, Some(TimeAnchor::Previous))),
+                (None, _) => dct.map(|d| (d, from_dct)),
             };
             let mut r = Resolved::new(
                 Time,
                 day.map(|(d, _)| format!("{}T{hour:02}:{minute:02}", d.format("%Y-%m-%d"))),
             );
-            r.anchor = day.map(|(_, a)| a);
+            r.anchor = day.and_then(|(_, a)| a);
             r
         }
     }
@@ -460,10 +471,10 @@ fn shift(
         (None, None) => return Resolved::new(TimexType::Date, None),
     };
     let n = amount.saturating_mul(i64::from(direction));
-    let grain = if matches!(anchor_point, Point::Quarter(..)) && unit <= Unit::Year {
-        Unit::Quarter
-    } else {
-        unit
+    let grain = match unit {
+        _ if matches!(anchor_point, Point::Quarter(..)) && unit <= Unit::Year => Unit::Quarter,
+        Unit::Decade | Unit::Century => Unit::Year,
+        _ => unit,
     };
     let point = anchor_point
         .first_day()
