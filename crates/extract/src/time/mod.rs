@@ -77,7 +77,16 @@ impl TimeFinder {
                 tense: &mut tense,
             };
             let resolved = resolve(&found.sem, &mut cx);
-            if resolved.point.is_some() {
+            // A comparison period ("a year earlier") does not move the discussion: the
+            // next "a year earlier" still compares with the same period.
+            let comparison = matches!(
+                found.sem,
+                grammar::Sem::Shift {
+                    unit: lexicon::Unit::Year,
+                    ..
+                }
+            );
+            if resolved.point.is_some() && !comparison {
                 previous = resolved.point;
             }
             out.push(TimeExpression {
@@ -184,3 +193,6 @@ fn is_past(w: &str, token: &storyline_model::TokenAnnotation) -> bool {
         && !w.ends_with("ing")
         && !(w.ends_with('s') && (w.starts_with(lemma.trim_end_matches('y')) || w.len() <= 3))
 }
+
+#[cfg(test)]
+mod tests;

@@ -315,17 +315,26 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
         }
         Sem::Quarter { quarter, year } => {
             let current = dct.map(|d| (d.year(), (d.month() - 1) / 3 + 1));
-            let point = match (quarter, year, current) {
-                (Some(q), Some(y), _) => Some(Point::Quarter(y, q)),
-                (Some(q), None, Some((y, cq))) => {
-                    Some(Point::Quarter(if q <= cq { y } else { y - 1 }, q))
-                }
-                // "the quarter": the latest one that has ended.
-                (None, _, Some((y, 1))) => Some(Point::Quarter(y - 1, 4)),
-                (None, _, Some((y, cq))) => Some(Point::Quarter(y, cq - 1)),
+            let latest = current.map(|(y, cq)| if cq == 1 { (y - 1, 4) } else { (y, cq - 1) });
+            let previous = match cx.previous {
+                Some(Point::Quarter(y, q)) => Some((y, q)),
                 _ => None,
             };
-            Resolved::point(point, if year.is_some() { None } else { from_dct })
+            let (point, anchor) = match (quarter, year) {
+                (Some(q), Some(y)) => (Some((y, q)), None),
+                (Some(q), None) => (
+                    current.map(|(y, cq)| (if q <= cq { y } else { y - 1 }, q)),
+                    from_dct,
+                ),
+                // "the 1988 period": the quarter under discussion, in that year.
+                (None, Some(y)) => (previous.or(latest).map(|(_, q)| (y, q)), from_dct),
+                // "the quarter": the one under discussion, else the latest that has ended.
+                (None, None) => match previous {
+                    Some(p) => (Some(p), Some(TimeAnchor::Previous)),
+                    None => (latest, from_dct),
+                },
+            };
+            Resolved::point(point.map(|(y, q)| Point::Quarter(y, q)), anchor)
         }
         Sem::Holiday { rule, shift } => {
             let Some(dct) = dct else {

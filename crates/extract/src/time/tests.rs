@@ -1,0 +1,90 @@
+//! The grammar and normaliser together on sentences, without the language layer (so no
+//! tense: weekdays look back).
+
+use chrono::NaiveDate;
+use storyline_model::{TimeAnchor, TimexType};
+use storyline_nlp::pipeline::Layers;
+
+use super::TimeFinder;
+
+fn find(text: &str) -> Vec<(String, TimexType, Option<String>, Option<String>)> {
+    let published = NaiveDate::from_ymd_opt(2025, 3, 17);
+    TimeFinder::new()
+        .find(text, &Layers::default(), published)
+        .into_iter()
+        .map(|t| (t.text, t.kind, t.value, t.modifier))
+        .collect()
+}
+
+fn one(text: &str) -> (String, TimexType, Option<String>, Option<String>) {
+    let found = find(text);
+    assert_eq!(found.len(), 1, "{text}: {found:?}");
+    found.into_iter().next().expect("one")
+}
+
+fn s(v: &str) -> Option<String> {
+    Some(v.to_string())
+}
+
+#[test]
+fn durations_with_qualifiers() {
+    let (text, kind, value, m) = one("the first talks in nearly three years");
+    assert_eq!(
+        (text.as_str(), kind),
+        ("nearly three years", TimexType::Duration)
+    );
+    assert_eq!((value, m), (s("P3Y"), s("APPROX")));
+    assert_eq!(one("a 30-day ceasefire").2, s("P30D"));
+    assert_eq!(one("for more than two decades").2, s("P20Y"));
+    assert_eq!(one("for more than two decades").3, s("MORE_THAN"));
+}
+
+#[test]
+fn sets() {
+    assert_eq!(one("they meet every week").1, TimexType::Set);
+    assert_eq!(one("they meet every week").2, s("P1W"));
+    assert_eq!(one("a daily briefing").2, s("P1D"));
+    assert_eq!(one("every Monday").2, s("XXXX-WXX-1"));
+}
+
+#[test]
+fn relative_periods_and_positions() {
+    assert_eq!(one("earlier this month").2, s("2025-03"));
+    assert_eq!(one("earlier this month").3, s("START"));
+    assert_eq!(one("in mid-March").3, s("MID"));
+    assert_eq!(one("in recent days").2, s("PAST_REF"));
+    assert_eq!(one("last July").2, s("2024-07"));
+    assert_eq!(one("over the weekend").2, s("2025-W11-WE"));
+    assert_eq!(one("over the weekend").0, "the weekend");
+    assert_eq!(one("since February 2022").2, s("2022-02"));
+    assert_eq!(one("last year's third quarter").2, s("2024-Q3"));
+    assert_eq!(one("on Thanksgiving").2, s("2024-11-28"));
+}
+
+#[test]
+fn anchored_to_the_previous_expression() {
+    let found = TimeFinder::new().find(
+        "The talks began on Feb. 11, 2025. The day before, envoys arrived.",
+        &Layers::default(),
+        NaiveDate::from_ymd_opt(2025, 3, 17),
+    );
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[1].value.as_deref(), Some("2025-02-10"));
+    assert_eq!(found[1].anchor, Some(TimeAnchor::Previous));
+    // Without a previous expression, the publication date.
+    let (_, _, value, _) = one("A day later, they left.");
+    assert_eq!(value, s("2025-03-18"));
+}
+
+#[test]
+fn clock_times_on_their_day() {
+    assert_eq!(one("at 9 a.m. EST Tuesday").2, s("2025-03-11T09:00"));
+    assert_eq!(one("at 10:35 p.m.").2, s("2025-03-17T22:35"));
+}
+
+#[test]
+fn not_times() {
+    assert!(find("a 6-year-old boy and three-quarters of voters").is_empty());
+    assert!(find("2014 soldiers and $2020 and 2020 percent").is_empty());
+    assert!(find("We may see. They march on Washington.").is_empty());
+}
