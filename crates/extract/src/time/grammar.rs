@@ -97,6 +97,8 @@ pub(crate) enum Sem {
     },
     /// "every Monday".
     EveryWeekday(u32),
+    /// "each July".
+    EveryMonth(u32),
     /// "10:35 a.m.", "3 p.m.", "9 a.m. EST Tuesday" (`on` the day it names).
     Clock {
         hour: u32,
@@ -361,6 +363,9 @@ impl Grammar<'_, '_> {
                 if let Some(day) = lexicon::weekday(self.lw(i + 1)) {
                     return self.cand(i, i + 2, Sem::EveryWeekday(day));
                 }
+                if let Some(month) = self.month_at(i + 1) {
+                    return self.cand(i, i + 2, Sem::EveryMonth(month));
+                }
                 if let Some((unit, false)) = lexicon::unit(self.lw(i + 1))
                     && unit >= Unit::Hour
                 {
@@ -439,6 +444,11 @@ impl Grammar<'_, '_> {
                 return None;
             }
             _ => {}
+        }
+        // "noon Thursday", "midnight": clock times by name.
+        if matches!(w, "noon" | "midday" | "midnight") {
+            let hour = if w == "midnight" { 24 } else { 12 };
+            return self.clock(i, hour, 0);
         }
         if let Some(day) = lexicon::weekday(w) {
             let (part, end) = match lexicon::part_of_day(self.lw(i + 1)) {
@@ -669,7 +679,8 @@ impl Grammar<'_, '_> {
             "p.m." | "pm" => (if hour < 12 { hour + 12 } else { hour }, i + 2),
             _ => (hour, i + 1),
         };
-        if hour > 23 {
+        // 24:00 is midnight at the end of the day, as TIMEX3 writes it.
+        if hour > 24 || (hour == 24 && minute > 0) {
             return None;
         }
         // A time zone, then the day: "9 a.m. EST Tuesday", "10 p.m. local time Friday".

@@ -394,6 +394,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
         } => shift(cx, amount, unit, direction, from_previous),
         Sem::Every { unit } => Resolved::new(Set, Some(unit.duration("1"))),
         Sem::EveryWeekday(day) => Resolved::new(Set, Some(format!("XXXX-WXX-{}", day + 1))),
+        Sem::EveryMonth(month) => Resolved::new(Set, Some(format!("XXXX-{month:02}"))),
         Sem::Clock {
             hour,
             minute,
