@@ -149,6 +149,9 @@ enum Rules {
     Parsed(Box<texting_robots::Robot>),
 }
 
+/// A host's rules once known; the async lock keeps a second task from fetching them again.
+type RobotsSlot = std::sync::Arc<tokio::sync::Mutex<Option<RobotsEntry>>>;
+
 #[derive(Debug)]
 struct RobotsEntry {
     rules: Rules,
@@ -161,7 +164,7 @@ pub struct Fetcher {
     client: reqwest::Client,
     config: FetchConfig,
     politeness: Politeness,
-    robots: Mutex<HashMap<String, std::sync::Arc<RobotsEntry>>>,
+    robots: Mutex<HashMap<String, RobotsSlot>>,
     /// The product token matched against robots.txt `User-agent` lines.
     robots_agent: String,
 }
@@ -315,28 +318,19 @@ impl Fetcher {
     /// when needed, and applies the host's Crawl-delay.
     async fn check_robots(&self, url: &Url) -> Result<(), FetchError> {
         let host = urls::host_key(url);
-        let cached = {
-            let robots = self.robots.lock().unwrap_or_else(|e| e.into_inner());
-            robots
-                .get(&host)
-                .filter(|e| e.until > Instant::now())
-                .cloned()
+        let slot = {
+            let mut robots = self.robots.lock().unwrap_or_else(|e| e.into_inner());
+            robots.entry(host).or_default().clone()
         };
-        let entry = match cached {
-            Some(entry) => entry,
-            None => {
-                let entry = std::sync::Arc::new(self.fetch_robots(url).await);
-                self.robots
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(host, entry.clone());
-                entry
-            }
-        };
-        let allowed = match &entry.rules {
-            Rules::All => true,
-            Rules::Nothing => false,
-            Rules::Parsed(robot) => robot.allowed(url.as_str()),
+        // One task fetches a host's rules; the others wait for them instead of asking too.
+        let mut entry = slot.lock().await;
+        if entry.as_ref().is_none_or(|e| e.until <= Instant::now()) {
+            *entry = Some(self.fetch_robots(url).await);
+        }
+        let allowed = match entry.as_ref().map(|e| &e.rules) {
+            Some(Rules::Parsed(robot)) => robot.allowed(url.as_str()),
+            Some(Rules::All) => true,
+            Some(Rules::Nothing) | None => false,
         };
         if allowed {
             Ok(())
