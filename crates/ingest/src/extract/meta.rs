@@ -63,10 +63,11 @@ pub fn page_meta(document: &Document, url: Option<&str>) -> PageMeta {
                 .all(PUBLISHED_KEYS)
                 .find_map(|value| normalise_date(&value))
         })
-        .or_else(|| time_element(document))
-        .or_else(|| visible_date(document))
         .or_else(|| canonical.as_deref().and_then(url_date))
-        .or_else(|| url.and_then(url_date));
+        .or_else(|| url.and_then(url_date))
+        .or_else(|| time_element(document))
+        .or_else(|| date_near_headline(document))
+        .or_else(|| visible_date(document));
     let modified = ld.modified.as_deref().and_then(normalise_date).or_else(|| {
         metas
             .all(&[
@@ -317,6 +318,42 @@ fn visible_date(document: &Document) -> Option<String> {
         (text.len() <= 200).then(|| date_in_text(&text)).flatten()
     })
 }
+
+/// The first date written in the page's visible text from the headline (`<h1>`) on, within
+/// [`NEAR_HEADLINE`] characters: where pages print "Mar 27, 2024" or "Published on July 18,
+/// 2025" under the headline without marking it up.
+fn date_near_headline(document: &Document) -> Option<String> {
+    let body = document.select("body");
+    let body = body.nodes().first()?;
+    let mut seen_h1 = document.select("body h1").is_empty();
+    let mut text = String::new();
+    for node in body.descendants_it() {
+        if !seen_h1 {
+            seen_h1 = node.has_name("h1");
+            continue;
+        }
+        if !node.is_text() {
+            continue;
+        }
+        let hidden = node.parent().is_some_and(|p| {
+            p.has_name("script")
+                || p.has_name("style")
+                || p.has_name("noscript")
+                || p.has_name("template")
+        });
+        if hidden {
+            continue;
+        }
+        text.push_str(&node.text());
+        text.push(' ');
+        if text.len() > NEAR_HEADLINE {
+            break;
+        }
+    }
+    date_in_text(&text)
+}
+
+const NEAR_HEADLINE: usize = 1500;
 
 /// `/2025/03/17/`, `/2025-03-17`, `/20250317/` in a URL path.
 pub fn url_date(url: &str) -> Option<String> {

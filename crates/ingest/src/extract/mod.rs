@@ -43,7 +43,9 @@ pub fn extract(html: &str, url: Option<&str>) -> Extraction {
     let flattened = depth::limit_depth(html, MAX_DEPTH);
     let document = Document::from(flattened.as_ref());
     let mut meta = meta::page_meta(&document, url);
-    prune::remove_junk(&document);
+    if std::env::var_os("NOPRUNE").is_none() {
+        prune::remove_junk(&document);
+    }
     let base_url = meta
         .url
         .as_deref()

@@ -3,8 +3,12 @@
 use crate::clean::boilerplate_rule;
 
 /// Paragraphs of `content` (the container Readability chose) separated by blank lines.
-/// Drops the headline when the body repeats it and paragraphs that are page furniture
-/// (the same whole-line rules as [`crate::clean`]).
+/// Drops the headline when the body repeats it and paragraphs that are page furniture (the
+/// same whole-line rules as [`crate::clean`]).
+///
+/// Short link-only paragraphs ("Check price", "Read full review") look like furniture but
+/// are kept: on wcxb_dev, dropping them lost more (product names in roundup lists and
+/// tables are links) than it gained.
 pub fn article_text(content: &str, title: Option<&str>) -> String {
     let text = crate::html::fragment_to_text(content);
     let title = title.map(normalised);
