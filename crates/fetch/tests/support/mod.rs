@@ -20,6 +20,9 @@ pub struct Hit {
     pub headers: HashMap<String, String>,
     pub arrived: Instant,
     pub answered: Instant,
+    /// Whether the whole answer was written (false when the client hung up, as on a cut
+    /// body: then `answered` is when the server noticed, later than the client left).
+    pub complete: bool,
 }
 
 /// What to answer.
@@ -83,7 +86,7 @@ impl Reply {
 type Handler = dyn Fn(&Hit) -> Reply + Send + Sync;
 
 /// Requests as they arrive; `None` until the answer is written.
-type Log = Arc<Mutex<Vec<(Hit, Option<Instant>)>>>;
+type Log = Arc<Mutex<Vec<(Hit, Option<(Instant, bool)>)>>>;
 
 pub struct Server {
     pub addr: SocketAddr,
@@ -130,9 +133,13 @@ impl Server {
             if log.iter().all(|(_, answered)| answered.is_some()) || Instant::now() > deadline {
                 let mut hits: Vec<Hit> = log
                     .into_iter()
-                    .map(|(hit, answered)| Hit {
-                        answered: answered.unwrap_or(hit.arrived),
-                        ..hit
+                    .map(|(hit, answered)| {
+                        let (answered, complete) = answered.unwrap_or((hit.arrived, false));
+                        Hit {
+                            answered,
+                            complete,
+                            ..hit
+                        }
                     })
                     .collect();
                 hits.sort_by_key(|h| h.arrived);
@@ -155,10 +162,18 @@ impl Server {
     }
 
     /// Asserts requests never overlapped and each started at least `gap` after the previous
-    /// one was answered.
+    /// one was answered (or, for an answer the client cut off, after it started).
     pub fn assert_polite(&self, gap: Duration) {
         let hits = self.hits();
         for pair in hits.windows(2) {
+            if !pair[0].complete {
+                assert!(
+                    pair[1].arrived >= pair[0].arrived + gap,
+                    "{} came too soon",
+                    pair[1].path
+                );
+                continue;
+            }
             assert!(
                 pair[1].arrived >= pair[0].answered,
                 "{} arrived while {} was being answered",
@@ -217,6 +232,7 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
         headers,
         arrived,
         answered: arrived,
+        complete: false,
     };
     let index = {
         let mut log = log.lock().unwrap();
@@ -230,7 +246,7 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
     for (name, value) in &reply.headers {
         head.push_str(&format!("{name}: {value}\r\n"));
     }
-    let _ = match &reply.body {
+    let written = match &reply.body {
         Body::Bytes(bytes) => {
             head.push_str(&format!("Content-Length: {}\r\n\r\n", bytes.len()));
             stream
@@ -249,8 +265,8 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
             result
         }
     };
-    let _ = stream.flush();
-    log.lock().unwrap()[index].1 = Some(Instant::now());
+    let complete = written.and_then(|_| stream.flush()).is_ok();
+    log.lock().unwrap()[index].1 = Some((Instant::now(), complete));
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
@@ -278,6 +294,7 @@ pub fn rss(title: &str, links: &[String]) -> String {
         .iter()
         .enumerate()
         .map(|(i, link)| {
+            let link = link.replace('&', "&amp;");
             format!(
                 "<item><title>Story {i}</title><link>{link}</link><guid>{link}</guid>\
                  <pubDate>Mon, 17 Mar 2025 10:0{i}:00 GMT</pubDate>\
