@@ -204,6 +204,9 @@ impl QuantityFinder {
         i: usize,
         buf: &mut String,
     ) -> Option<(Quantity, usize)> {
+        if !may_start(v.lw(i)) {
+            return None;
+        }
         // Qualifier.
         let mut at = i;
         let mut qualifier = None;
@@ -364,6 +367,18 @@ impl QuantityFinder {
             number_end,
         ))
     }
+}
+
+/// Whether a quantity can start with this (lower-case) word: a digit, a currency sign, a
+/// number word or the first word of a qualifier. Most words fail here, cheaply.
+fn may_start(w: &str) -> bool {
+    let Some(first) = w.chars().next() else {
+        return false;
+    };
+    first.is_ascii_digit()
+        || matches!(w, "$" | "us$" | "€" | "£" | "a" | "an" | "dozen")
+        || QUALIFIERS.iter().any(|q| q[0] == w)
+        || number::is_number_word(w)
 }
 
 /// Years, days of the month, clock times and dates are times, not quantities.

@@ -77,6 +77,11 @@ fn vague_plural(w: &str) -> Option<f64> {
     })
 }
 
+/// A word that can start a number written in words.
+pub(crate) fn is_number_word(w: &str) -> bool {
+    unit_word(w).is_some() || vague_plural(w).is_some()
+}
+
 /// Parses digits with thousands separators and a decimal point; `None` for malformed
 /// groups ("1,00") or more digits than we can represent exactly.
 pub(crate) fn parse_digits(s: &str) -> Option<f64> {

@@ -898,6 +898,15 @@ impl Grammar<'_, '_> {
             "near" | "short" if matches!(self.lw(i + 2), "future" | "term") => {
                 return self.cand(i, i + 3, Sem::Reference("FUTURE_REF"));
             }
+            "same" if self.is(i + 2, "period") => {
+                let sem = Sem::Shift {
+                    amount: 0,
+                    unit: Unit::Quarter,
+                    direction: 0,
+                    from_previous: true,
+                };
+                return self.cand(i, i + 3, sem);
+            }
             "same" => {
                 if let Some((unit, false)) = lexicon::unit(self.lw(i + 2))
                     && unit >= Unit::Day
@@ -1009,21 +1018,12 @@ impl Grammar<'_, '_> {
                 };
                 return self.cand(i, i + 3, sem);
             }
-            "latest" | "current" | "same" | "comparable"
+            "latest" | "current" | "comparable"
                 if matches!(self.lw(i + 2), "quarter" | "period") =>
             {
-                let sem = if n == "same" {
-                    Sem::Shift {
-                        amount: 0,
-                        unit: Unit::Quarter,
-                        direction: 0,
-                        from_previous: true,
-                    }
-                } else {
-                    Sem::Quarter {
-                        quarter: None,
-                        year: None,
-                    }
+                let sem = Sem::Quarter {
+                    quarter: None,
+                    year: None,
                 };
                 return self.cand(i, i + 3, sem);
             }

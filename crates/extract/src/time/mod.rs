@@ -141,24 +141,24 @@ impl<'a> TenseReader<'a> {
         let last = layers.tokens.partition_point(|t| t.start < span.end);
         let tokens = &layers.tokens[first..last];
         let index = self.index.get_or_insert_with(|| CharIndex::new(self.text));
-        let word = |k: usize| -> String {
+        let word = |k: usize| -> &str {
             tokens
                 .get(k)
                 .and_then(|t| self.text.get(index.byte(t.start)?..index.byte(t.end)?))
                 .unwrap_or("")
-                .to_lowercase()
         };
+        let mut lower = String::new();
         let mut best: Option<(usize, Tense)> = None;
         for (k, token) in tokens.iter().enumerate() {
             if token.start >= start && token.end <= end {
                 continue;
             }
-            let w = word(k);
-            let tense = if lexicon::is_future_marker(&w)
-                || (lexicon::is_future_verb(&w) && word(k + 1) == "to")
+            let w = scan::lower(word(k), &mut lower);
+            let tense = if lexicon::is_future_marker(w)
+                || (lexicon::is_future_verb(w) && word(k + 1).eq_ignore_ascii_case("to"))
             {
                 Tense::Future
-            } else if is_past(&w, token) {
+            } else if is_past(w, token) {
                 Tense::Past
             } else {
                 continue;
