@@ -70,7 +70,8 @@ impl Store {
             )?;
             let mut clear_aliases =
                 tx.prepare_cached("DELETE FROM entity_aliases WHERE entity_id = ?1")?;
-            let mut clear_roles = tx.prepare_cached("DELETE FROM entity_roles WHERE entity_id = ?1")?;
+            let mut clear_roles =
+                tx.prepare_cached("DELETE FROM entity_roles WHERE entity_id = ?1")?;
             let mut alias = tx.prepare_cached(
                 "INSERT OR REPLACE INTO entity_aliases (entity_id, alias, key, articles)
                  VALUES (?1, ?2, ?3, ?4)",
@@ -103,6 +104,45 @@ impl Store {
                 for r in &e.roles {
                     role.execute(params![e.id, r.title, r.country, r.date, r.article_id])?;
                 }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Forgets every entity (before re-resolving the whole store).
+    pub fn clear_entities(&mut self) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        tx.execute_batch(
+            "DELETE FROM entity_roles; DELETE FROM entity_aliases; DELETE FROM entities;
+             UPDATE mentions SET entity = NULL; UPDATE quotes SET speaker_entity = NULL;",
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Sets the entity ids of an article's mention rows and quote speakers, matched by span
+    /// (`(start, end, entity)`), in one transaction.
+    pub fn set_entity_ids(
+        &mut self,
+        article_id: &str,
+        mentions: &[(usize, usize, Option<String>)],
+        speakers: &[(usize, usize, Option<String>)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut mention = tx.prepare_cached(
+                "UPDATE mentions SET entity = ?4 WHERE article_id = ?1 AND start = ?2 AND end = ?3",
+            )?;
+            for (start, end, entity) in mentions {
+                mention.execute(params![article_id, *start as i64, *end as i64, entity])?;
+            }
+            let mut speaker = tx.prepare_cached(
+                "UPDATE quotes SET speaker_entity = ?4
+                 WHERE article_id = ?1 AND start = ?2 AND end = ?3",
+            )?;
+            for (start, end, entity) in speakers {
+                speaker.execute(params![article_id, *start as i64, *end as i64, entity])?;
             }
         }
         tx.commit()?;
@@ -253,14 +293,25 @@ mod tests {
     fn entities_round_trip_and_replace() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(&dir.path().join("s.db")).unwrap();
-        store.save_entities(&[row("kyiv", 0), row("lviv", 1)]).unwrap();
+        store
+            .save_entities(&[row("kyiv", 0), row("lviv", 1)])
+            .unwrap();
         let mut again = row("kyiv", 0);
         again.aliases.clear();
         store.save_entities(&[again]).unwrap();
         let rows = store.entity_rows(Some("PLACE")).unwrap();
         assert_eq!(rows.len(), 2);
-        assert!(rows.iter().find(|r| r.id == "kyiv").unwrap().aliases.is_empty());
-        assert_eq!(store.find_entities("kiev").unwrap(), vec!["lviv".to_string()]);
+        assert!(
+            rows.iter()
+                .find(|r| r.id == "kyiv")
+                .unwrap()
+                .aliases
+                .is_empty()
+        );
+        assert_eq!(
+            store.find_entities("kiev").unwrap(),
+            vec!["lviv".to_string()]
+        );
         assert_eq!(store.entity_records().unwrap()[0], "{\"id\":\"kyiv\"}");
         assert!(store.entity_rows(Some("PERSON")).unwrap().is_empty());
     }

@@ -1,0 +1,39 @@
+//! ECB+ cross-document entity coreference on gold mentions (topics 1-35 of the shared copy):
+//! the resolver must beat the same-head-lemma baseline. The figures are printed by
+//! `storyline eval entity-coref`; this test guards against regressions.
+
+mod common;
+
+use storyline_corpus::entities::{Resolver, ecbplus};
+
+#[test]
+fn ecbplus_beats_the_lemma_baseline() {
+    let resolver = Resolver::load().expect("lexicon");
+    let topics: Vec<u32> = (1..=35).collect();
+    let report = ecbplus::evaluate(
+        &common::shared_dir().join("data/ecbplus"),
+        &topics,
+        &resolver,
+    )
+    .expect("ECB+ loads");
+    let (b, s) = (report.baseline, report.system);
+    println!(
+        "mentions {} baseline MUC {:.2} B3 {:.2} CEAFe {:.2} CoNLL {:.2} | storyline MUC {:.2} B3 {:.2} CEAFe {:.2} CoNLL {:.2}",
+        report.mentions,
+        b.muc.f1 * 100.0,
+        b.b3.f1 * 100.0,
+        b.ceaf_e.f1 * 100.0,
+        b.conll * 100.0,
+        s.muc.f1 * 100.0,
+        s.b3.f1 * 100.0,
+        s.ceaf_e.f1 * 100.0,
+        s.conll * 100.0
+    );
+    assert!(report.mentions > 4000, "{} mentions", report.mentions);
+    assert!(
+        s.conll > b.conll,
+        "storyline {:.4} vs baseline {:.4}",
+        s.conll,
+        b.conll
+    );
+}

@@ -1,0 +1,48 @@
+//! The entity lexicon built from `../shared/data`: what it must know for resolution and
+//! linking. `cargo test -p storyline-corpus --test entities_lexicon -- --ignored` rebuilds
+//! `models/entities.lex.zst` (the same as `storyline train entities`).
+
+mod common;
+
+use std::path::Path;
+
+use storyline_corpus::entities::lexicon::{LEXICON_FILE, build_from_shared};
+
+#[test]
+#[ignore = "writes models/; run after changing the lexicon builder"]
+fn build_shipped_lexicon() {
+    let lexicon = build_from_shared(&common::shared_dir().join("data")).expect("build");
+    let out = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models")
+        .join(LEXICON_FILE);
+    std::fs::write(&out, lexicon.to_bytes().expect("encode")).expect("write");
+    for (what, n) in lexicon.stats() {
+        println!("{what}: {n}");
+    }
+}
+
+#[test]
+fn built_lexicon_links_general_knowledge() {
+    let lex = build_from_shared(&common::shared_dir().join("data")).expect("build");
+    let f = |s: &str| lex.fold(s);
+    assert_eq!(
+        lex.country(&f("U.S.")).map(|c| c.iso3.as_str()),
+        Some("USA")
+    );
+    assert_eq!(
+        lex.country(&f("United Kingdom")).map(|c| c.iso3.as_str()),
+        Some("GBR")
+    );
+    assert_eq!(lex.demonym(&f("Russian")), Some("RUS"));
+    assert_eq!(lex.demonym(&f("British")), Some("GBR"));
+    // Kiev and Kyiv are one GeoNames place; Cyrillic is transliterated before lookup.
+    let kyiv = lex.place(&f("Kyiv"), &[]).expect("Kyiv").geonameid;
+    assert_eq!(lex.place(&f("Kiev"), &[]).map(|p| p.geonameid), Some(kyiv));
+    assert_eq!(lex.place(&f("Київ"), &[]).map(|p| p.geonameid), Some(kyiv));
+    assert!(lex.given_compatible("mike", "michael"));
+    assert!(lex.given_compatible("volodymyr", "vladimir"));
+    assert!(!lex.given_compatible("francis", "leo"));
+    assert_eq!(lex.actor("nato"), Some("IGOWSTNAT"));
+    let bytes = lex.to_bytes().expect("encode");
+    assert!(bytes.len() < 4_000_000, "lexicon is {} bytes", bytes.len());
+}
