@@ -10,6 +10,7 @@ mod facts;
 mod nlp;
 mod pipeline;
 mod quotes;
+mod sources;
 mod stories;
 mod time;
 
@@ -123,6 +124,15 @@ enum Command {
     /// Measure throughput and memory on generated corpora.
     #[command(subcommand)]
     Bench(bench::BenchCommand),
+    /// Followed feeds, news sitemaps and article pages: add, import, export, list, remove.
+    #[command(subcommand)]
+    Sources(sources::SourcesCommand),
+    /// Poll every followed source, fetch new article pages politely, and store them; every
+    /// interval until Ctrl-C or SIGTERM, or once with --once.
+    #[command(after_help = "EXAMPLES:\n  storyline sources add https://example.org/rss.xml\n  \
+                            storyline watch --contact ops@example.org\n  \
+                            storyline watch --once --no-annotate   # from cron")]
+    Watch(sources::WatchArgs),
 }
 
 #[derive(Args)]
@@ -219,6 +229,8 @@ fn main() -> ExitCode {
         Command::Train(command) => nlp::train(command),
         Command::Eval(command) => nlp::eval(command),
         Command::Bench(args) => bench::run(&cli.global, args),
+        Command::Sources(command) => sources::sources(&cli.global, command),
+        Command::Watch(args) => sources::watch(&cli.global, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -267,7 +267,7 @@ mod tests {
             }),
         };
         store
-            .record_fetches(&[url.clone()], &[(id, 3)], &[poll])
+            .record_fetches(std::slice::from_ref(&url), &[(id, 3)], &[poll])
             .unwrap();
         // A failed poll without validators keeps the old ones and counts the failure.
         let failed = SourcePoll {
