@@ -6,6 +6,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use clap::Args;
 use rayon::prelude::*;
+use storyline_extract::quotes::clusters::WordClusters;
 use storyline_extract::quotes::lexicon::Lexicon;
 use storyline_extract::quotes::polnear::{self, Annotated, Scores};
 use storyline_extract::quotes::tagger::{self, Tagger, TrainOptions};
@@ -25,6 +26,9 @@ pub struct TrainQuotesArgs {
     /// The reporting-verb lexicon folder [default: DATA/../lexicons/reporting_verbs].
     #[arg(long)]
     pub lexicon: Option<PathBuf>,
+    /// The entity recogniser's word clusters, carried into the quote model.
+    #[arg(long, default_value = "models/clusters.tsv.zst")]
+    pub clusters: PathBuf,
     /// Passes over the training data.
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     pub epochs: usize,
@@ -53,6 +57,8 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
         .unwrap_or_else(|| args.data.join("../lexicons/reporting_verbs"));
     let lexicon = Lexicon::read_dir(&lexicon_dir)
         .with_context(|| format!("reading the cue lexicon in {}", lexicon_dir.display()))?;
+    let clusters = WordClusters::read_ner_file(&args.clusters)
+        .with_context(|| format!("reading word clusters from {}", args.clusters.display()))?;
     let train_dir = args.data.join("train");
     let docs = polnear::read_split(&train_dir)
         .with_context(|| format!("reading PolNeAR from {}", train_dir.display()))?;
@@ -70,7 +76,7 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
         .flat_map(|(doc, layers)| {
             doc.annotations
                 .iter()
-                .map(|gold| tagger::example(&doc.text, layers, &lexicon, gold))
+                .map(|gold| tagger::example(&doc.text, layers, &lexicon, &clusters, gold))
                 .collect::<Vec<_>>()
         })
         .collect();
@@ -79,10 +85,10 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
         seed: args.seed,
     };
     let started = Instant::now();
-    let model = Tagger::train(&examples, lexicon.data().clone(), &options);
-    let (sc, content) = model.feature_counts();
+    let model = Tagger::train(&examples, lexicon.data().clone(), clusters, &options);
+    let [sc, content, sc2] = model.feature_counts();
     eprintln!(
-        "trained on {} annotated articles, {} epochs, in {:.1} s ({sc} + {content} features)",
+        "trained on {} annotated articles, {} epochs, in {:.1} s ({sc} + {content} + {sc2} features)",
         examples.len(),
         options.epochs,
         started.elapsed().as_secs_f64()

@@ -162,8 +162,7 @@ fn cue_after(view: &View, resolver: &Resolver, after: usize, quote: usize) -> Op
     let sentence = tokens[after.saturating_sub(1)].sentence;
     for i in after..limit {
         let t = &tokens[i];
-        if t.mark || t.quote.is_some_and(|q| q != quote) || t.line_start || t.sentence != sentence
-        {
+        if t.mark || t.quote.is_some_and(|q| q != quote) || t.line_start || t.sentence != sentence {
             return None;
         }
         if view.is_speech_cue(i) {

@@ -11,6 +11,7 @@
 //! The cue lexicon (reporting verbs, multi-word cues, attribution nouns) travels inside the
 //! model file, so nothing reads `../shared` at run time.
 
+pub mod clusters;
 mod direct;
 pub mod lexicon;
 pub mod marks;
@@ -54,6 +55,7 @@ impl QuoteFinder {
     pub fn lexicon(&self) -> &Lexicon {
         self.tagger.lexicon()
     }
+
 
     /// Every quote in `text`: quotations with their marks (direct or partial), then
     /// reported speech from the model where it does not overlap a quotation, in text order.

@@ -12,6 +12,7 @@ use std::ops::Range;
 
 use storyline_nlp::perceptron::{Model, Trainer};
 
+use super::clusters::WordClusters;
 use super::lexicon::{Lexicon, LexiconData};
 use super::view::{Cue, View};
 
@@ -42,8 +43,11 @@ pub struct RoleSpans {
 
 pub struct Tagger {
     lexicon: Lexicon,
+    clusters: WordClusters,
     sc: Model,
     content: Model,
+    /// Second pass over sources and cues, seeing the content layer.
+    sc2: Model,
 }
 
 #[inline]
@@ -75,6 +79,16 @@ struct TokenInfo {
     quote: u64,
     shape: u64,
     sentence_edge: u64,
+    suffix: u64,
+    /// Word clusters at three granularities (0 when unknown).
+    cluster: [u64; 3],
+    /// Buckets of the distance to the sentence's start and end.
+    from_start: u64,
+    to_end: u64,
+    /// POS and entity code of the nearest token to the left and right that is not an
+    /// adverb or auxiliary ("Trump has also said": said's left neighbour is Trump).
+    left_skip: u64,
+    right_skip: u64,
 }
 
 const OUTSIDE: u64 = 0xdead_beef;
@@ -107,7 +121,7 @@ fn shape_code(word: &str) -> u64 {
     }
 }
 
-fn infos(view: &View) -> Vec<TokenInfo> {
+fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
     let tokens = &view.tokens;
     tokens
         .iter()
@@ -126,7 +140,23 @@ fn infos(view: &View) -> Vec<TokenInfo> {
             let sentence_edge = u64::from(i == range.start)
                 | u64::from(i + 1 == range.end) << 1
                 | u64::from(t.line_start) << 2;
+            let suffix_start = t.lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
+            let skip = |mut range: Box<dyn Iterator<Item = usize>>| -> u64 {
+                range
+                    .find(|&j| !matches!(tokens[j].pos, "ADV" | "AUX" | "PART"))
+                    .map_or(OUTSIDE, |j| {
+                        hash_str(tokens[j].pos) ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
+                    })
+            };
             TokenInfo {
+                suffix: hash_str(&t.lower[suffix_start..]),
+                cluster: clusters
+                    .get(&t.lower)
+                    .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1)),
+                from_start: bucket(i - range.start),
+                to_end: bucket(range.end - i),
+                left_skip: skip(Box::new((range.start..i).rev())),
+                right_skip: skip(Box::new(i + 1..range.end)),
                 word: hash_str(&t.lower),
                 lemma: hash_str(t.lemma),
                 pos: hash_str(t.pos),
@@ -217,6 +247,30 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
     out.push(key(30, t.cue ^ word(1).rotate_left(5)));
     out.push(key(31, word(-1) ^ t.word.rotate_left(9)));
     out.push(key(32, t.quote * 100 + left.min(9) * 10 + right.min(9)));
+    let lemma = |k| at(k).map_or(OUTSIDE, |t| t.lemma);
+    out.push(key(33, lemma(-1)));
+    out.push(key(34, lemma(1)));
+    out.push(key(35, t.word ^ t.pos.rotate_left(17)));
+    out.push(key(36, t.suffix));
+    out.push(key(37, t.from_start * 16 + t.to_end));
+    out.push(key(38, t.left_skip));
+    out.push(key(39, t.right_skip));
+    out.push(key(50, t.left_skip ^ t.lemma.rotate_left(5)));
+    out.push(key(51, t.right_skip ^ t.lemma.rotate_left(5)));
+    out.push(key(
+        52,
+        t.pos ^ t.left_skip.rotate_left(7) ^ t.right_skip.rotate_left(23),
+    ));
+    out.push(key(53, t.to_end * 8 + at(1).map_or(7, |n| n.quote)));
+    let cluster = |k: isize, level: usize| at(k).map_or(OUTSIDE, |t| t.cluster[level]);
+    out.push(key(54, t.cluster[0]));
+    out.push(key(55, t.cluster[1]));
+    out.push(key(56, t.cluster[2]));
+    out.push(key(57, cluster(-1, 1)));
+    out.push(key(58, cluster(1, 1)));
+    out.push(key(59, t.cluster[1] ^ t.left_skip.rotate_left(9)));
+    out.push(key(90, t.cluster[1] ^ t.right_skip.rotate_left(9)));
+    out.push(key(91, t.cluster[2] ^ t.pos.rotate_left(9)));
 }
 
 fn allowed(classes: &[&str], prev: usize, cur: usize) -> bool {
@@ -276,6 +330,8 @@ fn content_features(sc: &[usize], sc_dist: &[(u64, u64)], i: usize, out: &mut Ve
     out.push(key(45, left));
     out.push(key(46, right));
     out.push(key(47, left * 100 + right));
+    out.push(key(48, tag(-2) * 64 + tag(2)));
+    out.push(key(49, tag(1) * 64 + tag(2)));
 }
 
 fn history(prev: usize, prev2: usize, info: &TokenInfo, out: &mut Vec<u64>, base: u64) {
@@ -350,9 +406,9 @@ pub struct Example {
 }
 
 impl Example {
-    pub fn new(view: &View, gold: Gold) -> Example {
+    pub fn new(view: &View, clusters: &WordClusters, gold: Gold) -> Example {
         Example {
-            info: infos(view),
+            info: infos(view, clusters),
             dist: cue_distances(view, |i| view.is_speech_cue(i)),
             sentences: view.sentences.clone(),
             gold,
@@ -381,20 +437,45 @@ fn sc_distances(sentences: &[Range<usize>], n: usize, sc: &[usize]) -> Vec<(u64,
     out
 }
 
-/// Greedy decoding of one layer; `score` fills the scores for token `i` given the tags so far.
+/// Greedy decoding of one layer over the tokens in `runs` (the rest stay "O"); `score`
+/// fills the scores for token `i` given the tags before it.
 fn decode(
     classes: &[&str],
     n: usize,
+    runs: &[Range<usize>],
     mut score: impl FnMut(usize, &[usize], &mut Vec<f32>),
 ) -> Vec<usize> {
-    let mut tags = Vec::with_capacity(n);
+    let mut tags = vec![0; n];
     let mut scores = Vec::new();
-    for i in 0..n {
-        score(i, &tags, &mut scores);
-        let prev = tags.last().copied().unwrap_or(0);
-        tags.push(best_allowed(classes, &scores, prev));
+    for run in runs {
+        for i in run.clone() {
+            score(i, &tags[..i], &mut scores);
+            let prev = if i > run.start { tags[i - 1] } else { 0 };
+            tags[i] = best_allowed(classes, &scores, prev);
+        }
     }
     tags
+}
+
+/// Token ranges worth tagging: runs of adjacent sentences that hold a cue word, a quote
+/// mark or a colon. Attributions without any of these are rare, and skipping the other
+/// sentences more than halves the tagging time.
+fn candidate_runs(view: &View) -> Vec<Range<usize>> {
+    let mut runs: Vec<Range<usize>> = Vec::new();
+    for range in &view.sentences {
+        let tokens = &view.tokens[range.clone()];
+        let candidate = tokens
+            .iter()
+            .any(|t| t.cue != Cue::None || t.mark || t.word == ":");
+        if !candidate || range.is_empty() {
+            continue;
+        }
+        match runs.last_mut() {
+            Some(last) if last.end == range.start => last.end = range.end,
+            _ => runs.push(range.clone()),
+        }
+    }
+    runs
 }
 
 fn sc_feats(
@@ -438,6 +519,65 @@ fn ct_feats(
     out.push(key(80, prev as u64 * 16 + sc[i] as u64));
 }
 
+/// Trains one layer with gold previous tags over documents `docs`.
+fn train_layer(
+    examples: &[Example],
+    docs: &[usize],
+    classes: &[&str],
+    options: &TrainOptions,
+    seed_offset: usize,
+    meta: serde_json::Value,
+    features: impl Fn(&Example, usize, usize, &[usize], &mut Vec<u64>),
+    gold: impl Fn(&Example) -> &Vec<usize>,
+) -> Model {
+    let mut trainer = Trainer::new(classes.iter().map(|s| s.to_string()).collect());
+    let mut feats = Vec::with_capacity(96);
+    let mut scores = Vec::new();
+    for epoch in 0..options.epochs {
+        for &k in &shuffled(docs.len(), epoch + seed_offset, options.seed) {
+            let d = docs[k];
+            let ex = &examples[d];
+            let truth = gold(ex);
+            for i in 0..ex.info.len() {
+                feats.clear();
+                features(ex, d, i, &truth[..i], &mut feats);
+                let guess = trainer.predict(&feats, &mut scores);
+                trainer.update(truth[i], guess, &feats);
+            }
+        }
+    }
+    trainer.finish(meta, 0.0)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn sc2_feats(
+    ex_info: &[TokenInfo],
+    dist: &[(u64, u64)],
+    sc: &[usize],
+    sc_dist: &[(u64, u64)],
+    content: &[usize],
+    i: usize,
+    tags: &[usize],
+    out: &mut Vec<u64>,
+) {
+    sc_feats(ex_info, dist, i, tags, out);
+    content_features(sc, sc_dist, i, out);
+    let ct = |k: isize| -> u64 {
+        let j = i as isize + k;
+        if j < 0 {
+            return OUTSIDE;
+        }
+        content.get(j as usize).map_or(OUTSIDE, |&t| t as u64)
+    };
+    out.push(key(100, ct(0)));
+    out.push(key(101, ct(-1) * 8 + ct(1)));
+    out.push(key(102, ct(-2) * 8 + ct(2)));
+    out.push(key(103, ct(1) * 8 + ct(0)));
+    out.push(key(104, ct(-1) * 8 + ct(0)));
+    let prev = tags.last().copied().unwrap_or(0) as u64;
+    out.push(key(105, prev * 8 + ct(0)));
+}
+
 fn shuffled(n: usize, epoch: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..n).collect();
     let mut state = seed ^ (epoch as u64).wrapping_mul(0x9e37_79b9);
@@ -451,70 +591,83 @@ fn shuffled(n: usize, epoch: usize, seed: u64) -> Vec<usize> {
 impl Tagger {
     /// Trains both layers (gold previous tags in training; the content layer sees the
     /// source/cue layer's own predictions, as it will when tagging).
-    pub fn train(examples: &[Example], lexicon: LexiconData, options: &TrainOptions) -> Tagger {
-        let names = |c: &[&str]| c.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let mut trainer = Trainer::new(names(&SC_CLASSES));
-        let mut feats = Vec::with_capacity(64);
-        let mut scores = Vec::new();
-        for epoch in 0..options.epochs {
-            for &d in &shuffled(examples.len(), epoch, options.seed) {
-                let ex = &examples[d];
-                for i in 0..ex.info.len() {
-                    sc_feats(&ex.info, &ex.dist, i, &ex.gold.sc[..i], &mut feats);
-                    let guess = trainer.predict(&feats, &mut scores);
-                    trainer.update(ex.gold.sc[i], guess, &feats);
-                }
-            }
-        }
-        let meta = serde_json::json!({
-            "task": "PolNeAR attribution: source and cue layer",
+    pub fn train(
+        examples: &[Example],
+        lexicon: LexiconData,
+        clusters: WordClusters,
+        options: &TrainOptions,
+    ) -> Tagger {
+        let sc_meta = serde_json::json!({
+            "task": "PolNeAR attribution: source and cue layer, first pass",
             "epochs": options.epochs,
             "seed": options.seed,
             "lexicon": lexicon,
         });
-        let sc = trainer.finish(meta, 0.0);
-        let predicted: Vec<Vec<usize>> = examples
-            .iter()
-            .map(|ex| {
-                decode(&SC_CLASSES, ex.info.len(), |i, tags, scores| {
-                    let mut f = Vec::with_capacity(64);
-                    sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
-                    sc.predict(&f, scores);
-                })
-            })
-            .collect();
-        let mut trainer = Trainer::new(names(&CT_CLASSES));
-        for epoch in 0..options.epochs {
-            for &d in &shuffled(examples.len(), epoch + 1000, options.seed) {
-                let ex = &examples[d];
-                let sc_tags = &predicted[d];
-                let sc_dist = sc_distances(&ex.sentences, ex.info.len(), sc_tags);
-                for i in 0..ex.info.len() {
-                    ct_feats(
-                        &ex.info,
-                        &ex.dist,
-                        sc_tags,
-                        &sc_dist,
-                        i,
-                        &ex.gold.content[..i],
-                        &mut feats,
-                    );
-                    let guess = trainer.predict(&feats, &mut scores);
-                    trainer.update(ex.gold.content[i], guess, &feats);
+        let all: Vec<usize> = (0..examples.len()).collect();
+        let half = examples.len() / 2;
+        let folds = [(0..half).collect::<Vec<_>>(), (half..examples.len()).collect()];
+        // Later layers learn from earlier layers' tags as they will see them when tagging:
+        // predicted, and for training documents predicted by a model that did not see them
+        // (two-fold jackknife), or they would learn to trust tags that are too good.
+        let jackknife = |train: &dyn Fn(&[usize]) -> Model,
+                         predict: &dyn Fn(&Model, usize) -> Vec<usize>|
+         -> Vec<Vec<usize>> {
+            let mut out = vec![Vec::new(); examples.len()];
+            for (k, fold) in folds.iter().enumerate() {
+                let model = train(&folds[1 - k]);
+                for &d in fold {
+                    out[d] = predict(&model, d);
                 }
             }
-        }
-        let content = trainer.finish(
-            serde_json::json!({"task": "PolNeAR attribution: content layer"}),
-            0.0,
-        );
+            out
+        };
+        let train_sc = |docs: &[usize]| {
+            train_layer(examples, docs, &SC_CLASSES, options, 0, sc_meta.clone(), |ex, _, i, tags, f| {
+                sc_feats(&ex.info, &ex.dist, i, tags, f);
+            }, |ex| &ex.gold.sc)
+        };
+        let predict_sc = |model: &Model, d: usize| {
+            let ex = &examples[d];
+            decode(&SC_CLASSES, ex.info.len(), &[0..ex.info.len()], |i, tags, scores| {
+                let mut f = Vec::with_capacity(96);
+                sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
+                model.predict(&f, scores);
+            })
+        };
+        let sc_jk = jackknife(&train_sc, &predict_sc);
+        let sc_dists: Vec<Vec<(u64, u64)>> = examples
+            .iter()
+            .zip(&sc_jk)
+            .map(|(ex, tags)| sc_distances(&ex.sentences, ex.info.len(), tags))
+            .collect();
+        let train_ct = |docs: &[usize]| {
+            train_layer(examples, docs, &CT_CLASSES, options, 1000, serde_json::json!({"task": "PolNeAR attribution: content layer"}), |ex, d, i, tags, f| {
+                ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, f);
+            }, |ex| &ex.gold.content)
+        };
+        let predict_ct = |model: &Model, d: usize| {
+            let ex = &examples[d];
+            decode(&CT_CLASSES, ex.info.len(), &[0..ex.info.len()], |i, tags, scores| {
+                let mut f = Vec::with_capacity(96);
+                ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, &mut f);
+                model.predict(&f, scores);
+            })
+        };
+        let ct_jk = jackknife(&train_ct, &predict_ct);
+        let sc2 = train_layer(examples, &all, &SC_CLASSES, options, 2000, serde_json::json!({"task": "PolNeAR attribution: source and cue layer, second pass"}), |ex, d, i, tags, f| {
+            sc2_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], &ct_jk[d], i, tags, f);
+        }, |ex| &ex.gold.sc);
+        let sc = train_sc(&all);
+        let content = train_ct(&all);
         let lexicon = Lexicon::from_data(
             serde_json::from_value(sc.meta()["lexicon"].clone()).unwrap_or_default(),
         );
         Tagger {
             lexicon,
+            clusters,
             sc,
             content,
+            sc2,
         }
     }
 
@@ -522,21 +675,31 @@ impl Tagger {
         &self.lexicon
     }
 
-    pub fn feature_counts(&self) -> (usize, usize) {
-        (self.sc.feature_count(), self.content.feature_count())
+    /// Features kept in each model: source/cue, content, source/cue second pass.
+    pub fn feature_counts(&self) -> [usize; 3] {
+        [
+            self.sc.feature_count(),
+            self.content.feature_count(),
+            self.sc2.feature_count(),
+        ]
     }
 
-    /// The file: a magic number, then each layer's perceptron model with its length.
+    /// The file: a magic number, then each part with its length: the three perceptron
+    /// models (source/cue, content, source/cue second pass; the first carries the cue
+    /// lexicon in its metadata) and the word clusters.
     pub fn save(&self, path: &std::path::Path) -> io::Result<()> {
         let dir = tempfile_dir(path)?;
-        let (a, b) = (dir.join("sc.model"), dir.join("content.model"));
-        self.sc.save(&a)?;
-        self.content.save(&b)?;
-        let (a_bytes, b_bytes) = (std::fs::read(&a)?, std::fs::read(&b)?);
+        let mut parts = Vec::new();
+        for (name, model) in [("sc", &self.sc), ("content", &self.content), ("sc2", &self.sc2)] {
+            let file = dir.join(name);
+            model.save(&file)?;
+            parts.push(std::fs::read(&file)?);
+        }
         let _ = std::fs::remove_dir_all(&dir);
-        let mut out = Vec::with_capacity(a_bytes.len() + b_bytes.len() + 16);
+        parts.push(self.clusters.to_bytes()?);
+        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 40);
         out.extend_from_slice(MAGIC);
-        for part in [&a_bytes, &b_bytes] {
+        for part in &parts {
             out.extend_from_slice(&(part.len() as u64).to_le_bytes());
             out.extend_from_slice(part);
         }
@@ -563,33 +726,42 @@ impl Tagger {
         };
         let sc = Model::from_bytes(part()?)?;
         let content = Model::from_bytes(part()?)?;
+        let sc2 = Model::from_bytes(part()?)?;
+        let clusters = WordClusters::from_bytes(part()?)?;
         let data: LexiconData = serde_json::from_value(sc.meta()["lexicon"].clone())
             .map_err(|e| invalid(&format!("quote model has no cue lexicon: {e}")))?;
         Ok(Tagger {
             lexicon: Lexicon::from_data(data),
+            clusters,
             sc,
             content,
+            sc2,
         })
     }
 
     /// Each role's token spans.
     pub fn role_spans(&self, view: &View) -> RoleSpans {
-        let info = infos(view);
+        let info = infos(view, &self.clusters);
         let dist = cue_distances(view, |i| view.is_speech_cue(i));
         let n = info.len();
-        let mut feats = Vec::with_capacity(64);
-        let sc = decode(&SC_CLASSES, n, |i, tags, scores| {
+        let runs = candidate_runs(view);
+        let mut feats = Vec::with_capacity(96);
+        let sc = decode(&SC_CLASSES, n, &runs, |i, tags, scores| {
             sc_feats(&info, &dist, i, tags, &mut feats);
             self.sc.predict(&feats, scores);
         });
         let sc_dist = sc_distances(&view.sentences, n, &sc);
-        let content = decode(&CT_CLASSES, n, |i, tags, scores| {
+        let content = decode(&CT_CLASSES, n, &runs, |i, tags, scores| {
             ct_feats(&info, &dist, &sc, &sc_dist, i, tags, &mut feats);
             self.content.predict(&feats, scores);
         });
+        let sc2 = decode(&SC_CLASSES, n, &runs, |i, tags, scores| {
+            sc2_feats(&info, &dist, &sc, &sc_dist, &content, i, tags, &mut feats);
+            self.sc2.predict(&feats, scores);
+        });
         RoleSpans {
-            sources: spans_of(&SC_CLASSES, &sc, "Source"),
-            cues: spans_of(&SC_CLASSES, &sc, "Cue"),
+            sources: spans_of(&SC_CLASSES, &sc2, "Source"),
+            cues: spans_of(&SC_CLASSES, &sc2, "Cue"),
             contents: spans_of(&CT_CLASSES, &content, "Content"),
         }
     }
@@ -655,9 +827,10 @@ pub fn example(
     text: &str,
     layers: &storyline_nlp::pipeline::Layers,
     lexicon: &Lexicon,
+    clusters: &WordClusters,
     gold: &super::polnear::Roles,
 ) -> Example {
     let view = View::new(text, layers, lexicon, super::marks::find_quotations(text));
     let tags = gold_tags(&view, &gold.sources, &gold.cues, &gold.contents);
-    Example::new(&view, tags)
+    Example::new(&view, clusters, tags)
 }
