@@ -286,6 +286,15 @@ async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> bool {
                 return true;
             }
         }
+        let c = &ctx.counts;
+        tracing::info!(
+            polls = c.polls.load(Ordering::Relaxed),
+            failed = c.polls_failed.load(Ordering::Relaxed),
+            not_modified = c.not_modified.load(Ordering::Relaxed),
+            pages = c.pages_fetched.load(Ordering::Relaxed),
+            pages_failed = c.pages_failed.load(Ordering::Relaxed),
+            "round done (totals since start)"
+        );
         if tx.is_closed() {
             // The writer stopped on a store error; it reports it.
             return false;
@@ -395,7 +404,13 @@ async fn poll_source(ctx: &Ctx, tx: &mpsc::Sender<Message>, source: Source) {
             Some(Format::Feed) => read_feed(ctx, &response.url, body),
             Some(Format::Html) => {
                 // The source is an article page itself, fetched already.
-                let claimed = ctx.claim(&[url.as_str()]).unwrap_or_default();
+                let claimed = match ctx.claim(&[url.as_str()]) {
+                    Ok(claimed) => claimed,
+                    Err(err) => {
+                        let _ = tx.send(finish("error", Some(err.to_string()), None)).await;
+                        return;
+                    }
+                };
                 if claimed.first() == Some(&true) {
                     Counts::add(&ctx.counts.pages_fetched, 1);
                     let page = Message::Page {

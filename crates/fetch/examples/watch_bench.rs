@@ -1,0 +1,164 @@
+//! Benchmark for `storyline watch` (issue 11 §6): 20 local hosts, each with a news sitemap
+//! listing 500 article pages (10,000 in all), minimum per-host delay zero, no annotation.
+//! One round (`--once`) fetches, extracts and stores every page; the run reports pages per
+//! second and resident memory sampled during the run.
+//!
+//! ```text
+//! cargo run --release -p storyline-fetch --example watch_bench [HOSTS] [PAGES_PER_HOST]
+//! ```
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use storyline_fetch::{FetchConfig, WatchConfig, watch};
+use storyline_model::Article;
+use storyline_store::Store;
+use support::{Reply, Server};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let hosts: usize = args
+        .next()
+        .map_or(20, |a| a.parse().expect("HOSTS is a number"));
+    let per_host: usize = args
+        .next()
+        .map_or(500, |a| a.parse().expect("PAGES_PER_HOST is a number"));
+    let servers: Vec<Server> = (0..hosts)
+        .map(|h| {
+            Server::start(move |hit| {
+                let base = format!("http://{}", hit.headers["host"]);
+                match hit.path.as_str() {
+                    "/robots.txt" => Reply::ok("text/plain", "User-agent: *\nDisallow: /admin/\n"),
+                    "/sitemap.xml" => {
+                        let urls: String = (0..per_host)
+                            .map(|n| {
+                                format!(
+                                    "<url><loc>{base}/news/{n}.html?utm_source=sitemap</loc><news:news>\
+                                     <news:publication><news:name>Host {h}</news:name></news:publication>\
+                                     <news:publication_date>2025-03-17T10:00:00Z</news:publication_date>\
+                                     <news:title>Story {h}-{n}</news:title></news:news></url>"
+                                )
+                            })
+                            .collect();
+                        Reply::xml(format!(
+                            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+                             xmlns:news=\"http://www.google.com/schemas/sitemap-news/0.9\">{urls}</urlset>"
+                        ))
+                    }
+                    p if p.starts_with("/news/") => {
+                        let n: usize = p[6..p.len() - 5].parse().unwrap_or(0);
+                        Reply::html(page(h, n))
+                    }
+                    _ => Reply::not_found(),
+                }
+            })
+        })
+        .collect();
+
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let db = dir.path().join("bench.db");
+    {
+        let mut store = Store::open(&db).expect("store");
+        for server in &servers {
+            store
+                .add_source(&server.url("/sitemap.xml"), None, "2026-01-01T00:00:00Z")
+                .expect("add source");
+        }
+    }
+    let config = WatchConfig {
+        fetch: FetchConfig {
+            min_delay: Duration::ZERO,
+            ..FetchConfig::default()
+        },
+        once: true,
+        handle_signals: false,
+        concurrency: hosts,
+        max_pages_per_poll: per_host,
+        ..WatchConfig::default()
+    };
+
+    let done = Arc::new(AtomicBool::new(false));
+    let sampler = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut samples = Vec::new();
+            while !done.load(Ordering::Relaxed) {
+                samples.push(rss_kib("VmRSS"));
+                std::thread::sleep(Duration::from_millis(500));
+            }
+            samples
+        })
+    };
+    let started = Instant::now();
+    let mut hook = |_: &mut Store, _: &[&Article]| Ok(0);
+    let summary = watch(&db, config, &mut hook).expect("watch");
+    let elapsed = started.elapsed().as_secs_f64();
+    done.store(true, Ordering::Relaxed);
+    let samples = sampler.join().expect("sampler");
+
+    let stored = Store::open(&db).expect("store").count().expect("count");
+    let pages = summary.pages_fetched;
+    println!("hosts {hosts}, pages listed {}", hosts * per_host);
+    println!(
+        "fetched {pages} pages, stored {stored} articles ({} new, {} duplicates, {} not articles, {} failed) in {elapsed:.1}s",
+        summary.new_articles, summary.duplicates, summary.not_articles, summary.pages_failed
+    );
+    println!(
+        "{:.0} pages fetched+extracted+stored per second",
+        pages as f64 / elapsed
+    );
+    let quarter = samples.len() / 4;
+    let tail = &samples[quarter.min(samples.len().saturating_sub(1))..];
+    println!(
+        "RSS MiB: peak {:.0}; after the first quarter min {:.0} max {:.0}; samples every 0.5s: {:?}",
+        rss_kib("VmHWM") as f64 / 1024.0,
+        tail.iter().min().copied().unwrap_or(0) as f64 / 1024.0,
+        tail.iter().max().copied().unwrap_or(0) as f64 / 1024.0,
+        samples.iter().map(|k| k / 1024).collect::<Vec<_>>()
+    );
+}
+
+/// A news page of realistic size: navigation, scripts and a sidebar around an article of
+/// ten paragraphs whose words depend on the host and page (so every page is a new article).
+fn page(host: usize, n: usize) -> String {
+    let nav: String = (0..40)
+        .map(|i| format!("<li><a href=\"/section/{i}\">Section {i}</a></li>"))
+        .collect();
+    let paragraphs: String = (0..10)
+        .map(|p| {
+            format!(
+                "<p>Officials from region {host} met delegates of city {n} on Tuesday to discuss item {p} \
+                 of the ceasefire framework, which would require both sides to withdraw heavy weapons \
+                 from the line of contact within {p} weeks. \"It needs to happen soon,\" one envoy said, \
+                 adding that talks in district {n} would resume after the weekend if progress allowed.</p>"
+            )
+        })
+        .collect();
+    let script = "var ads = window.ads || []; ads.push({slot: 'top', size: [728, 90]});".repeat(40);
+    format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Story {host}-{n} | Host {host}</title>\
+         <meta property=\"og:title\" content=\"Story {host}-{n}\"><meta property=\"article:published_time\" content=\"2025-03-17T10:00:00Z\">\
+         <link rel=\"canonical\" href=\"/news/{n}.html\"><script>{script}</script></head><body>\
+         <header><ul class=\"nav\">{nav}</ul></header><main><article><h1>Story {host}-{n}</h1>\
+         <p class=\"byline\">By A. Reporter</p>{paragraphs}</article>\
+         <aside><h2>Most read</h2><ul>{nav}</ul></aside></main>\
+         <footer><p>Copyright Host {host}. All rights reserved.</p><p>Advertisement</p></footer></body></html>"
+    )
+}
+
+/// A memory figure from /proc/self/status in KiB (0 where unavailable).
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|line| line.split_whitespace().nth(1).and_then(|v| v.parse().ok()))
+        })
+        .unwrap_or(0)
+}
