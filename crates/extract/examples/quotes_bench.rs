@@ -43,7 +43,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
     }
     let seconds = started.elapsed().as_secs_f64();
-    let cpu = thread_cpu_seconds().zip(cpu_started).map(|(end, start)| end - start);
+    let cpu = thread_cpu_seconds()
+        .zip(cpu_started)
+        .map(|(end, start)| end - start);
     let articles = texts.len() * rounds;
     println!(
         "{} articles ({} tokens each on average), {rounds} rounds, one thread: \

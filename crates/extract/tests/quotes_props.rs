@@ -8,8 +8,8 @@ mod common;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
-use storyline_extract::quotes::marks::{MAX_QUOTE_CHARS, find_quotations};
 use storyline_extract::quotes::QuoteFinder;
+use storyline_extract::quotes::marks::{MAX_QUOTE_CHARS, find_quotations};
 use storyline_model::Quote;
 
 fn finder() -> &'static QuoteFinder {
@@ -98,7 +98,11 @@ fn an_article_in_quotes_is_capped() {
     check(&text, &quotes);
     // Continued paragraphs form one long quotation; it is capped, never the whole input.
     assert!(!quotes.is_empty());
-    assert!(quotes.iter().all(|q| q.end - q.start <= MAX_QUOTE_CHARS + 2));
+    assert!(
+        quotes
+            .iter()
+            .all(|q| q.end - q.start <= MAX_QUOTE_CHARS + 2)
+    );
 }
 
 #[test]
@@ -117,7 +121,11 @@ fn unbalanced_marks_and_headline_quotes() {
 #[test]
 fn thousands_of_marks_in_a_row() {
     for mark in ["\"", "“", "”", "'", "«"] {
-        let text = format!("He said {} yes {} and left.", mark.repeat(5000), mark.repeat(3000));
+        let text = format!(
+            "He said {} yes {} and left.",
+            mark.repeat(5000),
+            mark.repeat(3000)
+        );
         let quotes = find(&text);
         check(&text, &quotes);
         assert!(quotes.len() <= 2, "{mark}: {} quotes", quotes.len());

@@ -56,7 +56,6 @@ impl QuoteFinder {
         self.tagger.lexicon()
     }
 
-
     /// Every quote in `text`: quotations with their marks (direct or partial), then
     /// reported speech from the model where it does not overlap a quotation, in text order.
     pub fn find(&self, text: &str, layers: &Layers) -> Vec<Quote> {

@@ -224,7 +224,7 @@ impl<'v, 'a> Resolver<'v, 'a> {
             end += 1;
         }
         let head = tokens.get(end.checked_sub(1)?)?;
-        (end > from && is_head(head)).then(|| Phrase {
+        (end > from && is_head(head)).then_some(Phrase {
             core: from..end,
             full: from..end,
         })

@@ -520,6 +520,7 @@ fn ct_feats(
 }
 
 /// Trains one layer with gold previous tags over documents `docs`.
+#[allow(clippy::too_many_arguments)] // one call per layer; a struct would only rename them
 fn train_layer(
     examples: &[Example],
     docs: &[usize],
@@ -605,7 +606,10 @@ impl Tagger {
         });
         let all: Vec<usize> = (0..examples.len()).collect();
         let half = examples.len() / 2;
-        let folds = [(0..half).collect::<Vec<_>>(), (half..examples.len()).collect()];
+        let folds = [
+            (0..half).collect::<Vec<_>>(),
+            (half..examples.len()).collect(),
+        ];
         // Later layers learn from earlier layers' tags as they will see them when tagging:
         // predicted, and for training documents predicted by a model that did not see them
         // (two-fold jackknife), or they would learn to trust tags that are too good.
@@ -622,17 +626,31 @@ impl Tagger {
             out
         };
         let train_sc = |docs: &[usize]| {
-            train_layer(examples, docs, &SC_CLASSES, options, 0, sc_meta.clone(), |ex, _, i, tags, f| {
-                sc_feats(&ex.info, &ex.dist, i, tags, f);
-            }, |ex| &ex.gold.sc)
+            train_layer(
+                examples,
+                docs,
+                &SC_CLASSES,
+                options,
+                0,
+                sc_meta.clone(),
+                |ex, _, i, tags, f| {
+                    sc_feats(&ex.info, &ex.dist, i, tags, f);
+                },
+                |ex| &ex.gold.sc,
+            )
         };
         let predict_sc = |model: &Model, d: usize| {
             let ex = &examples[d];
-            decode(&SC_CLASSES, ex.info.len(), &[0..ex.info.len()], |i, tags, scores| {
-                let mut f = Vec::with_capacity(96);
-                sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
-                model.predict(&f, scores);
-            })
+            decode(
+                &SC_CLASSES,
+                ex.info.len(),
+                std::slice::from_ref(&(0..ex.info.len())),
+                |i, tags, scores| {
+                    let mut f = Vec::with_capacity(96);
+                    sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
+                    model.predict(&f, scores);
+                },
+            )
         };
         let sc_jk = jackknife(&train_sc, &predict_sc);
         let sc_dists: Vec<Vec<(u64, u64)>> = examples
@@ -641,22 +659,54 @@ impl Tagger {
             .map(|(ex, tags)| sc_distances(&ex.sentences, ex.info.len(), tags))
             .collect();
         let train_ct = |docs: &[usize]| {
-            train_layer(examples, docs, &CT_CLASSES, options, 1000, serde_json::json!({"task": "PolNeAR attribution: content layer"}), |ex, d, i, tags, f| {
-                ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, f);
-            }, |ex| &ex.gold.content)
+            train_layer(
+                examples,
+                docs,
+                &CT_CLASSES,
+                options,
+                1000,
+                serde_json::json!({"task": "PolNeAR attribution: content layer"}),
+                |ex, d, i, tags, f| {
+                    ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, f);
+                },
+                |ex| &ex.gold.content,
+            )
         };
         let predict_ct = |model: &Model, d: usize| {
             let ex = &examples[d];
-            decode(&CT_CLASSES, ex.info.len(), &[0..ex.info.len()], |i, tags, scores| {
-                let mut f = Vec::with_capacity(96);
-                ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, &mut f);
-                model.predict(&f, scores);
-            })
+            decode(
+                &CT_CLASSES,
+                ex.info.len(),
+                std::slice::from_ref(&(0..ex.info.len())),
+                |i, tags, scores| {
+                    let mut f = Vec::with_capacity(96);
+                    ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, &mut f);
+                    model.predict(&f, scores);
+                },
+            )
         };
         let ct_jk = jackknife(&train_ct, &predict_ct);
-        let sc2 = train_layer(examples, &all, &SC_CLASSES, options, 2000, serde_json::json!({"task": "PolNeAR attribution: source and cue layer, second pass"}), |ex, d, i, tags, f| {
-            sc2_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], &ct_jk[d], i, tags, f);
-        }, |ex| &ex.gold.sc);
+        let sc2 = train_layer(
+            examples,
+            &all,
+            &SC_CLASSES,
+            options,
+            2000,
+            serde_json::json!({"task": "PolNeAR attribution: source and cue layer, second pass"}),
+            |ex, d, i, tags, f| {
+                sc2_feats(
+                    &ex.info,
+                    &ex.dist,
+                    &sc_jk[d],
+                    &sc_dists[d],
+                    &ct_jk[d],
+                    i,
+                    tags,
+                    f,
+                );
+            },
+            |ex| &ex.gold.sc,
+        );
         let sc = train_sc(&all);
         let content = train_ct(&all);
         let lexicon = Lexicon::from_data(
@@ -690,7 +740,11 @@ impl Tagger {
     pub fn save(&self, path: &std::path::Path) -> io::Result<()> {
         let dir = tempfile_dir(path)?;
         let mut parts = Vec::new();
-        for (name, model) in [("sc", &self.sc), ("content", &self.content), ("sc2", &self.sc2)] {
+        for (name, model) in [
+            ("sc", &self.sc),
+            ("content", &self.content),
+            ("sc2", &self.sc2),
+        ] {
             let file = dir.join(name);
             model.save(&file)?;
             parts.push(std::fs::read(&file)?);

@@ -1,0 +1,115 @@
+//! The attribution rules on invented sentences (none from the seeds): speaker after or
+//! before the cue, pronouns, short names expanded, descriptions kept, organisations,
+//! quote-only paragraphs, and reported speech from the model.
+
+mod common;
+
+use std::sync::OnceLock;
+
+use storyline_extract::quotes::QuoteFinder;
+use storyline_model::{Quote, QuoteKind};
+
+fn finder() -> &'static QuoteFinder {
+    static FINDER: OnceLock<QuoteFinder> = OnceLock::new();
+    FINDER.get_or_init(|| QuoteFinder::load().expect("load the shipped quote model"))
+}
+
+fn find(text: &str) -> Vec<Quote> {
+    let layers = common::pipeline().annotate(text);
+    finder().find(text, &layers)
+}
+
+fn quote<'q>(quotes: &'q [Quote], start: &str) -> &'q Quote {
+    quotes
+        .iter()
+        .find(|q| q.text.starts_with(start))
+        .unwrap_or_else(|| panic!("no quote starting {start:?} in {quotes:#?}"))
+}
+
+fn name(q: &Quote) -> Option<&str> {
+    q.speaker.as_ref().and_then(|s| s.name.as_deref())
+}
+
+#[test]
+fn speaker_after_the_cue_and_before_it() {
+    let quotes = find(
+        "“We will keep the plant open,” said Maria Lopez, the company's chief executive.\n\
+         “Prices will rise,” Daniel Okafor told reporters.",
+    );
+    let first = quote(&quotes, "We will keep");
+    assert_eq!(first.kind, QuoteKind::Direct);
+    assert_eq!(name(first), Some("Maria Lopez"));
+    assert_eq!(first.cue.as_ref().map(|c| c.text.as_str()), Some("said"));
+    assert_eq!(
+        name(quote(&quotes, "Prices will rise")),
+        Some("Daniel Okafor")
+    );
+}
+
+#[test]
+fn pronouns_and_short_names() {
+    let quotes = find(
+        "Senator Rachel Whitmore criticised the plan on Monday.\n\
+         “It is reckless,” Whitmore said. “We cannot afford it,” she added.",
+    );
+    assert_eq!(
+        name(quote(&quotes, "It is reckless")),
+        Some("Rachel Whitmore")
+    );
+    assert_eq!(
+        name(quote(&quotes, "We cannot afford")),
+        Some("Rachel Whitmore")
+    );
+}
+
+#[test]
+fn descriptions_stay_descriptions() {
+    let quotes = find("“Talks are stalled,” a senior European diplomat said on Friday.");
+    let q = quote(&quotes, "Talks are stalled");
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(speaker.name, None);
+    assert!(
+        speaker
+            .description
+            .as_deref()
+            .is_some_and(|d| d.contains("diplomat")),
+        "{speaker:?}"
+    );
+}
+
+#[test]
+fn a_quote_only_paragraph_continues_the_speaker() {
+    let quotes = find(
+        "“The first results are encouraging,” said Maria Lopez.\n\
+         “We expect more data by the end of the year.”",
+    );
+    assert_eq!(
+        name(quote(&quotes, "We expect more data")),
+        Some("Maria Lopez")
+    );
+}
+
+#[test]
+fn partial_quotes_take_the_reporting_subject() {
+    let quotes =
+        find("Daniel Okafor said the proposal from Maria Lopez was “a serious mistake” and left.");
+    let q = quote(&quotes, "a serious mistake");
+    assert_eq!(q.kind, QuoteKind::Partial);
+    assert_eq!(name(q), Some("Daniel Okafor"));
+}
+
+#[test]
+fn reported_speech_from_the_model() {
+    let quotes =
+        find("The finance ministry said on Tuesday that it would cut fuel taxes next year.");
+    let reported: Vec<&Quote> = quotes
+        .iter()
+        .filter(|q| q.kind == QuoteKind::Reported)
+        .collect();
+    assert!(
+        reported
+            .iter()
+            .any(|q| q.text.contains("would cut fuel taxes")),
+        "{quotes:#?}"
+    );
+}
