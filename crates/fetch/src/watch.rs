@@ -881,9 +881,10 @@ fn page_job(source_id: i64, url: Url, response: Response, hints: Hints) -> Job {
     if response.url != url {
         urls.push(response.url.to_string());
     }
+    let body = with_header_charset(response.body, response.content_type.as_deref());
     let spec = InputSpec::Bytes {
         name: response.url.to_string(),
-        bytes: response.body.into(),
+        bytes: body.into(),
     };
     let record = read_input(&spec, &Options::default())
         .next()
@@ -921,6 +922,32 @@ fn page_job(source_id: i64, url: Url, response: Response, hints: Hints) -> Job {
     }
 }
 
+/// Applies a charset named in the HTTP Content-Type header, which HTML ranks above any
+/// `<meta charset>` in the page: the readers then see UTF-8, which they take before looking
+/// at declarations in the markup.
+fn with_header_charset(body: Vec<u8>, content_type: Option<&str>) -> Vec<u8> {
+    let label = content_type.and_then(|value| {
+        value.split(';').skip(1).find_map(|param| {
+            let (name, value) = param.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("charset")
+                .then(|| value.trim().trim_matches(['"', '\'']))
+        })
+    });
+    let Some(label) = label else {
+        return body;
+    };
+    if std::str::from_utf8(&body).is_ok() {
+        return body;
+    }
+    let decoded = storyline_ingest::decode::decode(&body, Some(label));
+    if decoded.guessed {
+        // An unknown label: leave the page to the readers' own detection.
+        return body;
+    }
+    decoded.text.into_owned().into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -938,5 +965,19 @@ mod tests {
             rough_words(&Body::HtmlFragment("<img src='x y z'>".into())),
             0
         );
+    }
+
+    #[test]
+    fn the_header_charset_wins_over_the_page() {
+        let (koi8, _, _) = encoding_rs::KOI8_R.encode("<meta charset=windows-1252><p>Москва</p>");
+        let utf8 = with_header_charset(koi8.to_vec(), Some("text/html; Charset=\"KOI8-R\""));
+        assert_eq!(
+            String::from_utf8(utf8).unwrap(),
+            "<meta charset=windows-1252><p>Москва</p>"
+        );
+        let untouched = with_header_charset(koi8.to_vec(), Some("text/html"));
+        assert_eq!(untouched, koi8.to_vec());
+        let unknown = with_header_charset(koi8.to_vec(), Some("text/html; charset=x-nonsense"));
+        assert_eq!(unknown, koi8.to_vec());
     }
 }

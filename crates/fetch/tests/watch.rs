@@ -136,6 +136,7 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
             "/feed.xml" => {
                 let links: Vec<String> = [
                     "/legacy",
+                    "/header-charset",
                     "/flaky",
                     "/loop-a",
                     "/private/secret",
@@ -157,6 +158,17 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
                     .replace("Officials in", "Café officials in");
                 let (bytes, _, _) = encoding_rs::WINDOWS_1252.encode(&page);
                 Reply::ok("text/html", bytes.into_owned())
+            }
+            "/header-charset" => {
+                // The header names the encoding; the page claims another (HTML: header wins).
+                let page = article_page("Header", 10)
+                    .replace(
+                        "<meta charset=\"utf-8\">",
+                        "<meta charset=\"windows-1252\">",
+                    )
+                    .replace("Officials in", "Москва: officials in");
+                let (bytes, _, _) = encoding_rs::KOI8_R.encode(&page);
+                Reply::ok("text/html; charset=koi8-r", bytes.into_owned())
             }
             "/flaky" => {
                 let mut n = calls.lock().unwrap();
@@ -201,6 +213,7 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
             "/robots.txt",
             "/feed.xml",
             "/legacy",
+            "/header-charset",
             "/flaky",
             "/flaky",
             "/loop-a",
@@ -212,7 +225,7 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
         "robots.txt keeps /private/ unfetched; the 500 is retried once"
     );
     good.assert_polite(Duration::from_millis(20));
-    assert_eq!(summary.new_articles, 3, "{summary:?}");
+    assert_eq!(summary.new_articles, 4, "{summary:?}");
 
     let store = Store::open(&db).unwrap();
     let sources = store.sources().unwrap();
@@ -235,7 +248,7 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
         "{error}"
     );
     let good_source = by_name("Good News");
-    assert_eq!(good_source.articles, 3);
+    assert_eq!(good_source.articles, 4);
     assert_eq!(good_source.status.as_deref(), Some("partial"));
     let error = good_source.error.as_deref().unwrap();
     assert!(error.starts_with("4 pages failed"), "{error}");
@@ -251,6 +264,10 @@ fn misbehaving_hosts_are_recorded_and_the_rest_goes_on() {
         .expect("decoded windows-1252");
     assert_eq!(cafe.source, "Good News");
     assert_eq!(cafe.url.as_deref(), Some(good.url("/legacy").as_str()));
+    assert!(
+        texts.iter().any(|a| a.text.contains("Москва: officials")),
+        "KOI8-R by header"
+    );
     let status = |path: &str| {
         store
             .fetched_url(&good.url(path))
