@@ -437,45 +437,21 @@ fn sc_distances(sentences: &[Range<usize>], n: usize, sc: &[usize]) -> Vec<(u64,
     out
 }
 
-/// Greedy decoding of one layer over the tokens in `runs` (the rest stay "O"); `score`
-/// fills the scores for token `i` given the tags before it.
+/// Greedy decoding of one layer; `score` fills the scores for token `i` given the tags
+/// before it.
 fn decode(
     classes: &[&str],
     n: usize,
-    runs: &[Range<usize>],
     mut score: impl FnMut(usize, &[usize], &mut Vec<f32>),
 ) -> Vec<usize> {
-    let mut tags = vec![0; n];
+    let mut tags = Vec::with_capacity(n);
     let mut scores = Vec::new();
-    for run in runs {
-        for i in run.clone() {
-            score(i, &tags[..i], &mut scores);
-            let prev = if i > run.start { tags[i - 1] } else { 0 };
-            tags[i] = best_allowed(classes, &scores, prev);
-        }
+    for i in 0..n {
+        score(i, &tags, &mut scores);
+        let prev = tags.last().copied().unwrap_or(0);
+        tags.push(best_allowed(classes, &scores, prev));
     }
     tags
-}
-
-/// Token ranges worth tagging: runs of adjacent sentences that hold a cue word, a quote
-/// mark or a colon. Attributions without any of these are rare, and skipping the other
-/// sentences more than halves the tagging time.
-fn candidate_runs(view: &View) -> Vec<Range<usize>> {
-    let mut runs: Vec<Range<usize>> = Vec::new();
-    for range in &view.sentences {
-        let tokens = &view.tokens[range.clone()];
-        let candidate = tokens
-            .iter()
-            .any(|t| t.cue != Cue::None || t.mark || t.word == ":");
-        if !candidate || range.is_empty() {
-            continue;
-        }
-        match runs.last_mut() {
-            Some(last) if last.end == range.start => last.end = range.end,
-            _ => runs.push(range.clone()),
-        }
-    }
-    runs
 }
 
 fn sc_feats(
@@ -641,16 +617,11 @@ impl Tagger {
         };
         let predict_sc = |model: &Model, d: usize| {
             let ex = &examples[d];
-            decode(
-                &SC_CLASSES,
-                ex.info.len(),
-                std::slice::from_ref(&(0..ex.info.len())),
-                |i, tags, scores| {
-                    let mut f = Vec::with_capacity(96);
-                    sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
-                    model.predict(&f, scores);
-                },
-            )
+            decode(&SC_CLASSES, ex.info.len(), |i, tags, scores| {
+                let mut f = Vec::with_capacity(96);
+                sc_feats(&ex.info, &ex.dist, i, tags, &mut f);
+                model.predict(&f, scores);
+            })
         };
         let sc_jk = jackknife(&train_sc, &predict_sc);
         let sc_dists: Vec<Vec<(u64, u64)>> = examples
@@ -674,16 +645,11 @@ impl Tagger {
         };
         let predict_ct = |model: &Model, d: usize| {
             let ex = &examples[d];
-            decode(
-                &CT_CLASSES,
-                ex.info.len(),
-                std::slice::from_ref(&(0..ex.info.len())),
-                |i, tags, scores| {
-                    let mut f = Vec::with_capacity(96);
-                    ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, &mut f);
-                    model.predict(&f, scores);
-                },
-            )
+            decode(&CT_CLASSES, ex.info.len(), |i, tags, scores| {
+                let mut f = Vec::with_capacity(96);
+                ct_feats(&ex.info, &ex.dist, &sc_jk[d], &sc_dists[d], i, tags, &mut f);
+                model.predict(&f, scores);
+            })
         };
         let ct_jk = jackknife(&train_ct, &predict_ct);
         let sc2 = train_layer(
@@ -798,18 +764,17 @@ impl Tagger {
         let info = infos(view, &self.clusters);
         let dist = cue_distances(view, |i| view.is_speech_cue(i));
         let n = info.len();
-        let runs = candidate_runs(view);
         let mut feats = Vec::with_capacity(96);
-        let sc = decode(&SC_CLASSES, n, &runs, |i, tags, scores| {
+        let sc = decode(&SC_CLASSES, n, |i, tags, scores| {
             sc_feats(&info, &dist, i, tags, &mut feats);
             self.sc.predict(&feats, scores);
         });
         let sc_dist = sc_distances(&view.sentences, n, &sc);
-        let content = decode(&CT_CLASSES, n, &runs, |i, tags, scores| {
+        let content = decode(&CT_CLASSES, n, |i, tags, scores| {
             ct_feats(&info, &dist, &sc, &sc_dist, i, tags, &mut feats);
             self.content.predict(&feats, scores);
         });
-        let sc2 = decode(&SC_CLASSES, n, &runs, |i, tags, scores| {
+        let sc2 = decode(&SC_CLASSES, n, |i, tags, scores| {
             sc2_feats(&info, &dist, &sc, &sc_dist, &content, i, tags, &mut feats);
             self.sc2.predict(&feats, scores);
         });
