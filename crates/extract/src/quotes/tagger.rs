@@ -853,3 +853,81 @@ pub fn example(
     let tags = gold_tags(&view, &gold.sources, &gold.cues, &gold.contents);
     Example::new(&view, clusters, tags)
 }
+
+#[cfg(test)]
+mod tests {
+    use storyline_model::{EntityMention, EntityType, Span, TokenAnnotation};
+    use storyline_nlp::pipeline::Layers;
+
+    use super::*;
+    use crate::quotes::polnear::Roles;
+
+    /// "Ann said it rains ." with hand-made layers.
+    fn layers() -> (String, Layers) {
+        let text = "Ann said it rains .".to_owned();
+        let words = [
+            ("Ann", "PROPN"),
+            ("said", "VERB"),
+            ("it", "PRON"),
+            ("rains", "VERB"),
+            (".", "PUNCT"),
+        ];
+        let mut tokens = Vec::new();
+        let mut at = 0;
+        for (word, pos) in words {
+            let start = text[at..].find(word).unwrap() + at;
+            tokens.push(TokenAnnotation {
+                start,
+                end: start + word.len(),
+                pos: pos.to_owned(),
+                lemma: word.to_lowercase(),
+            });
+            at = start + word.len();
+        }
+        let layers = Layers {
+            sentences: vec![Span::new(0, text.len())],
+            tokens,
+            entities: vec![EntityMention {
+                start: 0,
+                end: 3,
+                kind: EntityType::Person,
+                text: "Ann".to_owned(),
+                entity: None,
+            }],
+        };
+        (text, layers)
+    }
+
+    /// A smoke run: the tagger learns one sentence, survives a save and load, and tags it.
+    #[test]
+    fn trains_saves_loads_and_tags() {
+        let (text, layers) = layers();
+        let data = LexiconData {
+            verbs: vec![("said".into(), "say".into(), "neutral".into())],
+            ..LexiconData::default()
+        };
+        let lexicon = Lexicon::from_data(data.clone());
+        let gold = Roles {
+            sources: vec![(0, 3)],
+            cues: vec![(4, 8)],
+            contents: vec![(9, 17)],
+        };
+        let clusters = WordClusters::default();
+        let examples: Vec<Example> = (0..4)
+            .map(|_| example(&text, &layers, &lexicon, &clusters, &gold))
+            .collect();
+        let options = TrainOptions { epochs: 3, seed: 1 };
+        let tagger = Tagger::train(&examples, data, clusters, &options);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("quotes.model");
+        tagger.save(&path).unwrap();
+        let loaded = Tagger::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+        let view = View::new(&text, &layers, loaded.lexicon(), Vec::new());
+        let attributions = loaded.tag(&view);
+        assert_eq!(attributions.len(), 1);
+        assert_eq!(attributions[0].content, (9, 17));
+        assert_eq!(attributions[0].cue, Some((4, 8)));
+        assert_eq!(attributions[0].source, Some((0, 3)));
+        assert!(Tagger::from_bytes(b"STLQUOT1\x05").is_err());
+    }
+}
