@@ -71,6 +71,9 @@ pub(crate) enum Sem {
         offset: i32,
         quarter: Option<u32>,
     },
+    /// "the year-ago quarter": the quarter under discussion (else the latest that has
+    /// ended), a year before.
+    QuarterYearBefore,
     /// "the first half".
     Half {
         half: u32,
@@ -425,7 +428,10 @@ impl Grammar<'_, '_> {
             "year" | "day" | "week" | "month" if self.joined(i + 1) => {
                 // "year-earlier", "year-ago": the same period a year before.
                 if matches!(self.lw(i + 1), "earlier" | "ago") && w == "year" {
-                    let end = if matches!(self.lw(i + 2), "quarter" | "period" | "level") {
+                    if matches!(self.lw(i + 2), "quarter" | "period") {
+                        return self.cand(i, i + 3, Sem::QuarterYearBefore);
+                    }
+                    let end = if self.is(i + 2, "level") {
                         i + 3
                     } else {
                         i + 2

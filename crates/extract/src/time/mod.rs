@@ -84,7 +84,7 @@ impl TimeFinder {
                 grammar::Sem::Shift {
                     unit: lexicon::Unit::Year,
                     ..
-                }
+                } | grammar::Sem::QuarterYearBefore
             );
             if resolved.point.is_some() && !comparison {
                 previous = resolved.point;

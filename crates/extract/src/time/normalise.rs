@@ -365,6 +365,18 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             let q = quarter.unwrap_or(latest);
             Resolved::point(Some(Point::Quarter(dct.year() + offset, q)), from_dct)
         }
+        Sem::QuarterYearBefore => {
+            let quarter = match (cx.previous, dct) {
+                (Some(Point::Quarter(y, q)), _) => Some((y, q, TimeAnchor::Previous)),
+                (_, Some(d)) => Some(match (d.month() - 1) / 3 {
+                    0 => (d.year() - 1, 4, TimeAnchor::Publication),
+                    q => (d.year(), q, TimeAnchor::Publication),
+                }),
+                _ => None,
+            };
+            let point = quarter.map(|(y, q, _)| Point::Quarter(y - 1, q));
+            Resolved::point(point, quarter.map(|(_, _, a)| a))
+        }
         Sem::Half { half, year } => {
             let year = year.or_else(|| {
                 dct.map(|d| {
