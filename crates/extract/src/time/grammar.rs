@@ -175,6 +175,27 @@ impl Grammar<'_, '_> {
         w.text.parse().ok()
     }
 
+    /// A year in words: "nineteen ninety-six", "two thousand", "two thousand and one";
+    /// returns the year and the index after it.
+    fn spoken_year(&self, i: usize, buf: &mut String) -> Option<(i32, usize)> {
+        let w = self.lw(i);
+        if matches!(w, "nineteen" | "twenty") {
+            let n = number_at(self.words, i + 1, buf).filter(|n| !n.digits)?;
+            if !(10.0..100.0).contains(&n.value) {
+                return None;
+            }
+            let century = if w == "nineteen" { 1900 } else { 2000 };
+            return Some((century + n.value as i32, n.end));
+        }
+        if w == "two" && self.is(i + 1, "thousand") {
+            let n = number_at(self.words, i, buf).filter(|n| !n.digits)?;
+            return (2000.0..2100.0)
+                .contains(&n.value)
+                .then_some((n.value as i32, n.end));
+        }
+        None
+    }
+
     fn year_number(&self, i: usize) -> Option<i32> {
         let w = self.words.get(i)?;
         if !w.is_digits() || w.text.len() != 4 {
@@ -344,12 +365,8 @@ impl Grammar<'_, '_> {
             }
             "nineteen" | "twenty" => {
                 // Spoken years: "nineteen ninety-six".
-                if let Some(n) = number_at(self.words, i + 1, buf)
-                    && !n.digits
-                    && (10.0..100.0).contains(&n.value)
-                {
-                    let century = if w == "nineteen" { 1900 } else { 2000 };
-                    return self.cand(i, n.end, Sem::Year(century + n.value as i32));
+                if let Some((year, end)) = self.spoken_year(i, buf) {
+                    return self.cand(i, end, Sem::Year(year));
                 }
             }
             "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" => {
@@ -439,11 +456,13 @@ impl Grammar<'_, '_> {
                     return self.cand(
                         i,
                         end,
+                        // The current period a year before: from the publication date,
+                        // with the grain of a quarter under discussion.
                         Sem::Shift {
                             amount: 1,
                             unit: Unit::Year,
                             direction: -1,
-                            from_previous: true,
+                            from_previous: false,
                         },
                     );
                 }
@@ -558,10 +577,14 @@ impl Grammar<'_, '_> {
             }
             // Month [of|,] Year
             let skip = usize::from(self.is(i + 1, "of") || self.is(i + 1, ","));
-            if let Some(y) = self.year_number(i + 1 + skip) {
+            let year = self
+                .year_number(i + 1 + skip)
+                .map(|y| (y, i + 2 + skip))
+                .or_else(|| self.spoken_year(i + 1 + skip, &mut String::new()));
+            if let Some((y, end)) = year {
                 return self.cand(
                     i,
-                    i + 2 + skip,
+                    end,
                     Sem::Calendar {
                         year: Some(y),
                         month,
@@ -699,7 +722,7 @@ impl Grammar<'_, '_> {
         } else if self.is(j, "local") && self.is(j + 1, "time") {
             j += 2;
         }
-        if self.is(j, "on") {
+        if self.is(j, ",") || self.is(j, "on") {
             j += 1;
         }
         let day = self.core(j, &mut String::new()).filter(|c| {
@@ -1008,6 +1031,13 @@ impl Grammar<'_, '_> {
             }
             // "the year", "the fiscal year": in news mostly the length of a reporting year.
             "year" => {
+                // "the year 2000", "the year two thousand".
+                if let Some(y) = self.year_number(i + 2) {
+                    return self.cand(i, i + 3, Sem::Year(y));
+                }
+                if let Some((y, end)) = self.spoken_year(i + 2, buf) {
+                    return self.cand(i, end, Sem::Year(y));
+                }
                 let sem = Sem::Duration {
                     amount: Some(1.0),
                     unit: Unit::Year,
