@@ -28,7 +28,7 @@ struct Found {
 pub fn attribute(view: &View, resolver: &Resolver) -> Vec<Quote> {
     let tokens = &view.tokens;
     let mut quotes = Vec::with_capacity(view.quotes.len());
-    // (sentence, person name) of the latest attribution with a named person.
+    // (sentence, speaker) of the latest attribution to a named speaker.
     let mut last: Option<(usize, Speaker)> = None;
     let mut token = 0usize;
     for (qi, q) in view.quotes.iter().enumerate() {
@@ -50,7 +50,7 @@ pub fn attribute(view: &View, resolver: &Resolver) -> Vec<Quote> {
             break;
         }
         let sentence = tokens[open_tok].sentence;
-        let kind = kind_of(view, open_tok, q.end - q.start, close_tok);
+        let kind = kind_of(view, open_tok);
         let recent = last
             .as_ref()
             .filter(|(s, _)| sentence.saturating_sub(*s) <= CARRY_SENTENCES)
@@ -130,7 +130,7 @@ fn span(view: &View, range: Range<usize>) -> TextSpan {
 /// Direct when the quotation stands as a clause of its own: it opens a line or sentence, or
 /// follows a comma or colon ("saying, “…”"); partial when it is words inside the writer's
 /// sentence (appeared “calmer”).
-fn kind_of(view: &View, open_tok: usize, _chars: usize, _close_tok: usize) -> QuoteKind {
+fn kind_of(view: &View, open_tok: usize) -> QuoteKind {
     let tokens = &view.tokens;
     let t = &tokens[open_tok];
     let sentence_start = view.sentences[t.sentence].start;
