@@ -113,3 +113,15 @@ fn reported_speech_from_the_model() {
         "{quotes:#?}"
     );
 }
+
+#[test]
+fn the_finder_is_shared_between_threads() {
+    fn shareable<T: Send + Sync>() {}
+    shareable::<QuoteFinder>();
+    let text = "“It works,” said Maria Lopez.";
+    let found: Vec<usize> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..2).map(|_| scope.spawn(|| find(text).len())).collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(found, vec![1, 1]);
+}
