@@ -25,6 +25,8 @@ pub(crate) enum Sem {
     Year(i32),
     /// "the 1990s" → 199.
     Decade(i32),
+    /// "the 20th century" → 19.
+    Century(i32),
     /// "Monday", "last Friday", "Sunday night".
     Weekday {
         day: u32,
@@ -530,6 +532,22 @@ impl Grammar<'_, '_> {
         {
             return self.cand(i, i + 1, Sem::Duration { amount: None, unit });
         }
+        // "day-long", "decades-long": a length.
+        if let Some((unit, plural)) = lexicon::unit(w)
+            && unit >= Unit::Hour
+            && self.joined(i + 1)
+            && self.is(i + 1, "long")
+        {
+            let amount = (!plural).then_some(1.0);
+            return self.cand(i, i + 2, Sem::Duration { amount, unit });
+        }
+        // "the 20th century": the century's first two digits.
+        if let Some(n) = lexicon::ordinal(w)
+            && (1..=30).contains(&n)
+            && self.is(i + 1, "century")
+        {
+            return self.cand(i, i + 2, Sem::Century(n as i32 - 1));
+        }
         // Ordinal quarters without "the": "third-quarter profit".
         if let Some(q) = lexicon::ordinal(w)
             && (1..=4).contains(&q)
@@ -961,6 +979,21 @@ impl Grammar<'_, '_> {
                 return self.cand(i, i + 2, Sem::Reference("PAST_REF"));
             }
             "weekend" => return self.cand(i, i + 2, Sem::Weekend { shift: None }),
+            // "the nineties": decades of the 1900s by name.
+            "twenties" | "thirties" | "forties" | "fifties" | "sixties" | "seventies"
+            | "eighties" | "nineties" => {
+                let k = match n {
+                    "twenties" => 2,
+                    "thirties" => 3,
+                    "forties" => 4,
+                    "fifties" => 5,
+                    "sixties" => 6,
+                    "seventies" => 7,
+                    "eighties" => 8,
+                    _ => 9,
+                };
+                return self.cand(i, i + 2, Sem::Decade(190 + k));
+            }
             "day" | "night" if matches!(self.lw(i + 2), "before" | "after") => {
                 // "the day before" as a whole only when nothing follows that it could be
                 // before or after ("the day before the vote" is relative to the vote).
@@ -1113,7 +1146,11 @@ impl Grammar<'_, '_> {
     /// Number + unit: durations ("three years", "30-day"), shifts ("two days ago", "a
     /// year earlier"), and rates ("a week" after a count is a set).
     fn measure(&self, i: usize, buf: &mut String) -> Option<Candidate> {
-        let (amount, after) = self.amount(i, buf)?;
+        let (amount, mut after) = self.amount(i, buf)?;
+        // "two more weeks", "an additional year".
+        if matches!(self.lw(after), "more" | "additional") && amount.is_some() {
+            after += 1;
+        }
         let (unit, plural) = lexicon::unit(self.lw(after))?;
         let w = self.lw(i);
         // "a second term", "one second": the ordinal, not the unit, unless in digits.

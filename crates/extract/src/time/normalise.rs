@@ -215,6 +215,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
         }
         Sem::Year(y) => Resolved::point(Some(Point::Year(y)), None),
         Sem::Decade(d) => Resolved::new(Date, Some(format!("{d:03}"))),
+        Sem::Century(c) => Resolved::new(Date, Some(format!("{c:02}"))),
         Sem::Weekday { day, shift, part } => {
             let Some(dct) = dct else {
                 return Resolved::new(if part.is_some() { Time } else { Date }, None);
