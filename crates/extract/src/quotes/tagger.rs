@@ -141,12 +141,11 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                 | u64::from(i + 1 == range.end) << 1
                 | u64::from(t.line_start) << 2;
             let suffix_start = t.lower.char_indices().rev().nth(2).map_or(0, |(b, _)| b);
-            let skip = |mut range: Box<dyn Iterator<Item = usize>>| -> u64 {
-                range
-                    .find(|&j| !matches!(tokens[j].pos, "ADV" | "AUX" | "PART"))
-                    .map_or(OUTSIDE, |j| {
-                        hash_str(tokens[j].pos) ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
-                    })
+            let is_filler = |j: &usize| matches!(tokens[*j].pos, "ADV" | "AUX" | "PART");
+            let tag = |j: Option<usize>| {
+                j.map_or(OUTSIDE, |j| {
+                    hash_str(tokens[j].pos) ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
+                })
             };
             TokenInfo {
                 suffix: hash_str(&t.lower[suffix_start..]),
@@ -155,8 +154,8 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                     .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1)),
                 from_start: bucket(i - range.start),
                 to_end: bucket(range.end - i),
-                left_skip: skip(Box::new((range.start..i).rev())),
-                right_skip: skip(Box::new(i + 1..range.end)),
+                left_skip: tag((range.start..i).rev().find(|j| !is_filler(j))),
+                right_skip: tag((i + 1..range.end).find(|j| !is_filler(j))),
                 word: hash_str(&t.lower),
                 lemma: hash_str(t.lemma),
                 pos: hash_str(t.pos),
