@@ -13,6 +13,7 @@ pub(crate) fn unit_word(w: &str) -> Option<&'static str> {
         "ruble" | "rubles" | "roubles" | "rouble" => "RUB",
         "hryvnia" | "hryvnias" | "hryvnas" => "UAH",
         "yuan" => "CNY",
+        "cent" | "cents" => "cent",
         "second" | "seconds" => "second",
         "minute" | "minutes" => "minute",
         "hour" | "hours" => "hour",

@@ -349,6 +349,13 @@ impl QuantityFinder {
             // A bare number word ("one said", "two of them") tells us nothing.
             return None;
         }
+        // Codes and identifiers: "0122", "891102" with nothing counted.
+        let code = first.text.len() > 1
+            && first.is_digits()
+            && (first.text.starts_with('0') || first.text.len() >= 5);
+        if code && counts.is_none() && unit.is_none() {
+            return None;
+        }
         let (w0, w1) = (&v.words[i], &v.words[number_end - 1]);
         Some((
             Quantity {

@@ -94,3 +94,10 @@ fn claimant_from_according_to() {
     assert_eq!(q[0].claimed_by.as_deref(), Some("Ukrainian officials"));
     assert_eq!(q[0].qualifier.as_deref(), Some("approximately"));
 }
+
+#[test]
+fn codes_are_not_quantities() {
+    let q = find("File 0122, story 891102: 54 cents a share.", &[]);
+    assert_eq!(q.len(), 1, "{q:?}");
+    assert_eq!((q[0].value, q[0].unit.as_deref()), (54.0, Some("cent")));
+}
