@@ -4,8 +4,11 @@
 //! second and resident memory sampled during the run.
 //!
 //! ```text
-//! cargo run --release -p storyline-fetch --example watch_bench [HOSTS] [PAGES_PER_HOST]
+//! cargo run --release -p storyline-fetch --example watch_bench [HOSTS] [PAGES_PER_HOST] [EXTRA_KIB]
 //! ```
+//!
+//! Pages are about 12 KiB; EXTRA_KIB adds that much page furniture (related-story lists) to
+//! each, for sites with heavy pages.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -27,6 +30,9 @@ fn main() {
     let per_host: usize = args
         .next()
         .map_or(500, |a| a.parse().expect("PAGES_PER_HOST is a number"));
+    let extra_kib: usize = args
+        .next()
+        .map_or(0, |a| a.parse().expect("EXTRA_KIB is a number"));
     let servers: Vec<Server> = (0..hosts)
         .map(|h| {
             Server::start(move |hit| {
@@ -51,11 +57,12 @@ fn main() {
                     }
                     p if p.starts_with("/news/") => {
                         let n: usize = p[6..p.len() - 5].parse().unwrap_or(0);
-                        Reply::html(page(h, n))
+                        Reply::html(page(h, n, extra_kib))
                     }
                     _ => Reply::not_found(),
                 }
             })
+            .quiet()
         })
         .collect();
 
@@ -102,7 +109,11 @@ fn main() {
 
     let stored = Store::open(&db).expect("store").count().expect("count");
     let pages = summary.pages_fetched;
-    println!("hosts {hosts}, pages listed {}", hosts * per_host);
+    println!(
+        "hosts {hosts}, pages listed {}, page size {} bytes",
+        hosts * per_host,
+        page(0, 0, extra_kib).len()
+    );
     println!(
         "fetched {pages} pages, stored {stored} articles ({} new, {} duplicates, {} not articles, {} failed) in {elapsed:.1}s",
         summary.new_articles, summary.duplicates, summary.not_articles, summary.pages_failed
@@ -124,7 +135,7 @@ fn main() {
 
 /// A news page of realistic size: navigation, scripts and a sidebar around an article of
 /// ten paragraphs whose words depend on the host and page (so every page is a new article).
-fn page(host: usize, n: usize) -> String {
+fn page(host: usize, n: usize, extra_kib: usize) -> String {
     let nav: String = (0..40)
         .map(|i| format!("<li><a href=\"/section/{i}\">Section {i}</a></li>"))
         .collect();
@@ -138,6 +149,17 @@ fn page(host: usize, n: usize) -> String {
             )
         })
         .collect();
+    // About 1 KiB per block.
+    let related: String = (0..extra_kib)
+        .map(|i| {
+            format!(
+                "<div class=\"related\"><h3><a href=\"/news/r{i}.html\">Related coverage {i}</a></h3><ul>{}</ul></div>",
+                (0..12)
+                    .map(|j| format!("<li><a href=\"/tag/{j}\">Topic {j}</a> · 2h</li>"))
+                    .collect::<String>()
+            )
+        })
+        .collect();
     let script = "var ads = window.ads || []; ads.push({slot: 'top', size: [728, 90]});".repeat(40);
     format!(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Story {host}-{n} | Host {host}</title>\
@@ -145,7 +167,7 @@ fn page(host: usize, n: usize) -> String {
          <link rel=\"canonical\" href=\"/news/{n}.html\"><script>{script}</script></head><body>\
          <header><ul class=\"nav\">{nav}</ul></header><main><article><h1>Story {host}-{n}</h1>\
          <p class=\"byline\">By A. Reporter</p>{paragraphs}</article>\
-         <aside><h2>Most read</h2><ul>{nav}</ul></aside></main>\
+         <aside><h2>Most read</h2><ul>{nav}</ul>{related}</aside></main>\
          <footer><p>Copyright Host {host}. All rights reserved.</p><p>Advertisement</p></footer></body></html>"
     )
 }

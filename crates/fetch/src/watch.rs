@@ -135,9 +135,11 @@ pub fn watch(
         let writer_ctx = ctx.clone();
         let writer = scope.spawn(move || write_loop(writer_store, rx, &writer_ctx, hook));
         let stopped = runtime.block_on(poll_loop(ctx.clone(), tx));
+        // The writer finishes what was fetched even when polling failed.
         let written = writer
             .join()
             .unwrap_or_else(|_| Err(WatchError::Setup("the writer thread panicked".to_owned())))?;
+        let stopped = stopped?;
         let c = &ctx.counts;
         Ok(WatchSummary {
             rounds: c.rounds.load(Ordering::Relaxed),
@@ -235,8 +237,8 @@ enum Message {
 }
 
 /// Rounds of polls until `once` is done or a signal arrives. Returns whether a signal
-/// stopped it.
-async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> bool {
+/// stopped it; fails when the sources cannot be read.
+async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> Result<bool, StoreError> {
     // The sender lives as long as this loop, so waiting on the receiver never ends early.
     let (stop_tx, stop_rx) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
@@ -255,13 +257,7 @@ async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> bool {
             let memory = ctx.memory.lock().unwrap_or_else(|e| e.into_inner());
             memory.store.sources()
         };
-        let sources = match sources {
-            Ok(sources) => sources,
-            Err(err) => {
-                tracing::error!(error = %err, "cannot read the sources; stopping");
-                return false;
-            }
-        };
+        let sources = sources?;
         Counts::add(&ctx.counts.rounds, 1);
         tracing::info!(sources = sources.len(), "polling");
         let permits = Arc::new(Semaphore::new(ctx.config.concurrency.max(1)));
@@ -283,7 +279,7 @@ async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> bool {
                 // writer still stores everything already fetched.
                 tasks.abort_all();
                 while tasks.join_next().await.is_some() {}
-                return true;
+                return Ok(true);
             }
         }
         let c = &ctx.counts;
@@ -297,15 +293,15 @@ async fn poll_loop(ctx: Arc<Ctx>, tx: mpsc::Sender<Message>) -> bool {
         );
         if tx.is_closed() {
             // The writer stopped on a store error; it reports it.
-            return false;
+            return Ok(false);
         }
         if ctx.config.once || stopped(&stop_rx) {
-            return stopped(&stop_rx);
+            return Ok(stopped(&stop_rx));
         }
         let mut stop_rx = stop_rx.clone();
         tokio::select! {
             _ = tokio::time::sleep_until(round_started + ctx.config.interval) => {}
-            _ = stop_rx.wait_for(|s| *s) => return true,
+            _ = stop_rx.wait_for(|s| *s) => return Ok(true),
         }
     }
 }

@@ -92,6 +92,8 @@ pub struct Server {
     pub addr: SocketAddr,
     log: Log,
     stop: Arc<AtomicBool>,
+    /// Keep no log (benchmarks: a growing log would hide whether the client's memory is flat).
+    quiet: Arc<AtomicBool>,
 }
 
 impl Server {
@@ -102,22 +104,35 @@ impl Server {
         listener.set_nonblocking(true).unwrap();
         let log = Arc::new(Mutex::new(Vec::new()));
         let stop = Arc::new(AtomicBool::new(false));
+        let quiet = Arc::new(AtomicBool::new(false));
         let handler: Arc<Handler> = Arc::new(handler);
         {
-            let (log, stop) = (log.clone(), stop.clone());
+            let (log, stop, quiet) = (log.clone(), stop.clone(), quiet.clone());
             std::thread::spawn(move || {
                 while !stop.load(Ordering::Relaxed) {
                     match listener.accept() {
                         Ok((stream, _)) => {
                             let (log, handler) = (log.clone(), handler.clone());
-                            std::thread::spawn(move || serve(stream, &*handler, &log));
+                            let log = (!quiet.load(Ordering::Relaxed)).then_some(log);
+                            std::thread::spawn(move || serve(stream, &*handler, log.as_ref()));
                         }
                         Err(_) => std::thread::sleep(Duration::from_millis(2)),
                     }
                 }
             });
         }
-        Server { addr, log, stop }
+        Server {
+            addr,
+            log,
+            stop,
+            quiet,
+        }
+    }
+
+    /// Stops logging requests.
+    pub fn quiet(self) -> Server {
+        self.quiet.store(true, Ordering::Relaxed);
+        self
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -197,7 +212,7 @@ impl Drop for Server {
     }
 }
 
-fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
+fn serve(stream: TcpStream, handler: &Handler, log: Option<&Log>) {
     let _ = stream.set_nonblocking(false);
     let mut reader = BufReader::new(match stream.try_clone() {
         Ok(s) => s,
@@ -234,11 +249,11 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
         answered: arrived,
         complete: false,
     };
-    let index = {
+    let index = log.map(|log| {
         let mut log = log.lock().unwrap();
         log.push((hit.clone(), None));
         log.len() - 1
-    };
+    });
     let reply = handler(&hit);
     std::thread::sleep(reply.delay);
     let mut stream = stream;
@@ -266,7 +281,9 @@ fn serve(stream: TcpStream, handler: &Handler, log: &Log) {
         }
     };
     let complete = written.and_then(|_| stream.flush()).is_ok();
-    log.lock().unwrap()[index].1 = Some((Instant::now(), complete));
+    if let (Some(log), Some(index)) = (log, index) {
+        log.lock().unwrap()[index].1 = Some((Instant::now(), complete));
+    }
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
 
