@@ -115,6 +115,19 @@ fn reported_speech_from_the_model() {
 }
 
 #[test]
+fn reported_speech_speaker_is_the_head_of_the_source() {
+    let quotes = find(
+        "Maria Lopez, who met Daniel Okafor in Geneva last week, said that the talks \
+         would resume in March.",
+    );
+    let reported = quotes
+        .iter()
+        .find(|q| q.kind == QuoteKind::Reported && q.text.contains("talks would resume"))
+        .unwrap_or_else(|| panic!("{quotes:#?}"));
+    assert_eq!(name(reported), Some("Maria Lopez"));
+}
+
+#[test]
 fn the_finder_is_shared_between_threads() {
     fn shareable<T: Send + Sync>() {}
     shareable::<QuoteFinder>();

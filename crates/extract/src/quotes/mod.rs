@@ -104,15 +104,10 @@ fn reported(view: &View, resolver: &speaker::Resolver, a: &Attribution) -> Quote
         end: e,
         text: view.span_text(s, e).to_owned(),
     });
-    let speaker = a.source_tokens.clone().map(|range| {
-        resolver.resolve(
-            &speaker::Phrase {
-                core: range.clone(),
-                full: range,
-            },
-            None,
-        )
-    });
+    let speaker = a
+        .source_tokens
+        .clone()
+        .map(|range| resolver.resolve(&resolver.source_phrase(range), None));
     Quote {
         start,
         end,

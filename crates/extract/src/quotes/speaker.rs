@@ -230,8 +230,38 @@ impl<'v, 'a> Resolver<'v, 'a> {
         })
     }
 
-    /// The subject of sentence `sentence` before token `before`: its first person or
-    /// organisation named outside quotations, else a leading pronoun.
+    /// The speaker phrase of a source span tagged by the model. Its core is the first
+    /// comma-separated part that names a person or organisation or is a pronoun ("Steve
+    /// Witkoff, who met with Putin, …" is Witkoff; "as leaders pressed for a deal, Putin"
+    /// is Putin), else the whole span (a description).
+    pub fn source_phrase(&self, range: Range<usize>) -> Phrase {
+        let tokens = &self.view.tokens;
+        let mut start = range.start;
+        for end in range.clone().chain(std::iter::once(range.end)) {
+            if end < range.end && tokens[end].word != "," {
+                continue;
+            }
+            let part = start..end;
+            let names = part.clone().any(|i| {
+                self.view.is_person_or_org(i)
+                    || (tokens[i].pos == "PRON" && PERSONAL.contains(&&*tokens[i].lower))
+            });
+            if names {
+                return Phrase {
+                    core: part,
+                    full: range,
+                };
+            }
+            start = end + 1;
+        }
+        Phrase {
+            core: range.clone(),
+            full: range,
+        }
+    }
+
+    /// The subject of the clause in token `range`: its first person or organisation named
+    /// outside quotations, else its first personal pronoun.
     pub fn subject(&self, range: Range<usize>) -> Option<Phrase> {
         let tokens = &self.view.tokens;
         for i in range.clone() {
