@@ -66,7 +66,10 @@ fn non_latin_names_get_entities_and_cyrillic_places_link() {
     let found = resolver().resolve_article(text, &tokens, &mentions, Some("2025-03-17"));
     assert_eq!(found.clusters.len(), 3, "{found:?}");
     let kyiv = &found.clusters[found.mention_cluster[1].expect("Kyiv resolved")];
-    assert!(kyiv.links.geonames.is_some(), "Київ links to GeoNames: {kyiv:?}");
+    assert!(
+        kyiv.links.geonames.is_some(),
+        "Київ links to GeoNames: {kyiv:?}"
+    );
     assert_eq!(kyiv.links.country.as_deref(), Some("UA"));
     let mut index = EntityIndex::new();
     let ids = index.attach(resolver(), "a", &found);

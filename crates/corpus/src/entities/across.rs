@@ -36,8 +36,12 @@ pub struct Entity {
     pub links: Links,
     #[serde(default)]
     pub metonym: bool,
-    /// Ids of the articles that mention it, in attachment order.
-    pub articles: Vec<String>,
+    /// How many articles mention it. (Which ones is the store's `mentions` table: a list
+    /// here would make every record of a common entity grow with the corpus.)
+    pub articles: u64,
+    /// The last article attached, so one article counts once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_article: Option<String>,
     pub mentions: u64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub person: Option<PersonName>,
@@ -158,7 +162,8 @@ impl EntityIndex {
                         roles: Vec::new(),
                         links: cluster.links.clone(),
                         metonym: cluster.metonym,
-                        articles: Vec::new(),
+                        articles: 0,
+                        last_article: None,
                         mentions: 0,
                         person: cluster.person.clone(),
                     });
@@ -168,12 +173,16 @@ impl EntityIndex {
             };
             let e = &mut self.entities[i];
             // Alias counts are articles using the form: a per-article view of spelling.
+            let mut new_alias = false;
             for alias in &cluster.aliases {
-                *e.aliases.entry(alias.clone()).or_insert(0) += 1;
+                let count = e.aliases.entry(alias.clone()).or_insert(0);
+                new_alias |= *count == 0;
+                *count += 1;
             }
             e.mentions += cluster.mentions.len() as u64;
-            if !e.articles.iter().any(|a| a == article_id) {
-                e.articles.push(article_id.to_string());
+            if e.last_article.as_deref() != Some(article_id) {
+                e.articles += 1;
+                e.last_article = Some(article_id.to_string());
             }
             for role in &cluster.roles {
                 let role = Role {
@@ -202,6 +211,7 @@ impl EntityIndex {
                 *q = p.clone();
                 e.name = cluster.name.clone();
             } else if e.person.is_some()
+                && new_alias
                 && cluster.person.as_ref().is_some_and(|p| !p.given.is_empty())
             {
                 // Among full forms, the most used one names the person.
@@ -217,7 +227,9 @@ impl EntityIndex {
                 }
             }
             self.changed[i] = true;
-            self.add_keys(i, resolver);
+            if new_alias || target.is_none() {
+                self.add_keys(i, resolver);
+            }
             ids.push(self.entities[i].id.clone());
         }
         ids
@@ -249,7 +261,7 @@ impl EntityIndex {
             candidates
                 .iter()
                 .copied()
-                .max_by_key(|&i| (self.entities[i].articles.len(), std::cmp::Reverse(i)))
+                .max_by_key(|&i| (self.entities[i].articles, std::cmp::Reverse(i)))
         })
     }
 }

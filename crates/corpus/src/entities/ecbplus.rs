@@ -541,9 +541,8 @@ pub fn system(
                 let w = &d.tokens[h];
                 pron[i].is_none()
                     && w.chars().next().is_some_and(|c| c.is_uppercase())
-                    && !(h == 0 || d.sentence[h - 1] != d.sentence[h])
-                        .then(|| lemma(w) != w.to_lowercase())
-                        .unwrap_or(false)
+                    && !((h == 0 || d.sentence[h - 1] != d.sentence[h])
+                        && lemma(w) != w.to_lowercase())
             })
             .collect();
         let names: Vec<Option<PersonName>> = (0..n)
@@ -574,9 +573,9 @@ pub fn system(
             let m = &d.mentions[i];
             if let Some(p) = &names[i] {
                 // Same person within the document: compatible names.
-                for j in 0..i {
-                    if let Some(q) = &names[j]
-                        && d.mentions[j].kind == m.kind
+                for (j, (other, q)) in d.mentions.iter().zip(&names).enumerate().take(i) {
+                    if let Some(q) = q
+                        && other.kind == m.kind
                         && q.compatible(p, lex)
                     {
                         sets.union(base + i, base + j);

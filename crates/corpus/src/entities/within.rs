@@ -715,8 +715,8 @@ fn roles_of(
         {
             let mut s = begin;
             let mut country = None;
-            for t in begin..h {
-                if is_determiner(&toks[t].folded) {
+            for (t, tok) in toks.iter().enumerate().take(h).skip(begin) {
+                if is_determiner(&tok.folded) {
                     s = t + 1;
                 } else if let Some(c) = country_of(t) {
                     country = Some(c);
@@ -748,10 +748,11 @@ fn canonical(cluster: &Cluster, work: &[Work], lex: &Lexicon) -> String {
     {
         return country.name.clone();
     }
+    // `work` is indexed like the mentions.
     let forms: Vec<&Work> = cluster
         .mentions
         .iter()
-        .filter_map(|&m| work.iter().find(|w| w.index == m))
+        .filter_map(|&m| work.get(m))
         .filter(|w| w.link_kind != LinkKind::Country)
         .collect();
     let mut best: Option<(&str, usize, usize)> = None;
