@@ -270,6 +270,8 @@ pub fn ptb_to_upos(tag: &str) -> &'static str {
 pub struct Clusters {
     levels: Vec<String>,
     words: HashMap<String, Vec<u16>>,
+    /// `level:id` for every level and id, made once: feature values without formatting.
+    labels: Vec<Vec<Box<str>>>,
 }
 
 impl Clusters {
@@ -286,7 +288,30 @@ impl Clusters {
     }
 
     pub fn new(levels: Vec<String>, words: HashMap<String, Vec<u16>>) -> Clusters {
-        Clusters { levels, words }
+        let mut labels: Vec<Vec<Box<str>>> = vec![Vec::new(); levels.len()];
+        for ids in words.values() {
+            for (level, &id) in ids.iter().enumerate() {
+                let known = &mut labels[level];
+                while known.len() <= id as usize {
+                    known.push(format!("{}:{}", levels[level], known.len()).into());
+                }
+            }
+        }
+        Clusters {
+            levels,
+            words,
+            labels,
+        }
+    }
+
+    /// The word's clusters as `level:id` feature values (see [`Clusters::get`]).
+    pub fn labels(&self, word: &str) -> Option<impl Iterator<Item = &str>> {
+        let ids = self.get(word)?;
+        Some(
+            ids.iter()
+                .zip(&self.labels)
+                .map(|(&id, labels)| &*labels[id as usize]),
+        )
     }
 
     /// The word's clusters: the word as written, else its title-case and lower-case forms
@@ -350,7 +375,7 @@ impl Clusters {
             }
             words.insert(word.to_owned(), ids);
         }
-        Ok(Clusters { levels, words })
+        Ok(Clusters::new(levels, words))
     }
 
     pub fn save(&self, path: &Path) -> Result<(), NerError> {
@@ -500,13 +525,8 @@ fn sentence_info<S: AsRef<str>>(
                 }
             };
             let clusters = match (res.config.clusters, res.clusters) {
-                (true, Some(c)) => match c.get(word) {
-                    Some(ids) => c
-                        .levels
-                        .iter()
-                        .zip(ids)
-                        .map(|(level, id)| format!("{level}:{id}"))
-                        .collect(),
+                (true, Some(c)) => match c.labels(word) {
+                    Some(labels) => labels.map(str::to_owned).collect(),
                     None => vec!["none".to_owned()],
                 },
                 _ => Vec::new(),
@@ -627,12 +647,7 @@ fn pass_one_views<S: AsRef<str>>(
 }
 
 /// Features that do not depend on the tags being decoded.
-fn static_features(
-    sentence: &SentenceInfo,
-    i: usize,
-    pass_one: Option<&PassOneView>,
-    f: &mut Features,
-) {
+fn static_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
     let t = &sentence.tokens;
     let n = t.len();
     let tok = &t[i];
@@ -660,14 +675,17 @@ fn static_features(
     f.add("n", &tok.norm);
     f.add("sh", &tok.shape);
     f.add("ss", &tok.short_shape);
-    let chars: Vec<char> = tok.norm.chars().collect();
-    for k in 1..=4usize {
-        if chars.len() > k {
-            let prefix: String = chars[..k].iter().collect();
-            let suffix: String = chars[chars.len() - k..].iter().collect();
-            f.add("p", &prefix);
-            f.add("s", &suffix);
-        }
+    // Affixes of 1-4 characters of words longer than that, sliced at char boundaries.
+    let chars = tok.norm.chars().count();
+    for k in 1..=4usize.min(chars.saturating_sub(1)) {
+        let prefix_end = tok
+            .norm
+            .char_indices()
+            .nth(k)
+            .map_or(tok.norm.len(), |(b, _)| b);
+        let suffix_start = tok.norm.char_indices().nth(chars - k).map_or(0, |(b, _)| b);
+        f.add("p", &tok.norm[..prefix_end]);
+        f.add("s", &tok.norm[suffix_start..]);
     }
     if i == 0 {
         f.add("first", &tok.short_shape);
@@ -691,11 +709,15 @@ fn static_features(
     f.add("ss+1", shape_at(1));
     f.add2("ss-1|ss", shape_at(-1), &tok.short_shape);
     f.add2("ss|ss+1", &tok.short_shape, shape_at(1));
-    f.add2(
-        "ss-1|ss|ss+1",
-        &format!("{}|{}", shape_at(-1), tok.short_shape),
-        shape_at(1),
-    );
+    // The same key as add2("ss-1|ss|ss+1", "{ss-1}|{ss}", ss+1), without the string.
+    f.add_with(|key| {
+        key.extend_from_slice(b"ss-1|ss|ss+1\x1f");
+        key.extend_from_slice(shape_at(-1).as_bytes());
+        key.push(b'|');
+        key.extend_from_slice(tok.short_shape.as_bytes());
+        key.push(0x1f);
+        key.extend_from_slice(shape_at(1).as_bytes());
+    });
     f.add2("n-1|ss", norm_at(-1), &tok.short_shape);
     f.add2("ss|n+1", &tok.short_shape, norm_at(1));
     if n == 1 {
@@ -761,33 +783,37 @@ fn static_features(
             at(1).and_then(|t| t.pos.as_deref()).unwrap_or("</s>"),
         );
     }
-    // Second pass: first-pass labels.
-    if let Some(view) = pass_one {
-        let tag_at = |j: isize| {
-            let k = i as isize + j;
-            if k < 0 || k >= n as isize {
-                "-"
-            } else {
-                view.tags[k as usize].as_str()
-            }
-        };
-        f.add("p1", tag_at(0));
-        f.add("p1-1", tag_at(-1));
-        f.add("p1+1", tag_at(1));
-        f.add2("p1-1|p1", tag_at(-1), tag_at(0));
-        f.add2("p1|p1+1", tag_at(0), tag_at(1));
-        f.add2("p1|ss", tag_at(0), &tok.short_shape);
-        if let Some(m) = view.majority[i] {
-            f.add("agg", m);
-            f.add2("agg|ss", m, &tok.short_shape);
-            f.add2("agg|p1", m, tag_at(0));
+}
+
+/// Second pass only: the first pass's labels around the token and for its word elsewhere in
+/// the document.
+fn pass_one_features(sentence: &SentenceInfo, i: usize, view: &PassOneView, f: &mut Features) {
+    let tok = &sentence.tokens[i];
+    let n = sentence.tokens.len();
+    let tag_at = |j: isize| {
+        let k = i as isize + j;
+        if k < 0 || k >= n as isize {
+            "-"
+        } else {
+            view.tags[k as usize].as_str()
         }
-        for kind in &view.types[i] {
-            f.add("aggT", kind);
-        }
-        if let Some(h) = view.history[i] {
-            f.add("hist", h);
-        }
+    };
+    f.add("p1", tag_at(0));
+    f.add("p1-1", tag_at(-1));
+    f.add("p1+1", tag_at(1));
+    f.add2("p1-1|p1", tag_at(-1), tag_at(0));
+    f.add2("p1|p1+1", tag_at(0), tag_at(1));
+    f.add2("p1|ss", tag_at(0), &tok.short_shape);
+    if let Some(m) = view.majority[i] {
+        f.add("agg", m);
+        f.add2("agg|ss", m, &tok.short_shape);
+        f.add2("agg|p1", m, tag_at(0));
+    }
+    for kind in &view.types[i] {
+        f.add("aggT", kind);
+    }
+    if let Some(h) = view.history[i] {
+        f.add("hist", h);
     }
 }
 
@@ -810,16 +836,33 @@ struct SentenceKeys {
 }
 
 impl SentenceKeys {
-    fn new(
-        sentence: &SentenceInfo,
-        pass_one: Option<&PassOneView>,
-        f: &mut Features,
-    ) -> SentenceKeys {
+    /// The first pass's features.
+    fn new(sentence: &SentenceInfo, f: &mut Features) -> SentenceKeys {
         let mut offsets = vec![0];
         let mut keys = Vec::new();
         for i in 0..sentence.tokens.len() {
             f.clear();
-            static_features(sentence, i, pass_one, f);
+            static_features(sentence, i, f);
+            keys.extend_from_slice(f.keys());
+            offsets.push(keys.len());
+        }
+        SentenceKeys { offsets, keys }
+    }
+
+    /// The second pass's features: the first pass's plus its labels, without computing the
+    /// shared part again.
+    fn with_pass_one(
+        &self,
+        sentence: &SentenceInfo,
+        view: &PassOneView,
+        f: &mut Features,
+    ) -> SentenceKeys {
+        let mut offsets = vec![0];
+        let mut keys = Vec::with_capacity(self.keys.len() + 16 * sentence.tokens.len());
+        for i in 0..sentence.tokens.len() {
+            f.clear();
+            f.extend(self.token(i));
+            pass_one_features(sentence, i, view, f);
             keys.extend_from_slice(f.keys());
             offsets.push(keys.len());
         }
@@ -1116,12 +1159,14 @@ impl Recognizer {
             .map(|(s, words)| sentence_info(words, pos_of(s), &doc, s, &res))
             .collect();
         let mut f = Features::default();
+        let keys: Vec<SentenceKeys> = infos
+            .iter()
+            .map(|info| SentenceKeys::new(info, &mut f))
+            .collect();
         let first: Vec<Vec<usize>> = infos
             .iter()
-            .map(|info| {
-                let keys = SentenceKeys::new(info, None, &mut f);
-                decode_sentence(info, &keys, &self.tags, Mode::Predict(&self.pass1))
-            })
+            .zip(&keys)
+            .map(|(info, keys)| decode_sentence(info, keys, &self.tags, Mode::Predict(&self.pass1)))
             .collect();
         let Some(pass2) = &self.pass2 else {
             return first;
@@ -1129,9 +1174,9 @@ impl Recognizer {
         let views = pass_one_views(sentences, &first, &self.tags);
         infos
             .iter()
-            .zip(&views)
-            .map(|(info, view)| {
-                let keys = SentenceKeys::new(info, Some(view), &mut f);
+            .zip(keys.iter().zip(&views))
+            .map(|(info, (keys, view))| {
+                let keys = keys.with_pass_one(info, view, &mut f);
                 decode_sentence(info, &keys, &self.tags, Mode::Predict(pass2))
             })
             .collect()
@@ -1403,7 +1448,7 @@ impl Recognizer {
             .map(|doc| {
                 doc.infos
                     .iter()
-                    .map(|info| SentenceKeys::new(info, None, &mut f))
+                    .map(|info| SentenceKeys::new(info, &mut f))
                     .collect()
             })
             .collect();
@@ -1457,13 +1502,13 @@ impl Recognizer {
             }
             let keys2: Vec<Vec<SentenceKeys>> = prepared
                 .iter()
-                .zip(&first)
-                .map(|(doc, classes)| {
+                .zip(keys1.iter().zip(&first))
+                .map(|(doc, (keys, classes))| {
                     let views = pass_one_views(&doc.words, classes, &tags);
                     doc.infos
                         .iter()
-                        .zip(&views)
-                        .map(|(info, view)| SentenceKeys::new(info, Some(view), &mut f))
+                        .zip(keys.iter().zip(&views))
+                        .map(|(info, (keys, view))| keys.with_pass_one(info, view, &mut f))
                         .collect()
                 })
                 .collect();
@@ -2166,7 +2211,7 @@ pub fn induce_clusters(sentences: &[Vec<String>], options: &ClusterOptions) -> C
             ((*w).to_owned(), ids)
         })
         .collect();
-    Clusters { levels, words }
+    Clusters::new(levels, words)
 }
 
 #[cfg(test)]

@@ -67,6 +67,20 @@ impl Features {
         self.keys.push(xxhash_rust::xxh3::xxh3_64(&self.buffer));
     }
 
+    /// A feature whose key bytes the caller writes (for values made of several parts, without
+    /// building a string first). The bytes must be what [`Features::add`] would hash for the
+    /// same feature, `template 0x1f value`.
+    pub fn add_with(&mut self, write: impl FnOnce(&mut Vec<u8>)) {
+        self.buffer.clear();
+        write(&mut self.buffer);
+        self.keys.push(xxhash_rust::xxh3::xxh3_64(&self.buffer));
+    }
+
+    /// Appends keys computed elsewhere.
+    pub fn extend(&mut self, keys: &[u64]) {
+        self.keys.extend_from_slice(keys);
+    }
+
     pub fn keys(&self) -> &[u64] {
         &self.keys
     }

@@ -29,7 +29,6 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fmt::Write as _;
 use std::io;
 use std::ops::Range;
 use std::path::Path;
@@ -534,10 +533,11 @@ impl Scratch {
                 .get(&self.text[norm.start as usize..norm.end as usize])
                 .copied();
             let clusters = match &lexicon.clusters {
-                Some(clusters) => self.push(|t| match clusters.get(word) {
-                    Some(ids) => {
-                        for (level, id) in clusters.levels().iter().zip(ids) {
-                            let _ = write!(t, "{level}:{id}{CLUSTER_SEPARATOR}");
+                Some(clusters) => self.push(|t| match clusters.labels(word) {
+                    Some(labels) => {
+                        for label in labels {
+                            t.push_str(label);
+                            t.push(CLUSTER_SEPARATOR);
                         }
                     }
                     None => t.push_str("none"),
