@@ -200,6 +200,10 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
             eprintln!("forgot {forgotten} fetched URLs; they will be fetched again");
         }
     }
+    if store.sources()?.is_empty() {
+        // Said before loading the models, which takes a while.
+        bail!("{}", storyline_fetch::WatchError::NoSources);
+    }
     drop(store);
     let annotator = if args.no_annotate {
         None

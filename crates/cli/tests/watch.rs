@@ -31,6 +31,15 @@ fn news_server() -> Server {
 #[test]
 fn sources_add_import_list_export_remove() {
     let sandbox = Sandbox::new();
+    let nothing = sandbox.run(&["watch", "--once"]);
+    nothing.assert_code(2);
+    assert!(
+        nothing
+            .stderr()
+            .contains("no sources to watch; add one with `storyline sources add URL`"),
+        "{}",
+        nothing.stderr()
+    );
     sandbox
         .run(&[
             "sources",

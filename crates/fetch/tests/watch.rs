@@ -298,7 +298,7 @@ fn sitemaps_full_text_items_single_pages_and_canonical_links() {
         match hit.path.as_str() {
             "/robots.txt" => Reply::not_found(),
             "/sitemap_index.xml" => Reply::xml(format!(
-                "<sitemapindex><sitemap><loc>{base}/old.xml</loc><lastmod>2024-01-01</lastmod></sitemap>\
+                "<sitemapindex><sitemap><loc>{base}/old.xml.gz</loc><lastmod>2024-01-01</lastmod></sitemap>\
                  <sitemap><loc>{base}/news.xml</loc><lastmod>2025-03-17</lastmod></sitemap></sitemapindex>"
             )),
             "/news.xml" => Reply::xml(format!(
@@ -307,7 +307,15 @@ fn sitemaps_full_text_items_single_pages_and_canonical_links() {
                  <news:publication_date>2025-03-17T10:00:00Z</news:publication_date><news:title>News title A</news:title></news:news></url>\
                  <url><loc>{base}/b</loc></url></urlset>"
             )),
-            "/old.xml" => Reply::xml(format!("<urlset><url><loc>{base}/c</loc></url></urlset>")),
+            "/old.xml.gz" => {
+                // A gzipped file, not a gzip transfer encoding: the watcher unpacks it.
+                use std::io::Write;
+                let mut gz =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+                gz.write_all(format!("<urlset><url><loc>{base}/c</loc></url></urlset>").as_bytes())
+                    .unwrap();
+                Reply::ok("application/gzip", gz.finish().unwrap())
+            }
             "/a" => Reply::html(article_page("A", 1)),
             "/b" => Reply::html(article_page("B", 2).replace(
                 "<title>",
@@ -344,14 +352,14 @@ fn sitemaps_full_text_items_single_pages_and_canonical_links() {
             "/robots.txt",
             "/sitemap_index.xml",
             "/news.xml",
-            "/old.xml",
+            "/old.xml.gz",
             "/a",
             "/b",
             "/c",
             "/full.xml",
             "/single.html"
         ],
-        "newest child sitemap first; the full-text item's page is not fetched"
+        "newest child sitemap first; the full-text item's page is not fetched; gzipped sitemaps are read"
     );
     assert_eq!(summary.new_articles, 5, "{summary:?}");
     let store = Store::open(&db).unwrap();
