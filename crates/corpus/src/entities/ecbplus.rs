@@ -7,9 +7,14 @@
 //!
 //! Two systems cluster the same mentions within each topic:
 //! - the baseline: same head lemma (the standard ECB+ lemma baseline);
-//! - ours: names resolved as in articles (surname keys, compatible given names), pronouns
-//!   to the nearest preceding compatible mention in their document, common nouns by head
-//!   lemma; pronouns and the first person never link across documents on their own.
+//! - ours: documents of a topic grouped by the event they report (tf-idf clustering, as
+//!   stories group articles); names resolved as in articles (surname keys, compatible given
+//!   names) across the topic; pronouns to the nearest preceding compatible mention in their
+//!   document, else its protagonist; person nouns to the person they title ("actress
+//!   Lindsay Lohan") and definite singular ones to the protagonist; other nouns by head
+//!   lemma within the event group. Pronouns never link across documents on their own.
+//!
+//! Both are scored with the scorers of [`super::score`] against the same gold clusters.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
@@ -496,8 +501,9 @@ impl Sets {
     }
 }
 
-/// Our system: links inside each document (names, pronouns to antecedents, repeated
-/// nouns), then across the documents of one event group (names by surname key and given
+/// Our system: links inside each document (names, pronouns to antecedents or else the
+/// protagonist, definite singular person nouns to the protagonist, repeated nouns), then
+/// across the documents of one event group (names by surname key and given
 /// name, nouns by head lemma); clusters are the connected components.
 pub fn system(
     docs: &[Doc],
@@ -568,6 +574,21 @@ pub fn system(
                 Some(PersonName { given, surname })
             })
             .collect();
+        let protagonist: Option<usize> = {
+            let mut counts: HashMap<String, (usize, usize)> = HashMap::new();
+            for (j, name) in names.iter().enumerate() {
+                if let Some(p) = name
+                    && d.mentions[j].kind == "HUMAN_PART_PER"
+                {
+                    let e = counts.entry(p.surname_key()).or_insert((0, j));
+                    e.0 += 1;
+                }
+            }
+            counts
+                .into_values()
+                .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
+                .map(|(_, j)| j)
+        };
         for i in 0..n {
             ids.push(d.mentions[i].id);
             let m = &d.mentions[i];
@@ -606,12 +627,33 @@ pub fn system(
                     .filter(|&j| d.mentions[j].tokens.end <= m.tokens.start)
                     .take_while(|&j| d.sentence[heads[j]] + 3 >= d.sentence[heads[i]])
                     .find(|&j| wanted(&d.mentions[j]) && pron[j].is_none());
+                // Without a close antecedent, a singular personal pronoun is the document's
+                // protagonist: its most mentioned person name.
+                let antecedent = antecedent.or_else(|| {
+                    if kind == Pron::Singular {
+                        protagonist
+                    } else {
+                        None
+                    }
+                });
                 if let Some(j) = antecedent {
                     sets.union(base + i, base + j);
                 }
             } else {
                 if m.kind == "HUMAN_PART_PER" {
                     nominals.push((base + i, group, d.topic, lemma(&d.tokens[heads[i]])));
+                    // "the actress", "the 33-year-old": a definite singular person noun
+                    // is the document's protagonist.
+                    let the = |t: usize| d.tokens[t].eq_ignore_ascii_case("the");
+                    let definite =
+                        the(m.tokens.start) || (m.tokens.start > 0 && the(m.tokens.start - 1));
+                    let singular = !d.tokens[heads[i]].ends_with('s');
+                    if definite
+                        && singular
+                        && let Some(j) = protagonist
+                    {
+                        sets.union(base + i, base + j);
+                    }
                 }
                 let key = format!(
                     "{group}|noun|{}|{}",
