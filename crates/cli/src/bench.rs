@@ -35,6 +35,9 @@ pub struct NlpBenchArgs {
     /// Repeat the corpus this many times (for small real corpora).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
+    /// Also time the fact layers on top (quotes, times, quantities), each on its own.
+    #[arg(long)]
+    facts: bool,
 }
 
 #[derive(Args)]
@@ -88,23 +91,69 @@ fn nlp(args: NlpBenchArgs) -> Result<u8> {
         }
         texts
     };
+    let articles = texts.len() * args.repeat;
     let started = Instant::now();
     let (mut tokens, mut entities) = (0usize, 0usize);
+    let mut all_layers = Vec::with_capacity(if args.facts { articles } else { 0 });
     for _ in 0..args.repeat {
         for text in &texts {
             let layers = language.annotate(text);
             tokens += layers.tokens.len();
             entities += layers.entities.len();
+            if args.facts {
+                all_layers.push(layers);
+            }
         }
     }
     let seconds = started.elapsed().as_secs_f64();
     println!(
-        "articles={} tokens={tokens} entities={entities} threads=1 seconds={seconds:.2} tokens_per_s={:.0} articles_per_s={:.0}",
-        texts.len() * args.repeat,
+        "articles={articles} tokens={tokens} entities={entities} threads=1 seconds={seconds:.2} tokens_per_s={:.0} articles_per_s={:.0}",
         tokens as f64 / seconds,
-        (texts.len() * args.repeat) as f64 / seconds
+        articles as f64 / seconds
     );
+    if args.facts {
+        fact_layers(&texts, &all_layers)?;
+    }
     Ok(EXIT_OK)
+}
+
+/// Times each fact layer over language layers computed beforehand (one thread); relative
+/// dates resolve against a fixed publication date.
+fn fact_layers(texts: &[String], all_layers: &[storyline_nlp::pipeline::Layers]) -> Result<()> {
+    use storyline_extract::{quantity::QuantityFinder, quotes::QuoteFinder, time::TimeFinder};
+    let quote_finder = QuoteFinder::load()?;
+    let time_finder = TimeFinder::new();
+    let quantity_finder = QuantityFinder::new();
+    let published = chrono::NaiveDate::from_ymd_opt(2025, 3, 17);
+    let inputs = || texts.iter().cycle().zip(all_layers);
+    let report = |layer: &str, found: usize, seconds: f64| {
+        println!(
+            "layer={layer} articles={} found={found} threads=1 seconds={seconds:.2} articles_per_s={:.0}",
+            all_layers.len(),
+            all_layers.len() as f64 / seconds
+        );
+    };
+    let started = Instant::now();
+    let quotes: Vec<_> = inputs()
+        .map(|(text, layers)| quote_finder.find(text, layers))
+        .collect();
+    report(
+        "quotes",
+        quotes.iter().map(Vec::len).sum(),
+        started.elapsed().as_secs_f64(),
+    );
+    let started = Instant::now();
+    let times: usize = inputs()
+        .map(|(text, layers)| time_finder.find(text, layers, published).len())
+        .sum();
+    report("times", times, started.elapsed().as_secs_f64());
+    let started = Instant::now();
+    let quantities: usize = inputs()
+        .zip(&quotes)
+        .map(|((text, layers), quotes)| quantity_finder.find(text, layers, quotes).len())
+        .sum();
+    report("quantities", quantities, started.elapsed().as_secs_f64());
+    Ok(())
 }
 
 fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {
