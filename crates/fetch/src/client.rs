@@ -171,6 +171,8 @@ pub struct Fetcher {
 
 /// How long an unreachable robots.txt keeps a host closed.
 const ROBOTS_RETRY: Duration = Duration::from_secs(300);
+/// Redirects followed when fetching robots.txt (RFC 9309 §2.3.1.2).
+const ROBOTS_MAX_REDIRECTS: usize = 5;
 /// robots.txt files beyond this size are cut; RFC 9309 asks parsers to read at least 500 KiB.
 const ROBOTS_MAX_BYTES: u64 = 512 * 1024;
 
@@ -350,17 +352,35 @@ impl Fetcher {
             rules: Rules::Nothing,
             until: now + ROBOTS_RETRY,
         };
-        let response = match self.client.get(robots_url.clone()).send().await {
-            Ok(response) => response,
-            Err(err) => {
-                tracing::warn!(url = %robots_url, error = %err, "robots.txt unreachable; host skipped for now");
-                return closed;
+        // Redirects are followed (RFC 9309 asks for at least five); the rules found apply to
+        // this host. A hop to another host goes without that host's turn: waiting for it
+        // while holding ours could deadlock two hosts redirecting to each other.
+        let mut current = robots_url.clone();
+        let mut hops = 0;
+        let response = loop {
+            let response = match self.client.get(current.clone()).send().await {
+                Ok(response) => response,
+                Err(err) => {
+                    tracing::warn!(url = %current, error = %err, "robots.txt unreachable; host skipped for now");
+                    return closed;
+                }
+            };
+            let location = response
+                .headers()
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| urls::resolve(&current, l).ok());
+            match location {
+                Some(next) if response.status().is_redirection() && hops < ROBOTS_MAX_REDIRECTS => {
+                    hops += 1;
+                    current = next;
+                }
+                _ => break response,
             }
         };
         let status = response.status();
         let ttl = now + self.config.robots_ttl;
-        // Redirects are not followed for robots.txt (a hop to another host would need its
-        // own rules); treat them like a missing file.
+        // No robots.txt (4xx, or redirects that lead nowhere): everything is allowed.
         if status.is_client_error() || status.is_redirection() {
             return RobotsEntry {
                 rules: Rules::All,

@@ -97,6 +97,22 @@ async fn robots_txt_is_obeyed_and_fetched_once() {
 }
 
 #[tokio::test]
+async fn robots_txt_redirects_are_followed() {
+    let server = Server::start(|hit| match hit.path.as_str() {
+        "/robots.txt" => Reply::redirect("/real-robots.txt"),
+        "/real-robots.txt" => Reply::ok("text/plain", "User-agent: storyline\nDisallow: /no/\n"),
+        _ => Reply::html("<p>hello</p>"),
+    });
+    let fetcher = Fetcher::new(config(0)).unwrap();
+    let err = fetcher
+        .get(&get(&server, "/no/a.html"), &Conditional::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, FetchError::Robots(_)), "{err}");
+    assert_eq!(server.paths(), ["/robots.txt", "/real-robots.txt"]);
+}
+
+#[tokio::test]
 async fn robots_txt_failing_with_5xx_closes_the_host() {
     let server = Server::start(|hit| match hit.path.as_str() {
         "/robots.txt" => Reply::status(503),
