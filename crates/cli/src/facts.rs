@@ -87,12 +87,16 @@ pub fn numbers(global: &GlobalArgs, args: NumbersArgs) -> Result<u8> {
             writeln!(out)?;
             continue;
         }
+        let value = match &number.unit {
+            Some(unit) => format!("{} {unit}", number.value),
+            None => number.value.to_string(),
+        };
         writeln!(
             out,
-            "{}  {}  {:>12}  {:<14}  {:<30}  {:<8}  {}",
+            "{}  {}  {:>16}  {:<14}  {:<30}  {:<8}  {}",
             date(&number.published),
             &number.article_id[..number.article_id.len().min(8)],
-            number.value,
+            value,
             number.qualifier.as_deref().unwrap_or("-"),
             number.counts.as_deref().unwrap_or("-"),
             number.count_type.as_deref().unwrap_or("-"),
