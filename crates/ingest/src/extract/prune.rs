@@ -134,10 +134,7 @@ fn is_junk(node: &NodeRef<'_>) -> bool {
     let Some(name) = node.node_name() else {
         return false;
     };
-    if matches!(
-        &*name,
-        "html" | "body" | "main" | "article" | "p" | "h1" | "h2" | "h3"
-    ) {
+    if matches!(&*name, "html" | "body" | "main" | "article" | "h1") {
         return false;
     }
     let mut label = String::new();
