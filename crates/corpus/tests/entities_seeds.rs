@@ -14,9 +14,12 @@ fn resolver() -> &'static Resolver {
     RESOLVER.get_or_init(|| Resolver::load().expect("load the entity lexicon"))
 }
 
+/// Per document, its mentions' (surface text, entity id).
+type MentionIds = BTreeMap<String, Vec<(String, Option<String>)>>;
+
 /// Resolves the five seeds in order; returns the index and, per document, its mentions'
 /// (surface text, entity id).
-fn resolve_seeds() -> (EntityIndex, BTreeMap<String, Vec<(String, Option<String>)>>) {
+fn resolve_seeds() -> (EntityIndex, MentionIds) {
     let expected = common::seeds_expected();
     let dates = expected["time_expressions_given_publication_dates"]["publication_dates"]
         .as_object()
