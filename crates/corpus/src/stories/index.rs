@@ -1,0 +1,736 @@
+//! The online story clusterer. Each article, in arrival order, joins the open story whose
+//! centroid is most similar (TF-IDF cosine) if that similarity reaches the threshold, or
+//! founds a new story. Stories whose centroids converge are merged (the merge is reported),
+//! duplicates join their canonical article's story, and stories that have gone quiet for
+//! `gap_days` (or fall out of the `max_open` most recently active) close and leave memory.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::features::{ArticleFeatures, day_string};
+use super::vector::{self, NameMap, TermMap};
+use crate::dedup::{self, DuplicateIndex, DuplicateLink};
+
+/// Clustering settings. The defaults were fixed on the ECB+ dev topics as a whole (never per
+/// topic) and on the seeds; see `docs/stories.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Config {
+    /// Cosine similarity to a story's centroid needed to join it.
+    pub threshold: f32,
+    /// Cosine similarity between two stories' centroids at which they merge.
+    pub merge_threshold: f32,
+    /// A story closes when the newest publication date seen is more than this many days
+    /// after its last article.
+    pub gap_days: i32,
+    /// Days over which the pairwise similarity of two dated articles falls by a factor e.
+    pub time_scale_days: f32,
+    /// At most this many stories stay open; beyond it the least recently active closes.
+    pub max_open: usize,
+    /// Terms kept per story centroid.
+    pub centroid_terms: usize,
+    /// An article's heaviest terms used to look up candidate stories.
+    pub query_terms: usize,
+    pub dedup: dedup::Config,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            threshold: 0.25,
+            merge_threshold: 0.6,
+            gap_days: 60,
+            time_scale_days: 14.0,
+            max_open: 20_000,
+            centroid_terms: 256,
+            query_terms: 12,
+            dedup: dedup::Config::default(),
+        }
+    }
+}
+
+/// Headlines kept per story as label candidates, and terms kept of each.
+const LABEL_CANDIDATES: usize = 8;
+const LABEL_TERMS: usize = 32;
+/// Names kept per story for its top entities.
+const STORY_NAMES: usize = 32;
+
+/// What happened to one article.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    pub article_id: String,
+    /// The story the article belongs to after this step (after any merge).
+    pub story_id: String,
+    /// Cosine similarity to the story it joined (0 when it founded one; the duplicate's
+    /// shingle similarity when it joined as a duplicate).
+    pub similarity: f32,
+    pub new_story: bool,
+    pub duplicate: Option<DuplicateLink>,
+    /// Stories merged into another because of this article.
+    pub merges: Vec<Merge>,
+    /// Stories that closed before this article was placed.
+    pub closed: Vec<String>,
+}
+
+/// Story `from` was merged into story `into` when `article_id` arrived.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Merge {
+    pub from: String,
+    pub into: String,
+    pub similarity: f32,
+    pub article_id: String,
+}
+
+/// A story as users see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StorySummary {
+    pub id: String,
+    /// The most central headline (closest to the centroid), if any article had one.
+    pub label: Option<String>,
+    pub label_article: Option<String>,
+    pub articles: u64,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+    /// Most mentioned names (or entity ids), with mention counts.
+    pub entities: Vec<(String, f32)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct LabelCandidate {
+    headline: String,
+    article_id: String,
+    terms: Vec<(u64, f32)>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Story {
+    id: String,
+    seq: u64,
+    #[serde(with = "term_map")]
+    centroid: TermMap<f32>,
+    #[serde(skip)]
+    norm: f32,
+    articles: u64,
+    first_day: Option<i32>,
+    last_day: Option<i32>,
+    /// Arrival number of its latest article (for the `max_open` limit).
+    last_arrival: u64,
+    labels: Vec<LabelCandidate>,
+    names: Vec<(String, f32)>,
+    /// Terms under which the story is listed in the postings.
+    posted: Vec<u64>,
+    /// Ids of stories merged into this one (their redirects are dropped when it closes).
+    absorbed: Vec<String>,
+}
+
+/// The clusterer. Build it with `new` or `from_state`; feed it with `add`.
+pub struct StoryIndex {
+    config: Config,
+    docfreq: super::docfreq::DocFreq,
+    slots: Vec<Option<Story>>,
+    free: Vec<u32>,
+    by_id: NameMap<u32>,
+    postings: TermMap<Vec<u32>>,
+    /// (last arrival, slot) of every open story, oldest first.
+    activity: BTreeSet<(u64, u32)>,
+    redirect: NameMap<String>,
+    /// Story of each recent article, for duplicates to join (as long as `dedup.window`).
+    recent: VecDeque<String>,
+    recent_story: NameMap<String>,
+    dedup: DuplicateIndex,
+    /// Newest publication day seen.
+    clock: Option<i32>,
+    arrivals: u64,
+    stories_founded: u64,
+}
+
+/// The clusterer's persistent form (see `StoryIndex::state`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexState {
+    config: Config,
+    docfreq: super::docfreq::DocFreqState,
+    stories: Vec<Story>,
+    redirect: Vec<(String, String)>,
+    recent: Vec<(String, String)>,
+    dedup: dedup::DuplicateState,
+    clock: Option<i32>,
+    arrivals: u64,
+    stories_founded: u64,
+}
+
+impl StoryIndex {
+    pub fn new(config: Config) -> StoryIndex {
+        StoryIndex {
+            config,
+            // Start from newswire frequencies so the first articles are weighed sensibly.
+            docfreq: super::background::shipped(),
+            slots: Vec::new(),
+            free: Vec::new(),
+            by_id: NameMap::default(),
+            postings: TermMap::default(),
+            activity: BTreeSet::new(),
+            redirect: NameMap::default(),
+            recent: VecDeque::new(),
+            recent_story: NameMap::default(),
+            dedup: DuplicateIndex::new(config.dedup),
+            clock: None,
+            arrivals: 0,
+            stories_founded: 0,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Open stories.
+    pub fn open_stories(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// Places one article. Deterministic: the same articles in the same order give the same
+    /// assignments and story ids.
+    pub fn add(&mut self, article: &ArticleFeatures) -> Assignment {
+        self.arrivals += 1;
+        let closed = self.advance_clock(article.day);
+        let duplicate =
+            self.dedup
+                .check_and_add(&article.id, &article.shingles, article.credit.as_deref());
+        let mut assignment = Assignment {
+            article_id: article.id.clone(),
+            story_id: String::new(),
+            similarity: 0.0,
+            new_story: false,
+            duplicate,
+            merges: Vec::new(),
+            closed,
+        };
+        let dup_slot = assignment
+            .duplicate
+            .as_ref()
+            .and_then(|d| self.recent_story.get(&d.canonical_id))
+            .and_then(|s| self.resolve(s));
+        if let (Some(slot), Some(link)) = (dup_slot, &assignment.duplicate) {
+            // A copy adds nothing to what the story is about: count it, don't weigh it.
+            assignment.similarity = link.similarity;
+            self.touch(slot, article, None);
+            assignment.story_id = self.story(slot).map(|s| s.id.clone()).unwrap_or_default();
+        } else {
+            self.place(article, &mut assignment);
+        }
+        if let Some(slot) = self.by_id.get(&assignment.story_id).copied() {
+            self.touch_activity(slot);
+        }
+        self.remember(&article.id, &assignment.story_id);
+        assignment.closed.extend(self.enforce_open_limit());
+        assignment
+    }
+
+    /// Clusters a new (non-duplicate) article.
+    fn place(&mut self, article: &ArticleFeatures, assignment: &mut Assignment) {
+        let vector = self.weigh(article);
+        self.docfreq.add(article.terms.iter().map(|t| t.0));
+        let mut query = vector.clone();
+        vector::sort_by_weight(&mut query);
+        query.truncate(self.config.query_terms);
+        let mut candidates: Vec<u32> = query
+            .iter()
+            .filter_map(|(h, _)| self.postings.get(h))
+            .flatten()
+            .copied()
+            .collect();
+        candidates.sort_unstable();
+        candidates.dedup();
+        // (slot, similarity, founding order), most similar first, ties to the older story:
+        // founding order rather than slot keeps results the same after a restore.
+        let mut scored: Vec<(u32, f32, u64)> = candidates
+            .into_iter()
+            .filter_map(|slot| {
+                let story = self.slots.get(slot as usize)?.as_ref()?;
+                let sim = vector::dot(&vector, &story.centroid) / story.norm;
+                (story.norm > 0.0 && sim >= self.config.threshold).then_some((slot, sim, story.seq))
+            })
+            .collect();
+        scored.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.2.cmp(&b.2)));
+        let slot = match scored.first().copied() {
+            Some((slot, sim, _)) => {
+                assignment.similarity = sim;
+                slot
+            }
+            None => {
+                assignment.new_story = true;
+                self.found(article)
+            }
+        };
+        self.touch(slot, article, Some(&vector));
+        self.post(slot, &query);
+        let merged_into = self.merge_converged(slot, &scored, &article.id, &mut assignment.merges);
+        assignment.story_id = self
+            .story(merged_into)
+            .map(|s| s.id.clone())
+            .unwrap_or_default();
+    }
+
+    /// The article's unit TF-IDF vector, sorted by term.
+    fn weigh(&self, article: &ArticleFeatures) -> Vec<(u64, f32)> {
+        let mut v: Vec<(u64, f32)> = article
+            .terms
+            .iter()
+            .map(|&(h, w)| (h, w * self.docfreq.idf(h)))
+            .collect();
+        let n = vector::norm(v.iter().map(|t| &t.1));
+        if n > 0.0 {
+            v.iter_mut().for_each(|t| t.1 /= n);
+        }
+        v
+    }
+
+    fn found(&mut self, article: &ArticleFeatures) -> u32 {
+        let seq = self.stories_founded;
+        self.stories_founded += 1;
+        // The founding article and the founding order make the id: stable across reruns of
+        // the same input, distinct even if one text founds two stories far apart in time.
+        let id = format!(
+            "{:016x}",
+            xxh3_64(format!("{}\u{0}{seq}", article.id).as_bytes())
+        );
+        let story = Story {
+            id: id.clone(),
+            seq,
+            centroid: TermMap::default(),
+            norm: 0.0,
+            articles: 0,
+            first_day: None,
+            last_day: None,
+            last_arrival: self.arrivals,
+            labels: Vec::new(),
+            names: Vec::new(),
+            posted: Vec::new(),
+            absorbed: Vec::new(),
+        };
+        let slot = match self.free.pop() {
+            Some(slot) => {
+                self.slots[slot as usize] = Some(story);
+                slot
+            }
+            None => {
+                self.slots.push(Some(story));
+                (self.slots.len() - 1) as u32
+            }
+        };
+        self.by_id.insert(id, slot);
+        self.activity.insert((self.arrivals, slot));
+        slot
+    }
+
+    /// Adds an article to a story: counts, dates, names, and (unless it is a duplicate) its
+    /// vector and headline.
+    fn touch(&mut self, slot: u32, article: &ArticleFeatures, vector: Option<&[(u64, f32)]>) {
+        let keep = self.config.centroid_terms;
+        let clock = self.clock;
+        let Some(story) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        story.articles += 1;
+        if let Some(day) = article.day.or(clock) {
+            story.first_day = Some(story.first_day.map_or(day, |d| d.min(day)));
+            story.last_day = Some(story.last_day.map_or(day, |d| d.max(day)));
+        }
+        add_names(
+            &mut story.names,
+            article.names.iter().map(|(n, c)| (n.as_str(), *c as f32)),
+        );
+        let Some(vector) = vector else {
+            return;
+        };
+        for &(h, w) in vector {
+            *story.centroid.entry(h).or_default() += w;
+        }
+        vector::trim(&mut story.centroid, keep);
+        story.norm = vector::norm(story.centroid.values());
+        if let Some(headline) = article.headline.as_deref().filter(|h| !h.trim().is_empty()) {
+            let mut terms = vector.to_vec();
+            vector::sort_by_weight(&mut terms);
+            terms.truncate(LABEL_TERMS);
+            terms.sort_unstable_by_key(|t| t.0);
+            story.labels.push(LabelCandidate {
+                headline: headline.to_string(),
+                article_id: article.id.clone(),
+                terms,
+            });
+            keep_central_labels(story);
+        }
+    }
+
+    /// Lists the story under the article's query terms (up to a bound per story).
+    fn post(&mut self, slot: u32, query: &[(u64, f32)]) {
+        let limit = self.config.centroid_terms * 2;
+        let Some(story) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else {
+            return;
+        };
+        for &(h, _) in query {
+            if story.posted.len() >= limit || story.posted.contains(&h) {
+                continue;
+            }
+            story.posted.push(h);
+            self.postings.entry(h).or_default().push(slot);
+        }
+    }
+
+    /// Merges into one story every candidate whose centroid now matches `slot`'s; the older
+    /// story survives. Returns the surviving slot of the article's story.
+    fn merge_converged(
+        &mut self,
+        slot: u32,
+        scored: &[(u32, f32, u64)],
+        article_id: &str,
+        merges: &mut Vec<Merge>,
+    ) -> u32 {
+        let mut current = slot;
+        for &(other, _, _) in scored.iter().filter(|c| c.0 != slot) {
+            let (Some(a), Some(b)) = (self.story(current), self.story(other)) else {
+                continue;
+            };
+            if a.norm == 0.0 || b.norm == 0.0 {
+                continue;
+            }
+            let sim = vector::dot_maps(&a.centroid, &b.centroid) / (a.norm * b.norm);
+            if sim < self.config.merge_threshold {
+                continue;
+            }
+            let (into, from) = if a.seq <= b.seq {
+                (current, other)
+            } else {
+                (other, current)
+            };
+            if let Some(merge) = self.merge(into, from, sim, article_id) {
+                merges.push(merge);
+            }
+            current = into;
+        }
+        current
+    }
+
+    fn merge(&mut self, into: u32, from: u32, similarity: f32, article_id: &str) -> Option<Merge> {
+        let absorbed = self.slots.get_mut(from as usize)?.take()?;
+        self.by_id.remove(&absorbed.id);
+        self.activity.remove(&(absorbed.last_arrival, from));
+        self.free.push(from);
+        for h in &absorbed.posted {
+            if let Some(list) = self.postings.get_mut(h) {
+                list.retain(|&s| s != from);
+            }
+        }
+        let keep = self.config.centroid_terms;
+        let target = self.slots.get_mut(into as usize)?.as_mut()?;
+        for (h, w) in &absorbed.centroid {
+            *target.centroid.entry(*h).or_default() += w;
+        }
+        vector::trim(&mut target.centroid, keep);
+        target.norm = vector::norm(target.centroid.values());
+        target.articles += absorbed.articles;
+        target.first_day = min_opt(target.first_day, absorbed.first_day);
+        target.last_day = target.last_day.max(absorbed.last_day);
+        add_names(
+            &mut target.names,
+            absorbed.names.iter().map(|(n, c)| (n.as_str(), *c)),
+        );
+        target.labels.extend(absorbed.labels);
+        keep_central_labels(target);
+        target.absorbed.push(absorbed.id.clone());
+        target.absorbed.extend(absorbed.absorbed.iter().cloned());
+        let into_id = target.id.clone();
+        let new_posts: Vec<u64> = absorbed
+            .posted
+            .iter()
+            .copied()
+            .filter(|h| !target.posted.contains(h))
+            .collect();
+        target.posted.extend(&new_posts);
+        let last_arrival = target.last_arrival.max(absorbed.last_arrival);
+        self.activity.remove(&(target.last_arrival, into));
+        target.last_arrival = last_arrival;
+        self.activity.insert((last_arrival, into));
+        for h in new_posts {
+            self.postings.entry(h).or_default().push(into);
+        }
+        for id in std::iter::once(&absorbed.id).chain(&absorbed.absorbed) {
+            self.redirect.insert(id.clone(), into_id.clone());
+        }
+        Some(Merge {
+            from: absorbed.id,
+            into: into_id,
+            similarity,
+            article_id: article_id.to_string(),
+        })
+    }
+
+    fn touch_activity(&mut self, slot: u32) {
+        let arrivals = self.arrivals;
+        if let Some(story) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) {
+            self.activity.remove(&(story.last_arrival, slot));
+            story.last_arrival = arrivals;
+            self.activity.insert((arrivals, slot));
+        }
+    }
+
+    /// Moves the clock to `day` if it is newer and closes the stories it leaves behind.
+    fn advance_clock(&mut self, day: Option<i32>) -> Vec<String> {
+        let Some(day) = day else {
+            return Vec::new();
+        };
+        if self.clock.is_some_and(|c| c >= day) {
+            return Vec::new();
+        }
+        self.clock = Some(day);
+        let horizon = day.saturating_sub(self.config.gap_days);
+        let mut stale: Vec<(u64, u32)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                let s = s.as_ref()?;
+                s.last_day
+                    .is_some_and(|d| d < horizon)
+                    .then_some((s.seq, i as u32))
+            })
+            .collect();
+        stale.sort_unstable();
+        stale
+            .into_iter()
+            .filter_map(|(_, slot)| self.close(slot))
+            .collect()
+    }
+
+    fn enforce_open_limit(&mut self) -> Vec<String> {
+        let mut closed = Vec::new();
+        while self.by_id.len() > self.config.max_open.max(1) {
+            let Some(&(_, slot)) = self.activity.first() else {
+                break;
+            };
+            match self.close(slot) {
+                Some(id) => closed.push(id),
+                None => {
+                    self.activity.pop_first();
+                }
+            }
+        }
+        closed
+    }
+
+    fn close(&mut self, slot: u32) -> Option<String> {
+        let story = self.slots.get_mut(slot as usize)?.take()?;
+        self.free.push(slot);
+        self.by_id.remove(&story.id);
+        self.activity.remove(&(story.last_arrival, slot));
+        for h in &story.posted {
+            if let Some(list) = self.postings.get_mut(h) {
+                list.retain(|&s| s != slot);
+                if list.is_empty() {
+                    self.postings.remove(h);
+                }
+            }
+        }
+        for id in &story.absorbed {
+            self.redirect.remove(id);
+        }
+        Some(story.id)
+    }
+
+    fn remember(&mut self, article_id: &str, story_id: &str) {
+        if story_id.is_empty() {
+            return;
+        }
+        if self
+            .recent_story
+            .insert(article_id.to_string(), story_id.to_string())
+            .is_none()
+        {
+            self.recent.push_back(article_id.to_string());
+        }
+        while self.recent.len() > self.config.dedup.window.max(1) {
+            if let Some(old) = self.recent.pop_front() {
+                self.recent_story.remove(&old);
+            }
+        }
+    }
+
+    /// The open slot of a story id, following merges.
+    fn resolve(&self, id: &str) -> Option<u32> {
+        let id = self.redirect.get(id).map_or(id, String::as_str);
+        self.by_id.get(id).copied()
+    }
+
+    fn story(&self, slot: u32) -> Option<&Story> {
+        self.slots.get(slot as usize)?.as_ref()
+    }
+
+    /// The current summary of an open story (following merges), or `None` once closed.
+    pub fn summary(&self, id: &str) -> Option<StorySummary> {
+        let story = self.story(self.resolve(id)?)?;
+        let label = central_label(story);
+        let mut entities = story.names.clone();
+        entities.truncate(10);
+        Some(StorySummary {
+            id: story.id.clone(),
+            label: label.map(|l| l.headline.clone()),
+            label_article: label.map(|l| l.article_id.clone()),
+            articles: story.articles,
+            first_seen: story.first_day.and_then(day_string),
+            last_seen: story.last_day.and_then(day_string),
+            entities,
+        })
+    }
+
+    /// Similarity of two articles as this index would weigh them now: TF-IDF cosine, scaled
+    /// down by `exp(-days apart / time_scale_days)` when both are dated, so of two equally
+    /// worded pairs the one reporting the same days is closer.
+    pub fn similarity(&self, a: &ArticleFeatures, b: &ArticleFeatures) -> f32 {
+        let va = self.weigh(a);
+        let vb: TermMap<f32> = self.weigh(b).into_iter().collect();
+        let time = match (a.day, b.day) {
+            (Some(x), Some(y)) if self.config.time_scale_days > 0.0 => {
+                (-((x - y).abs() as f32) / self.config.time_scale_days).exp()
+            }
+            _ => 1.0,
+        };
+        vector::dot(&va, &vb) * time
+    }
+
+    /// Counts articles' terms in the document frequencies without clustering them, so the
+    /// weights reflect a background corpus before (or besides) the stream.
+    pub fn observe(&mut self, article: &ArticleFeatures) {
+        self.docfreq.add(article.terms.iter().map(|t| t.0));
+    }
+
+    /// Everything needed to continue later exactly where this index stands.
+    pub fn state(&self) -> IndexState {
+        IndexState {
+            config: self.config,
+            docfreq: self.docfreq.state(),
+            stories: self.slots.iter().flatten().cloned().collect(),
+            redirect: sorted_pairs(&self.redirect),
+            recent: self
+                .recent
+                .iter()
+                .filter_map(|a| Some((a.clone(), self.recent_story.get(a)?.clone())))
+                .collect(),
+            dedup: self.dedup.state(),
+            clock: self.clock,
+            arrivals: self.arrivals,
+            stories_founded: self.stories_founded,
+        }
+    }
+
+    /// Restores an index from `state`. Continuing from a restored index gives the same
+    /// results as never having stopped (story order is kept by founding order).
+    pub fn from_state(state: IndexState) -> StoryIndex {
+        let mut index = StoryIndex::new(state.config);
+        index.docfreq = super::docfreq::DocFreq::from_state(&state.docfreq);
+        index.dedup = DuplicateIndex::from_state(state.config.dedup, state.dedup);
+        index.clock = state.clock;
+        index.arrivals = state.arrivals;
+        index.stories_founded = state.stories_founded;
+        index.redirect = state.redirect.into_iter().collect();
+        for (article, story) in state.recent {
+            index.recent.push_back(article.clone());
+            index.recent_story.insert(article, story);
+        }
+        let mut stories = state.stories;
+        stories.sort_by_key(|s| s.seq);
+        for mut story in stories {
+            story.norm = vector::norm(story.centroid.values());
+            let slot = index.slots.len() as u32;
+            for h in &story.posted {
+                index.postings.entry(*h).or_default().push(slot);
+            }
+            index.by_id.insert(story.id.clone(), slot);
+            index.activity.insert((story.last_arrival, slot));
+            index.slots.push(Some(story));
+        }
+        index
+    }
+}
+
+fn sorted_pairs(map: &NameMap<String>) -> Vec<(String, String)> {
+    let mut pairs: Vec<(String, String)> =
+        map.iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+fn min_opt(a: Option<i32>, b: Option<i32>) -> Option<i32> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(x.min(y)),
+        (x, y) => x.or(y),
+    }
+}
+
+fn add_names<'a>(names: &mut Vec<(String, f32)>, add: impl Iterator<Item = (&'a str, f32)>) {
+    for (name, count) in add {
+        match names.iter_mut().find(|(n, _)| n == name) {
+            Some(entry) => entry.1 += count,
+            None => names.push((name.to_string(), count)),
+        }
+    }
+    names.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    names.truncate(STORY_NAMES);
+}
+
+fn centrality(story: &Story, label: &LabelCandidate) -> f32 {
+    vector::dot(&label.terms, &story.centroid)
+}
+
+fn central_label(story: &Story) -> Option<&LabelCandidate> {
+    story
+        .labels
+        .iter()
+        .enumerate()
+        .max_by(|(i, a), (j, b)| {
+            centrality(story, a)
+                .total_cmp(&centrality(story, b))
+                .then(j.cmp(i))
+        })
+        .map(|(_, l)| l)
+}
+
+/// Keeps the most central headlines (earlier ones win ties).
+fn keep_central_labels(story: &mut Story) {
+    if story.labels.len() <= LABEL_CANDIDATES {
+        return;
+    }
+    let mut scored: Vec<(f32, usize)> = story
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| (centrality(story, l), i))
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut keep: Vec<usize> = scored.iter().take(LABEL_CANDIDATES).map(|s| s.1).collect();
+    keep.sort_unstable();
+    let labels = std::mem::take(&mut story.labels);
+    story.labels = labels
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.binary_search(i).is_ok())
+        .map(|(_, l)| l)
+        .collect();
+}
+
+/// Centroids serialise as term-sorted pairs, so state files are deterministic.
+mod term_map {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::TermMap;
+
+    pub fn serialize<S: Serializer>(map: &TermMap<f32>, s: S) -> Result<S::Ok, S::Error> {
+        let mut pairs: Vec<(u64, f32)> = map.iter().map(|(h, w)| (*h, *w)).collect();
+        pairs.sort_unstable_by_key(|p| p.0);
+        pairs.serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<TermMap<f32>, D::Error> {
+        Ok(Vec::<(u64, f32)>::deserialize(d)?.into_iter().collect())
+    }
+}

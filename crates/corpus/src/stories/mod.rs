@@ -1,0 +1,32 @@
+//! Stories: articles grouped online, in arrival order, into the developing news stories they
+//! cover.
+//!
+//! - `features`: what one article contributes (hashed TF-IDF terms over words, headline
+//!   words weighted up, capitalised names as their own dimensions, optional resolved entity
+//!   ids, publication day, shingles for duplicates). Pure and per article.
+//! - `index`: `StoryIndex`, the incremental clusterer with its persistent state.
+//! - `metrics` and `ecbplus`: the evaluation on ECB+.
+//!
+//! Typical use, once per article in publication (or input) order:
+//!
+//! ```
+//! use storyline_corpus::stories::{ArticleFeatures, Config, StoryIndex};
+//!
+//! let mut index = StoryIndex::new(Config::default());
+//! let a = ArticleFeatures::from_parts("a", Some("Dam breaks upstream"), "Water rose.", None, None);
+//! let assignment = index.add(&a);
+//! assert!(assignment.new_story);
+//! assert!(index.summary(&assignment.story_id).is_some());
+//! ```
+
+pub mod background;
+mod docfreq;
+pub mod ecbplus;
+mod features;
+mod index;
+pub mod metrics;
+mod text;
+mod vector;
+
+pub use features::{ArticleFeatures, day_number, day_string};
+pub use index::{Assignment, Config, IndexState, Merge, StoryIndex, StorySummary};
