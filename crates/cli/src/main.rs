@@ -129,9 +129,6 @@ enum Command {
     Sources(sources::SourcesCommand),
     /// Poll every followed source, fetch new article pages politely, and store them; every
     /// interval until Ctrl-C or SIGTERM, or once with --once.
-    #[command(after_help = "EXAMPLES:\n  storyline sources add https://example.org/rss.xml\n  \
-                            storyline watch --contact ops@example.org\n  \
-                            storyline watch --once --no-annotate   # from cron")]
     Watch(sources::WatchArgs),
 }
 

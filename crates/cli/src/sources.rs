@@ -43,6 +43,11 @@ pub enum SourcesCommand {
 }
 
 #[derive(Args)]
+#[command(
+    after_help = "EXAMPLES:\n  storyline sources add https://example.org/rss.xml\n  \
+                        storyline watch --contact ops@example.org\n  \
+                        storyline watch --once --no-annotate   # from cron"
+)]
 pub struct WatchArgs {
     /// Time between the starts of two rounds of polls (e.g. 90s, 10m, 1h).
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
