@@ -138,3 +138,89 @@ fn the_finder_is_shared_between_threads() {
     });
     assert_eq!(found, vec![1, 1]);
 }
+
+/// The reported quote whose content contains `words`.
+fn reported_with<'q>(quotes: &'q [Quote], words: &str) -> &'q Quote {
+    quotes
+        .iter()
+        .find(|q| q.kind == QuoteKind::Reported && q.text.contains(words))
+        .unwrap_or_else(|| panic!("no reported quote with {words:?} in {quotes:#?}"))
+}
+
+#[test]
+fn an_organisation_with_a_relative_clause_keeps_its_own_quote() {
+    // The person named in the next paragraph must not take the organisation's quote.
+    let quotes = find(
+        "The Northern Bakers' Union, which represents bakery staff in four provinces and \
+         several cities, said the walkout would continue until the employers improved \
+         their wage offer.\n\n\
+         “Our members cannot wait any longer,” said Helena Dvorakova, the union's \
+         spokeswoman, speaking outside the ministry.",
+    );
+    let q = reported_with(&quotes, "the walkout would continue");
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    assert_ne!(speaker.name.as_deref(), Some("Helena Dvorakova"), "{q:#?}");
+    let said_by_union = speaker
+        .name
+        .iter()
+        .chain(&speaker.description)
+        .any(|s| s.contains("Bakers' Union"));
+    assert!(said_by_union, "{q:#?}");
+    let dvorakova: Vec<&Quote> = quotes
+        .iter()
+        .filter(|q| name(q) == Some("Helena Dvorakova"))
+        .collect();
+    assert_eq!(dvorakova.len(), 1, "{quotes:#?}");
+}
+
+#[test]
+fn an_appositive_is_not_part_of_the_name() {
+    let quotes = find(
+        "Brightwater Shipping Company, the biggest carrier on the river, said in a statement \
+         that it would suspend two routes.",
+    );
+    let q = reported_with(&quotes, "suspend two routes");
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    let named = speaker.name.as_deref().unwrap_or_default();
+    assert!(named.contains("Brightwater"), "{speaker:?}");
+    assert!(!named.contains("carrier"), "{speaker:?}");
+}
+
+#[test]
+fn according_to_gives_the_source_and_the_main_clause() {
+    let quotes = find(
+        "“We will not sign,” Tomasz Wierzbicki said on Monday.\n\n\
+         The regional council is expected to approve the budget next month, according to \
+         three officials briefed on the plan.",
+    );
+    let q = reported_with(&quotes, "approve the budget");
+    assert!(
+        q.text.starts_with("The regional council is expected"),
+        "{q:#?}"
+    );
+    assert!(!q.text.contains("according"), "{q:#?}");
+    assert_eq!(
+        q.cue.as_ref().map(|c| c.text.as_str()),
+        Some("according to")
+    );
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    assert_eq!(speaker.name, None, "{speaker:?}");
+    assert_eq!(
+        speaker.description.as_deref(),
+        Some("three officials briefed on the plan")
+    );
+}
+
+#[test]
+fn according_to_at_the_start_of_a_sentence() {
+    let quotes =
+        find("According to the city's transport office, the tram line will reopen in May.");
+    let q = reported_with(&quotes, "the tram line will reopen");
+    assert!(!q.text.contains("According"), "{q:#?}");
+    let speaker = q.speaker.as_ref().expect("a speaker");
+    let said = speaker.name.iter().chain(&speaker.description);
+    assert!(
+        said.clone().any(|s| s.contains("transport office")),
+        "{speaker:?}"
+    );
+}

@@ -38,6 +38,8 @@ pub struct Lexicon {
     /// Phrasal verbs' particles by form ("points" → "out"), kept apart so that "points"
     /// alone is not a cue.
     phrasal: HashMap<String, String>,
+    /// Multi-word cues followed by their source ("according to X"), as word sequences.
+    source_prep: Vec<Vec<String>>,
     data: LexiconData,
 }
 
@@ -114,9 +116,13 @@ impl Lexicon {
         }
         for (pattern, kind) in &data.multiword {
             let words: Vec<String> = pattern.split_whitespace().map(str::to_lowercase).collect();
-            if !words.is_empty() {
-                lexicon.multiword.push((words, kind != "consult"));
+            if words.is_empty() {
+                continue;
             }
+            if kind == "source_prep" {
+                lexicon.source_prep.push(words.clone());
+            }
+            lexicon.multiword.push((words, kind != "consult"));
         }
         lexicon.data = data;
         lexicon
@@ -149,5 +155,15 @@ impl Lexicon {
             }
         }
         best
+    }
+
+    /// The length of the longest cue starting at `words[0]` whose source follows it
+    /// ("according to", "quoted by").
+    pub fn source_prep_at(&self, words: &[&str]) -> Option<usize> {
+        self.source_prep
+            .iter()
+            .filter(|p| p.len() <= words.len() && p.iter().zip(words).all(|(p, w)| p == w))
+            .map(Vec::len)
+            .max()
     }
 }

@@ -26,7 +26,7 @@ use storyline_nlp::pipeline::Layers;
 
 use lexicon::Lexicon;
 use tagger::{Attribution, Tagger};
-use view::View;
+use view::{Cue, View};
 
 /// The model file, in `models/` or `$STORYLINE_MODELS`.
 pub const MODEL_FILE: &str = "quotes-polnear.model";
@@ -57,21 +57,29 @@ impl QuoteFinder {
     }
 
     /// Every quote in `text`: quotations with their marks (direct or partial), then
-    /// reported speech from the model where it does not overlap a quotation, in text order.
+    /// reported speech with a source after a prepositional cue ("…, according to X"), then
+    /// the model's reported speech, each kept only where it does not overlap an earlier
+    /// one, in text order.
     pub fn find(&self, text: &str, layers: &Layers) -> Vec<Quote> {
         let quotations = marks::find_quotations(text);
-        let view = View::new(text, layers, self.tagger.lexicon(), quotations);
+        let lexicon = self.tagger.lexicon();
+        let view = View::new(text, layers, lexicon, quotations);
         let resolver = speaker::Resolver::new(&view);
         let mut quotes = direct::attribute(&view, &resolver);
-        let direct_count = quotes.len();
-        for attribution in self.tagger.tag(&view) {
-            let overlaps = quotes[..direct_count]
-                .iter()
-                .any(|q| q.start < attribution.content.1 && attribution.content.0 < q.end);
-            if overlaps {
-                continue;
+        let overlaps = |quotes: &[Quote], start: usize, end: usize| {
+            quotes.iter().any(|q| q.start < end && start < q.end)
+        };
+        for quote in sourced_after_cue(&view, &resolver, lexicon) {
+            if !overlaps(&quotes, quote.start, quote.end) {
+                quotes.push(quote);
             }
-            quotes.push(reported(&view, &resolver, &attribution));
+        }
+        let ruled = quotes.len();
+        for attribution in self.tagger.tag(&view) {
+            let (start, end) = attribution.content;
+            if !overlaps(&quotes[..ruled], start, end) {
+                quotes.push(reported(&view, &resolver, &attribution));
+            }
         }
         quotes.sort_by_key(|q| (q.start, q.end));
         quotes
@@ -104,16 +112,96 @@ fn reported(view: &View, resolver: &speaker::Resolver, a: &Attribution) -> Quote
         end: e,
         text: view.span_text(s, e).to_owned(),
     });
-    let speaker = a
+    // The model's source in the cue's sentence, else the subject of the cue's own clause
+    // ("X, which …, said") or the name right after it ("said X").
+    let phrase = a
         .source_tokens
         .clone()
-        .map(|range| resolver.resolve(&resolver.source_phrase(range), None));
+        .map(|range| resolver.source_phrase(range))
+        .or_else(|| {
+            let cue = a.cue_tokens.clone()?;
+            let sentence = view.sentences.get(view.tokens[cue.start].sentence)?;
+            resolver
+                .left_of(cue.start, sentence.start)
+                .or_else(|| resolver.right_of(cue.end, sentence.end))
+        });
     Quote {
         start,
         end,
         text: view.span_text(start, end).to_owned(),
         kind: QuoteKind::Reported,
         cue,
-        speaker,
+        speaker: phrase.map(|p| resolver.resolve(&p, None)),
     }
+}
+
+/// Words that end the source phrase after "according to".
+fn is_clause_break(word: &str) -> bool {
+    matches!(
+        word,
+        "," | ";" | ":" | "." | "?" | "!" | "(" | ")" | "—" | "–" | "-"
+    )
+}
+
+/// Reported speech whose source follows its cue: "Y, according to X", "According to X, Y".
+/// The cue and source are fixed words here, and the model often takes a verb inside Y
+/// ("is expected") as the cue and a name from another sentence as the source. One per
+/// sentence, outside quotations; the content is the rest of the sentence.
+fn sourced_after_cue(view: &View, resolver: &speaker::Resolver, lexicon: &Lexicon) -> Vec<Quote> {
+    let tokens = &view.tokens;
+    let mut quotes = Vec::new();
+    let mut window: Vec<&str> = Vec::with_capacity(4);
+    for sentence in &view.sentences {
+        let found = sentence.clone().find_map(|i| {
+            let t = &tokens[i];
+            if t.quote.is_some() || !matches!(t.cue, Cue::MultiBegin | Cue::Verb(_)) {
+                return None;
+            }
+            window.clear();
+            window.extend(tokens[i..sentence.end].iter().take(4).map(|t| &*t.lower));
+            lexicon.source_prep_at(&window).map(|len| i..i + len)
+        });
+        let Some(cue) = found else {
+            continue;
+        };
+        let source_end = (cue.end..sentence.end)
+            .find(|&k| is_clause_break(tokens[k].word) || tokens[k].mark)
+            .unwrap_or(sentence.end);
+        let is_edge = |k: usize| tokens[k].pos == "PUNCT" || tokens[k].lower == "that";
+        let trim = |mut r: std::ops::Range<usize>| {
+            while r.start < r.end && is_edge(r.start) {
+                r.start += 1;
+            }
+            while r.start < r.end && tokens[r.end - 1].pos == "PUNCT" {
+                r.end -= 1;
+            }
+            r
+        };
+        let before = trim(sentence.start..cue.start);
+        let after = trim(source_end..sentence.end);
+        let content = match (before.is_empty(), after.is_empty()) {
+            _ if source_end == cue.end => continue,
+            (false, false) => before.start..after.end,
+            (false, true) => before,
+            (true, false) => after,
+            (true, true) => continue,
+        };
+        let span = |r: &std::ops::Range<usize>| (tokens[r.start].start, tokens[r.end - 1].end);
+        let (start, end) = span(&content);
+        let (cue_start, cue_end) = span(&cue);
+        let phrase = resolver.phrase_after(cue.end..source_end);
+        quotes.push(Quote {
+            start,
+            end,
+            text: view.span_text(start, end).to_owned(),
+            kind: QuoteKind::Reported,
+            cue: Some(storyline_model::TextSpan {
+                start: cue_start,
+                end: cue_end,
+                text: view.span_text(cue_start, cue_end).to_owned(),
+            }),
+            speaker: Some(resolver.resolve(&phrase, None)),
+        });
+    }
+    quotes
 }

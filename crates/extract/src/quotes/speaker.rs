@@ -230,6 +230,26 @@ impl<'v, 'a> Resolver<'v, 'a> {
         })
     }
 
+    /// The speaker phrase of a source that follows its cue up to a clause break
+    /// ("according to two people familiar with the matter"): the core is the leading noun
+    /// phrase ("two people"), the whole range is the mention.
+    pub fn phrase_after(&self, range: Range<usize>) -> Phrase {
+        let tokens = &self.view.tokens;
+        let np_end = range
+            .clone()
+            .take_while(|&k| {
+                let t = &tokens[k];
+                t.entity.is_some() || is_np_word(t.pos) || is_possessive(t.word)
+            })
+            .filter(|&k| is_head(&tokens[k]))
+            .last()
+            .map_or(range.end, |k| k + 1);
+        Phrase {
+            core: range.start..np_end,
+            full: range,
+        }
+    }
+
     /// The speaker phrase of a source span tagged by the model. Its core is the first
     /// comma-separated part that names a person or organisation or is a pronoun ("Steve
     /// Witkoff, who met with Putin, …" is Witkoff; "as leaders pressed for a deal, Putin"

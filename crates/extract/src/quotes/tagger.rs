@@ -30,6 +30,7 @@ pub struct Attribution {
     pub content: (usize, usize),
     pub cue: Option<(usize, usize)>,
     pub source: Option<(usize, usize)>,
+    pub cue_tokens: Option<Range<usize>>,
     pub source_tokens: Option<Range<usize>>,
 }
 
@@ -785,7 +786,8 @@ impl Tagger {
     }
 
     /// Attributions: every content span with the nearest cue in its sentence or the one
-    /// before, and the source nearest that cue.
+    /// before, and the source nearest that cue in the cue's own sentence (a source from
+    /// another sentence is the speaker of another cue, often in another paragraph).
     pub fn tag(&self, view: &View) -> Vec<Attribution> {
         let spans = self.role_spans(view);
         let tokens = &view.tokens;
@@ -814,18 +816,14 @@ impl Tagger {
                     spans
                         .sources
                         .iter()
-                        .filter(|s| {
-                            tokens[s.start]
-                                .sentence
-                                .abs_diff(tokens[cue.start].sentence)
-                                <= 1
-                        })
+                        .filter(|s| tokens[s.start].sentence == tokens[cue.start].sentence)
                         .min_by_key(|s| gap(s, cue))
                 });
                 Attribution {
                     content: chars(content),
                     cue: cue.map(chars),
                     source: source.map(chars),
+                    cue_tokens: cue.cloned(),
                     source_tokens: source.cloned(),
                 }
             })
