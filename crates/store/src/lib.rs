@@ -15,9 +15,13 @@ use storyline_model::{Article, Format, Origin};
 mod annotations;
 pub mod entities;
 mod migrations;
+mod search;
 mod sources;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
+pub use search::{
+    ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, fts_query,
+};
 pub use sources::{FetchedUrl, Source, SourcePoll, Validators};
 
 #[derive(Debug, thiserror::Error)]

@@ -145,6 +145,47 @@ const MIGRATIONS: &[&str] = &[
         fetched_at TEXT NOT NULL
     ) WITHOUT ROWID;
     CREATE INDEX fetched_urls_source ON fetched_urls (source_id);",
+    // 5: full-text indexes (issue 10) over articles and quotes: FTS5 external-content tables
+    // kept in step by triggers, so every insert, replacement or deletion updates the index
+    // in its own transaction. Porter stemming ("talks" finds "talk"); headlines weigh 4x.
+    "CREATE VIRTUAL TABLE articles_fts USING fts5(
+        headline, text, content = 'articles', content_rowid = 'rowid',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(4.0, 1.0)');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        INSERT INTO articles_fts (rowid, headline, text) VALUES (new.rowid, new.headline, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, headline, text)
+        VALUES ('delete', old.rowid, old.headline, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF headline, text ON articles BEGIN
+        INSERT INTO articles_fts (articles_fts, rowid, headline, text)
+        VALUES ('delete', old.rowid, old.headline, old.text);
+        INSERT INTO articles_fts (rowid, headline, text) VALUES (new.rowid, new.headline, new.text);
+    END;
+    INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE VIRTUAL TABLE quotes_fts USING fts5(
+        text, speaker, speaker_description, content = 'quotes', content_rowid = 'rowid',
+        tokenize = 'porter unicode61 remove_diacritics 2'
+    );
+    INSERT INTO quotes_fts (quotes_fts, rank) VALUES ('rank', 'bm25(1.0, 2.0, 1.0)');
+    CREATE TRIGGER quotes_fts_insert AFTER INSERT ON quotes BEGIN
+        INSERT INTO quotes_fts (rowid, text, speaker, speaker_description)
+        VALUES (new.rowid, new.text, new.speaker, new.speaker_description);
+    END;
+    CREATE TRIGGER quotes_fts_delete AFTER DELETE ON quotes BEGIN
+        INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker, speaker_description)
+        VALUES ('delete', old.rowid, old.text, old.speaker, old.speaker_description);
+    END;
+    CREATE TRIGGER quotes_fts_update AFTER UPDATE ON quotes BEGIN
+        INSERT INTO quotes_fts (quotes_fts, rowid, text, speaker, speaker_description)
+        VALUES ('delete', old.rowid, old.text, old.speaker, old.speaker_description);
+        INSERT INTO quotes_fts (rowid, text, speaker, speaker_description)
+        VALUES (new.rowid, new.text, new.speaker, new.speaker_description);
+    END;
+    INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');",
 ];
 
 /// The schema version this build writes.
