@@ -10,6 +10,7 @@ mod facts;
 mod nlp;
 mod pipeline;
 mod quotes;
+mod serve;
 mod sources;
 mod stories;
 mod time;
@@ -130,6 +131,10 @@ enum Command {
     /// Poll every followed source, fetch new article pages politely, and store them; every
     /// interval until Ctrl-C or SIGTERM, or once with --once.
     Watch(sources::WatchArgs),
+    /// Full-text search over articles (or quotes) with BM25 ranking, filters and snippets.
+    Search(serve::SearchArgs),
+    /// Serve the web UI and the JSON API (/api, OpenAPI at /api/openapi.json), read-only.
+    Serve(serve::ServeArgs),
 }
 
 #[derive(Args)]
@@ -228,6 +233,8 @@ fn main() -> ExitCode {
         Command::Bench(args) => bench::run(&cli.global, args),
         Command::Sources(command) => sources::sources(&cli.global, command),
         Command::Watch(args) => sources::watch(&cli.global, args),
+        Command::Search(args) => serve::search(&cli.global, args),
+        Command::Serve(args) => serve::serve(&cli.global, args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

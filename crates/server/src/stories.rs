@@ -1,0 +1,213 @@
+//! Stories as the pages and the API show them, and their timelines.
+//!
+//! Story clustering (issue 6) stores its stories in tables of its own; until those exist in
+//! a store, each article stands as a one-article story under its own id (`basis:
+//! "article"`), so every page works on a fresh store. Timelines are drawn from what is
+//! dated today: article dates, quotes (dated by their article) and resolved time
+//! expressions; events replace them when they land.
+
+use serde::Serialize;
+use storyline_store::{ArticleHit, Hits, Page, SearchFilter, Store};
+
+use crate::ApiError;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StorySummary {
+    pub id: String,
+    pub label: String,
+    /// `"article"`: a single article standing in for a story until stories are computed.
+    pub basis: &'static str,
+    pub articles: u64,
+    pub first: Option<String>,
+    pub last: Option<String>,
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Story {
+    #[serde(flatten)]
+    pub summary: StorySummary,
+    pub article_list: Vec<ArticleHit>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// One dated point on a story's timeline, with the evidence span it came from.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineEntry {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// `article` (published), `quote` (said in an article of that date) or `time` (a date the
+    /// text refers to).
+    pub kind: &'static str,
+    pub label: String,
+    pub article_id: String,
+    pub start: usize,
+    pub end: usize,
+}
+
+fn from_article(a: &ArticleHit) -> StorySummary {
+    StorySummary {
+        id: a.id.clone(),
+        label: a.headline.clone().unwrap_or_else(|| a.id.clone()),
+        basis: "article",
+        articles: 1,
+        first: a.published.clone(),
+        last: a.published.clone(),
+        sources: vec![a.source.clone()],
+    }
+}
+
+pub fn list(store: &Store, page: Page) -> Result<Hits<StorySummary>, ApiError> {
+    let hits = store.search_articles(None, &SearchFilter::default(), page)?;
+    Ok(Hits {
+        items: hits.items.iter().map(from_article).collect(),
+        more: hits.more,
+    })
+}
+
+/// Article ids of a story, or `None` when there is no such story.
+pub fn article_ids(store: &Store, id: &str) -> Result<Option<Vec<String>>, ApiError> {
+    Ok(store.article(id)?.map(|a| vec![a.id]))
+}
+
+pub fn story(store: &Store, id: &str) -> Result<Option<Story>, ApiError> {
+    let Some(ids) = article_ids(store, id)? else {
+        return Ok(None);
+    };
+    let filter = SearchFilter {
+        articles: Some(&ids),
+        ..SearchFilter::default()
+    };
+    let articles = store.search_articles(
+        None,
+        &filter,
+        Page {
+            limit: ids.len(),
+            offset: 0,
+        },
+    )?;
+    let Some(first) = articles.items.first() else {
+        return Ok(None);
+    };
+    let summary = from_article(first);
+    let timeline = timeline(store, &articles.items)?;
+    Ok(Some(Story {
+        summary,
+        article_list: articles.items,
+        timeline,
+    }))
+}
+
+/// Timeline entries of these articles, in date order.
+pub fn timeline(store: &Store, articles: &[ArticleHit]) -> Result<Vec<TimelineEntry>, ApiError> {
+    let mut entries = Vec::new();
+    for article in articles {
+        let published = article.published.as_deref().and_then(day);
+        if let Some(date) = &published {
+            entries.push(TimelineEntry {
+                date: date.clone(),
+                kind: "article",
+                label: format!(
+                    "{}: {}",
+                    article.source,
+                    article.headline.as_deref().unwrap_or("(no headline)")
+                ),
+                article_id: article.id.clone(),
+                start: 0,
+                end: 0,
+            });
+        }
+        let Some(layers) = store.annotations(&article.id)? else {
+            continue;
+        };
+        if let Some(date) = &published {
+            for q in &layers.quotes {
+                let who = q
+                    .speaker
+                    .as_ref()
+                    .and_then(|s| s.name.as_deref().or(s.description.as_deref()))
+                    .unwrap_or("unattributed");
+                entries.push(TimelineEntry {
+                    date: date.clone(),
+                    kind: "quote",
+                    label: format!("{who}: “{}”", shorten(&q.text, 120)),
+                    article_id: article.id.clone(),
+                    start: q.start,
+                    end: q.end,
+                });
+            }
+        }
+        for t in &layers.times {
+            if let Some(date) = t.value.as_deref().and_then(day) {
+                entries.push(TimelineEntry {
+                    date,
+                    kind: "time",
+                    label: format!("“{}” in {}", shorten(&t.text, 60), article.source),
+                    article_id: article.id.clone(),
+                    start: t.start,
+                    end: t.end,
+                });
+            }
+        }
+    }
+    entries.sort_by(|a, b| {
+        (&a.date, a.kind, &a.article_id, a.start).cmp(&(&b.date, b.kind, &b.article_id, b.start))
+    });
+    Ok(entries)
+}
+
+/// The `YYYY-MM-DD` day of a date or date-time, if it is one.
+pub fn day(value: &str) -> Option<String> {
+    let d = value.get(..10)?;
+    let b = d.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    (digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10))
+        .then(|| d.to_owned())
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` day (proleptic Gregorian), for placing points.
+pub fn day_number(d: &str) -> Option<i64> {
+    let y: i64 = d.get(0..4)?.parse().ok()?;
+    let m: i64 = d.get(5..7)?.parse().ok()?;
+    let dd: i64 = d.get(8..10)?.parse().ok()?;
+    if !(1..=12).contains(&m) || !(1..=31).contains(&dd) {
+        return None;
+    }
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + dd - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+pub fn shorten(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text[..at].trim_end()),
+        None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_are_checked_and_numbered() {
+        assert_eq!(day("2025-03-17T10:00:00Z").as_deref(), Some("2025-03-17"));
+        assert_eq!(day("2025-W11"), None);
+        assert_eq!(day("PAST_REF"), None);
+        assert_eq!(day_number("1970-01-01"), Some(0));
+        assert_eq!(day_number("2025-03-01"), Some(20148));
+        assert_eq!(
+            day_number("2024-03-01")
+                .zip(day_number("2024-02-28"))
+                .map(|(a, b)| a - b),
+            Some(2)
+        );
+        assert_eq!(shorten("abcdef", 3), "abc…");
+        assert_eq!(shorten("ab", 3), "ab");
+    }
+}
