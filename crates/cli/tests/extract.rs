@@ -18,7 +18,13 @@ fn plain_text_output() {
     let text = run.stdout();
     assert!(text.starts_with("The little green ferry"), "{text}");
     assert!(text.contains("dry dock.\n\nEngineers replaced"));
-    for junk in ["Share on", "newsletter", "12 comments", "4 min read", "slipway"] {
+    for junk in [
+        "Share on",
+        "newsletter",
+        "12 comments",
+        "4 min read",
+        "slipway",
+    ] {
         assert!(!text.contains(junk), "{junk:?} in:\n{text}");
     }
 }
@@ -76,7 +82,8 @@ fn encoded_page(
 fn charsets_by_meta_tag_bom_or_nothing() {
     let sandbox = Sandbox::new();
     let russian = "Городской совет утвердил новый бюджет на следующий год после долгого обсуждения с жителями района.";
-    let japanese = "市議会は住民との長い議論の末、来年度の新しい予算案を賛成多数で可決したと発表しました。";
+    let japanese =
+        "市議会は住民との長い議論の末、来年度の新しい予算案を賛成多数で可決したと発表しました。";
     let french = "Le conseil municipal a adopté le budget de l'année prochaine après un long débat avec les habitants du quartier, déçus.";
     let mut bom_utf8 = vec![0xEF, 0xBB, 0xBF];
     bom_utf8.extend(encoded_page(encoding_rs::UTF_8, None, french));
@@ -102,11 +109,7 @@ fn charsets_by_meta_tag_bom_or_nothing() {
         let path = sandbox.write(name, bytes);
         let run = sandbox.run(&["extract", path.to_str().unwrap()]);
         run.assert_code(0);
-        assert!(
-            run.stdout().contains(expected),
-            "{name}: {}",
-            run.stdout()
-        );
+        assert!(run.stdout().contains(expected), "{name}: {}", run.stdout());
     }
 }
 
@@ -115,11 +118,7 @@ fn page_without_article_and_unreadable_file() {
     let sandbox = Sandbox::new();
     let page = extract_fixture("no_article.html");
     let missing = sandbox.path("missing.html");
-    let run = sandbox.run(&[
-        "extract",
-        page.to_str().unwrap(),
-        missing.to_str().unwrap(),
-    ]);
+    let run = sandbox.run(&["extract", page.to_str().unwrap(), missing.to_str().unwrap()]);
     run.assert_code(1);
     let stderr = run.stderr();
     assert!(
