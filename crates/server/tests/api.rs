@@ -1,0 +1,628 @@
+//! Every route of the JSON API and every page, over a small store with a hostile article.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use serde_json::{Value, json};
+use storyline_model::{Annotations, Article, Format, Origin, Span};
+use storyline_server::{API_ROUTES, Db, openapi, router};
+use storyline_store::Store;
+use storyline_store::entities::EntityRow;
+use tower::ServiceExt;
+
+const HOSTILE_ID: &str = "bad0000000000001";
+const CALM_ID: &str = "calm000000000002";
+const SCRIPT: &str = "<script>alert(1)</script>";
+const IMG: &str = "<img src=x onerror=alert(2)>";
+
+fn article(
+    id: &str,
+    source: &str,
+    published: &str,
+    headline: &str,
+    text: &str,
+    url: &str,
+) -> Article {
+    Article {
+        id: id.into(),
+        external_id: None,
+        source: source.into(),
+        url: Some(url.into()),
+        headline: Some(headline.into()),
+        dateline: None,
+        byline: Some(format!("By {SCRIPT}")),
+        section: None,
+        credit: None,
+        published: Some(published.into()),
+        language: Some("en".into()),
+        text: text.into(),
+        paragraphs: vec![Span::new(0, text.chars().count())],
+        removed: vec![],
+        format: Format::Html,
+        origin: Origin {
+            path: format!("{id}.html"),
+            record: None,
+        },
+    }
+}
+
+fn hostile_text() -> String {
+    format!(
+        "Officials met in Kursk {IMG} on Sunday to discuss a ceasefire. \
+         <a href=\"javascript:alert(3)\">click</a> \"We want peace {SCRIPT},\" said Mallory."
+    )
+}
+
+/// Where "on Sunday" starts (the text is ASCII, so bytes are code points).
+fn sunday() -> usize {
+    hostile_text().find("on Sunday").unwrap()
+}
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    app: Router,
+}
+
+fn fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    let hostile_text = hostile_text();
+    let sunday = sunday();
+    store
+        .insert_batch(
+            &[
+                article(
+                    HOSTILE_ID,
+                    &format!("Evil {SCRIPT} Times"),
+                    "2025-03-17",
+                    &format!("Ceasefire {SCRIPT} talks"),
+                    &hostile_text,
+                    "javascript:alert(4)",
+                ),
+                article(
+                    CALM_ID,
+                    "The Courier",
+                    "2025-03-20",
+                    "Markets steady",
+                    "Markets were steady. \"It needs to happen soon,\" Rubio said.",
+                    "https://courier.example/markets",
+                ),
+            ],
+            "2025-03-21",
+        )
+        .unwrap();
+    let q_start = hostile_text.chars().count() - 42;
+    let hostile_layers: Annotations = serde_json::from_value(json!({
+        "sentences": [], "tokens": [], "quantities": [], "events": [],
+        "entities": [
+            {"start": 17, "end": 22, "type": "PLACE", "text": "Kursk", "entity": "kursk"},
+            {"start": q_start, "end": q_start + 8, "type": "PERSON", "text": "Mallory", "entity": "mallory"}
+        ],
+        "quotes": [{
+            "start": q_start, "end": q_start + 20, "text": format!("We want peace {SCRIPT}"),
+            "kind": "direct", "cue": null,
+            "speaker": {"name": format!("Mallory {IMG}"), "description": null, "mention": null,
+                        "entity": "mallory"}
+        }],
+        "times": [{"start": sunday, "end": sunday + 9, "text": "on Sunday", "type": "DATE", "value": "2025-03-16"}]
+    }))
+    .unwrap();
+    let calm_layers: Annotations = serde_json::from_value(json!({
+        "sentences": [], "tokens": [], "quantities": [], "events": [], "times": [],
+        "entities": [{"start": 0, "end": 7, "type": "ORG", "text": "Markets", "entity": null}],
+        "quotes": [{
+            "start": 22, "end": 46, "text": "It needs to happen soon", "kind": "direct",
+            "cue": null,
+            "speaker": {"name": "Rubio", "description": null, "mention": null, "entity": null}
+        }]
+    }))
+    .unwrap();
+    store
+        .save_annotations(
+            &[(HOSTILE_ID, &hostile_layers), (CALM_ID, &calm_layers)],
+            "test",
+        )
+        .unwrap();
+    let entity = |id: &str, seq: i64, name: &str, kind: &str| EntityRow {
+        id: id.into(),
+        seq,
+        name: name.into(),
+        kind: kind.into(),
+        mentions: 1,
+        articles: 1,
+        geonames: None,
+        lat: None,
+        lon: None,
+        country: None,
+        iso3: None,
+        actor: None,
+        aliases: vec![],
+        roles: vec![],
+        data: "{}".into(),
+    };
+    store
+        .save_entities(&[
+            entity("kursk", 1, "Kursk", "PLACE"),
+            entity("mallory", 2, &format!("Mallory {SCRIPT}"), "PERSON"),
+        ])
+        .unwrap();
+    drop(store);
+    let db: Arc<Db> = Db::open(&path, 2).unwrap();
+    Fixture {
+        _dir: dir,
+        app: router(db, Duration::from_secs(10)),
+    }
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: axum::http::HeaderMap,
+    body: String,
+}
+
+impl Reply {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("{e}: {}", self.body))
+    }
+}
+
+async fn call(app: &Router, method: Method, uri: &str, body: Body) -> Reply {
+    let request = Request::builder()
+        .method(method)
+        .uri(uri)
+        .body(body)
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8(bytes.to_vec()).unwrap(),
+    }
+}
+
+async fn get(app: &Router, uri: &str) -> Reply {
+    call(app, Method::GET, uri, Body::empty()).await
+}
+
+fn assert_error(reply: &Reply, status: StatusCode, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["error"]["status"], status.as_u16());
+    assert_eq!(body["error"]["code"], code);
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+}
+
+/// The routes this API promises: changing it means changing this list on purpose.
+const EXPECTED: &[&str] = &[
+    "/articles",
+    "/articles/{id}",
+    "/entities",
+    "/entities/{id}",
+    "/openapi.json",
+    "/quotes",
+    "/search",
+    "/sources",
+    "/stories",
+    "/stories/{id}",
+    "/stories/{id}/timeline",
+];
+
+fn concrete(path: &str) -> String {
+    let id = if path.starts_with("/entities") {
+        "kursk"
+    } else {
+        CALM_ID
+    };
+    let query = if path == "/search" {
+        "?q=ceasefire"
+    } else {
+        ""
+    };
+    format!("/api{}{query}", path.replace("{id}", id))
+}
+
+#[tokio::test]
+async fn openapi_matches_the_routes() {
+    let f = fixture();
+    let served = get(&f.app, "/api/openapi.json").await;
+    assert_eq!(served.status, StatusCode::OK);
+    let doc = served.json();
+    assert_eq!(doc, openapi());
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let documented: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(|k| k.as_str())
+        .collect();
+    let registered: BTreeSet<&str> = API_ROUTES.iter().map(|r| r.path).collect();
+    assert_eq!(documented, registered);
+    assert_eq!(documented, EXPECTED.iter().copied().collect());
+    // Every documented path answers 200 with JSON: none is documented but missing.
+    for path in &documented {
+        let reply = get(&f.app, &concrete(path)).await;
+        assert_eq!(reply.status, StatusCode::OK, "{path}: {}", reply.body);
+        assert_eq!(
+            reply.headers[header::CONTENT_TYPE],
+            "application/json",
+            "{path}"
+        );
+        let _ = reply.json();
+        // Path parameters are declared.
+        for id in path.split('/').filter(|s| s.starts_with('{')) {
+            let name = id.trim_matches(|c| c == '{' || c == '}');
+            let params = doc["paths"][*path]["get"]["parameters"].as_array().unwrap();
+            assert!(
+                params
+                    .iter()
+                    .any(|p| p["name"] == name && p["in"] == "path"),
+                "{path}"
+            );
+        }
+    }
+    // And a path outside the document is not served.
+    assert_error(
+        &get(&f.app, "/api/claims").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+}
+
+#[tokio::test]
+async fn articles_list_pages_and_filters() {
+    let f = fixture();
+    let page1 = get(&f.app, "/api/articles?limit=1").await.json();
+    assert_eq!(page1["items"][0]["id"], CALM_ID, "newest first");
+    assert_eq!(page1["next_offset"], 1);
+    let page2 = get(&f.app, "/api/articles?limit=1&offset=1").await.json();
+    assert_eq!(page2["items"][0]["id"], HOSTILE_ID);
+    assert_eq!(page2["next_offset"], Value::Null);
+    let by_source = get(&f.app, "/api/articles?source=the%20courier")
+        .await
+        .json();
+    assert_eq!(by_source["items"].as_array().unwrap().len(), 1);
+    let by_entity = get(&f.app, "/api/articles?entity=kursk").await.json();
+    assert_eq!(by_entity["items"][0]["id"], HOSTILE_ID);
+    let by_date = get(&f.app, "/api/articles?from=2025-03-18&to=2025-03-20")
+        .await
+        .json();
+    assert_eq!(by_date["items"][0]["id"], CALM_ID);
+    assert_eq!(by_date["items"].as_array().unwrap().len(), 1);
+    let by_story = get(&f.app, &format!("/api/articles?story={HOSTILE_ID}"))
+        .await
+        .json();
+    assert_eq!(by_story["items"].as_array().unwrap().len(), 1);
+
+    let one = get(&f.app, &format!("/api/articles/{CALM_ID}"))
+        .await
+        .json();
+    assert_eq!(one["article"]["id"], CALM_ID);
+    assert_eq!(
+        one["article"]["quotes"][0]["text"],
+        "It needs to happen soon"
+    );
+    assert_eq!(one["sightings"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn errors_are_json_with_a_status_and_reason() {
+    let f = fixture();
+    assert_error(
+        &get(&f.app, "/api/articles/nope").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/stories/nope").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/stories/nope/timeline").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/entities/nope").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/articles?story=nope").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/articles?limit=1000").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &get(&f.app, "/api/articles?offset=-1").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &get(&f.app, "/api/articles?from=March").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &get(&f.app, "/api/search").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &get(&f.app, "/api/search?q=%22%22").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    assert_error(
+        &get(&f.app, "/api/search?q=x&kind=events").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+    let post = call(&f.app, Method::POST, "/api/articles", Body::from("{}")).await;
+    assert_error(&post, StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
+    let mut big = Request::builder()
+        .uri("/api/articles")
+        .header(header::CONTENT_LENGTH, "1000000")
+        .body(Body::from(vec![b'x'; 1_000_000]))
+        .unwrap();
+    *big.method_mut() = Method::GET;
+    let response = f.app.clone().oneshot(big).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn search_ranks_phrases_filters_and_snippets() {
+    let f = fixture();
+    let hits = get(&f.app, "/api/search?q=ceasefire").await.json();
+    assert_eq!(hits["items"][0]["id"], HOSTILE_ID);
+    let snippet = hits["items"][0]["snippet"].as_array().unwrap();
+    assert!(snippet.iter().any(|s| {
+        s["hit"] == true
+            && s["text"]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("ceasefire")
+    }));
+    let phrase = get(&f.app, "/api/search?q=%22steady%20markets%22")
+        .await
+        .json();
+    assert!(
+        phrase["items"].as_array().unwrap().is_empty(),
+        "a phrase is in order"
+    );
+    let phrase = get(&f.app, "/api/search?q=%22markets%20were%20steady%22")
+        .await
+        .json();
+    assert_eq!(phrase["items"][0]["id"], CALM_ID);
+    let filtered = get(&f.app, "/api/search?q=ceasefire&source=The%20Courier")
+        .await
+        .json();
+    assert!(filtered["items"].as_array().unwrap().is_empty());
+    let quotes = get(&f.app, "/api/search?q=soon&kind=quotes").await.json();
+    assert_eq!(quotes["items"][0]["speaker"], "Rubio");
+    let by_speaker = get(&f.app, "/api/quotes?speaker=rubio").await.json();
+    assert_eq!(by_speaker["items"].as_array().unwrap().len(), 1);
+    // FTS5 syntax in user input is literal, never an error.
+    let odd = get(&f.app, "/api/search?q=NEAR(a%20b)%20headline%3Ax%20%22").await;
+    assert_eq!(odd.status, StatusCode::OK, "{}", odd.body);
+}
+
+#[tokio::test]
+async fn stories_fall_back_to_articles_with_a_timeline() {
+    let f = fixture();
+    let list = get(&f.app, "/api/stories").await.json();
+    assert_eq!(list["items"].as_array().unwrap().len(), 2);
+    assert_eq!(list["items"][0]["basis"], "article");
+    let story = get(&f.app, &format!("/api/stories/{HOSTILE_ID}"))
+        .await
+        .json();
+    assert_eq!(story["article_list"][0]["id"], HOSTILE_ID);
+    let timeline = get(&f.app, &format!("/api/stories/{HOSTILE_ID}/timeline"))
+        .await
+        .json();
+    let kinds: Vec<(&str, &str)> = timeline["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["date"].as_str().unwrap(), e["kind"].as_str().unwrap()))
+        .collect();
+    // "on Sunday" refers to the day before the article; the quote is dated by the article.
+    assert_eq!(
+        kinds,
+        [
+            ("2025-03-16", "time"),
+            ("2025-03-17", "article"),
+            ("2025-03-17", "quote")
+        ]
+    );
+
+    let page = get(&f.app, &format!("/stories/{HOSTILE_ID}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("<svg"));
+    assert_eq!(page.body.matches("<circle").count(), 3);
+    let hl = format!("/articles/{HOSTILE_ID}?hl={}-{}", sunday(), sunday() + 9);
+    assert!(
+        page.body.contains(&format!("{hl}#hl")),
+        "entries link to their evidence"
+    );
+    let evidence = get(&f.app, &hl).await;
+    assert!(evidence.body.contains("<mark id=\"hl\">on Sunday</mark>"));
+}
+
+#[tokio::test]
+async fn pages_render_and_degrade() {
+    let f = fixture();
+    for uri in [
+        "/",
+        "/quotes",
+        "/quotes?speaker=rubio",
+        "/entities",
+        "/entities?type=PLACE",
+        "/entities/kursk",
+        "/sources",
+        "/search",
+        "/search?q=ceasefire",
+        "/search?source=The%20Courier",
+        "/search?q=%22%22",
+    ] {
+        let reply = get(&f.app, uri).await;
+        assert_eq!(reply.status, StatusCode::OK, "{uri}: {}", reply.body);
+        assert!(
+            reply.headers[header::CONTENT_TYPE]
+                .to_str()
+                .unwrap()
+                .starts_with("text/html")
+        );
+        assert!(reply.body.contains("</html>"), "{uri}");
+    }
+    let home = get(&f.app, "/").await;
+    assert!(home.body.contains("each article is shown as its own story"));
+    let quotes = get(&f.app, "/quotes").await;
+    assert!(quotes.body.contains("Rubio") && quotes.body.contains("It needs to happen soon"));
+    let missing = get(&f.app, "/stories/nope").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert!(missing.body.contains("no story nope"));
+
+    // A store without entities shows its articles on the entities page instead.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("e.db");
+    Store::open(&path)
+        .unwrap()
+        .insert_batch(
+            &[article(
+                "e1",
+                "S",
+                "2025-01-01",
+                "Only article",
+                "Text.",
+                "https://x.example",
+            )],
+            "t",
+        )
+        .unwrap();
+    let app = router(Db::open(&path, 1).unwrap(), Duration::from_secs(5));
+    let page = get(&app, "/entities").await;
+    assert!(page.body.contains("No entities have been resolved"));
+    assert!(page.body.contains("Only article"));
+}
+
+#[tokio::test]
+async fn static_files_cannot_be_traversed() {
+    let f = fixture();
+    let css = get(&f.app, "/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(
+        css.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    for uri in [
+        "/static/../Cargo.toml",
+        "/static/..%2FCargo.toml",
+        "/static/%2e%2e%2f%2e%2e%2fCargo.toml",
+        "/static/style.css/../../src/lib.rs",
+        "/static/",
+        "/static/lib.rs",
+    ] {
+        let reply = get(&f.app, uri).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(
+            !reply.body.contains("[package]") && !reply.body.contains("//!"),
+            "{uri}"
+        );
+    }
+}
+
+/// Hostile text in every field must reach pages as text: no element, attribute or
+/// `javascript:` link of the attacker's survives, and the CSP forbids scripts anyway.
+#[tokio::test]
+async fn hostile_articles_are_escaped_everywhere() {
+    let f = fixture();
+    let pages = [
+        "/".to_owned(),
+        format!("/stories/{HOSTILE_ID}"),
+        format!("/articles/{HOSTILE_ID}"),
+        format!("/articles/{HOSTILE_ID}?hl=0-500"),
+        "/quotes".to_owned(),
+        "/entities".to_owned(),
+        "/entities/mallory".to_owned(),
+        "/entities/kursk".to_owned(),
+        "/sources".to_owned(),
+        "/search?q=ceasefire".to_owned(),
+        "/search?q=alert".to_owned(),
+        "/search?q=%22%3E%3Cscript%3Ealert(5)%3C%2Fscript%3E".to_owned(),
+        "/search?source=%22%3E%3Cimg%20src%3Dx%20onerror%3Dalert(6)%3E".to_owned(),
+        "/quotes?speaker=%22%3E%3Cscript%3E".to_owned(),
+        "/nope%3Cscript%3Ealert(7)%3C%2Fscript%3E".to_owned(),
+    ];
+    for uri in &pages {
+        let reply = get(&f.app, uri).await;
+        let body = reply.body.to_ascii_lowercase();
+        assert!(!body.contains("<script"), "{uri}: raw <script>");
+        assert!(!body.contains("<img"), "{uri}: raw <img>");
+        assert!(
+            !body.contains("<a href=\"javascript"),
+            "{uri}: javascript: link"
+        );
+        assert!(
+            !body.contains("href=\"javascript"),
+            "{uri}: javascript: href"
+        );
+        // Event handlers only ever appear escaped inside text, never as an attribute of a
+        // real element: every "onerror=" is preceded by escaped markup on the same line.
+        for line in body.lines().filter(|l| l.contains("onerror=")) {
+            assert!(
+                line.contains("&lt;img") || line.contains("&#60;img"),
+                "{uri}: {line}"
+            );
+        }
+        let csp = reply.headers[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(
+            csp.contains("default-src 'none'") && !csp.contains("script-src"),
+            "{uri}"
+        );
+        assert_eq!(reply.headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    }
+    // The hostile text is still shown, as text.
+    let article = get(&f.app, &format!("/articles/{HOSTILE_ID}")).await;
+    assert!(
+        article
+            .body
+            .contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+            || article
+                .body
+                .contains("&#60;script&#62;alert(1)&#60;/script&#62;"),
+        "{}",
+        article.body
+    );
+    assert!(
+        article.body.contains("not a web link"),
+        "javascript: URL shown as text"
+    );
+    // JSON carries the text as it is: the API is data, escaping is the consumer's job.
+    let json = get(&f.app, &format!("/api/articles/{HOSTILE_ID}"))
+        .await
+        .json();
+    assert!(json["article"]["text"].as_str().unwrap().contains(IMG));
+}
