@@ -927,14 +927,35 @@ impl Grammar<'_, '_> {
                 },
             );
         }
-        // "past three years", "next two weeks", "last 20 years".
+        // "past three years", "next two weeks", "last 20 years"; but in "would last 72
+        // hours" "last" is the verb and the expression is "72 hours" alone.
         if matches!(w, "past" | "last" | "next" | "coming")
+            && !(w == "last" && i > 0 && lexicon::is_verb_before_last(self.lw(i - 1)))
             && let Some((amount, after)) = self.amount(i + 1, buf)
             && let Some((unit, _)) = lexicon::unit(self.lw(after))
         {
             return self.cand(i, after + 1, Sem::Duration { amount, unit });
         }
         None
+    }
+
+    /// "the year" (`the` at `i`, ending before `end`): a reporting period's length when
+    /// its end is given or it is spanned ("the year ended Sept. 30", "throughout the fiscal
+    /// year"), else the year under discussion, this year ("a high for the year", "the
+    /// first nine months of the year").
+    fn the_year(&self, i: usize, end: usize) -> Sem {
+        let spanned = i > 0 && self.is(i - 1, "throughout");
+        if spanned || matches!(self.lw(end), "ended" | "ending" | "ends" | "to") {
+            Sem::Duration {
+                amount: Some(1.0),
+                unit: Unit::Year,
+            }
+        } else {
+            Sem::Relative {
+                unit: Unit::Year,
+                offset: 0,
+            }
+        }
     }
 
     /// Expressions starting with "the".
@@ -1062,7 +1083,6 @@ impl Grammar<'_, '_> {
                 };
                 return self.cand(i, i + 2, sem);
             }
-            // "the year", "the fiscal year": in news mostly the length of a reporting year.
             "year" => {
                 // "the year 2000", "the year two thousand".
                 if let Some(y) = self.year_number(i + 2) {
@@ -1071,21 +1091,13 @@ impl Grammar<'_, '_> {
                 if let Some((y, end)) = self.spoken_year(i + 2, buf) {
                     return self.cand(i, end, Sem::Year(y));
                 }
-                let sem = Sem::Duration {
-                    amount: Some(1.0),
-                    unit: Unit::Year,
-                };
-                return self.cand(i, i + 2, sem);
+                return self.cand(i, i + 2, self.the_year(i, i + 2));
             }
             "fiscal" if self.is(i + 2, "year") => {
                 if let Some(y) = self.year_number(i + 3) {
                     return self.cand(i, i + 4, Sem::Year(y));
                 }
-                let sem = Sem::Duration {
-                    amount: Some(1.0),
-                    unit: Unit::Year,
-                };
-                return self.cand(i, i + 3, sem);
+                return self.cand(i, i + 3, self.the_year(i, i + 3));
             }
             "latest" | "current" | "comparable"
                 if matches!(self.lw(i + 2), "quarter" | "period") =>

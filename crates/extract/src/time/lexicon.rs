@@ -200,6 +200,32 @@ pub(crate) fn is_future_marker(w: &str) -> bool {
     )
 }
 
+/// Words after which "last" is the verb ("would last", "to last", "didn't last"), not
+/// "the latest".
+pub(crate) fn is_verb_before_last(w: &str) -> bool {
+    matches!(
+        w,
+        "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "should"
+            | "must"
+            | "shall"
+            | "to"
+            | "not"
+            | "n't"
+            | "never"
+            | "did"
+            | "does"
+            | "do"
+            | "'ll"
+            | "’ll"
+    )
+}
+
 /// Verbs that put what follows "to" in the future: "is set to", "plans to".
 pub(crate) fn is_future_verb(w: &str) -> bool {
     matches!(

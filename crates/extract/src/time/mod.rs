@@ -111,7 +111,7 @@ pub(crate) fn is_month_word(lower: &str) -> bool {
 }
 
 /// The tense of the clause around a span, from the part-of-speech layer: the nearest
-/// marker in the sentence wins — a future marker ("will", "is set to", "plans to") or a
+/// marker before it in the sentence wins, else the nearest after it — a future marker ("will", "is set to", "plans to") or a
 /// verb in the past tense ("said", "met").
 struct TenseReader<'a> {
     text: &'a str,
@@ -148,7 +148,12 @@ impl<'a> TenseReader<'a> {
                 .unwrap_or("")
         };
         let mut lower = String::new();
-        let mut best: Option<(usize, Tense)> = None;
+        // The clause that governs a date usually comes before it ("said on Sunday", "will
+        // meet on Monday"); a marker after it is often a reporting verb outside the clause
+        // ("… at 4 a.m. Thursday,'' Castro said"), so it only decides when nothing before
+        // the expression does.
+        let mut before: Option<Tense> = None;
+        let mut after: Option<Tense> = None;
         for (k, token) in tokens.iter().enumerate() {
             if token.start >= start && token.end <= end {
                 continue;
@@ -157,22 +162,22 @@ impl<'a> TenseReader<'a> {
             let tense = if lexicon::is_future_marker(w)
                 || (lexicon::is_future_verb(w) && word(k + 1).eq_ignore_ascii_case("to"))
             {
-                Tense::Future
-            } else if is_past(w, token) {
+                // "had been scheduled to expire Friday": the plan was in the past.
+                let perfect = (k.saturating_sub(3)..k).any(|j| word(j).eq_ignore_ascii_case("had"));
+                if perfect { Tense::Past } else { Tense::Future }
+            } else if w == "since" || is_past(w, token) {
+                // "searching since the Oct. 23 slaying": what follows "since" is past.
                 Tense::Past
             } else {
                 continue;
             };
-            let distance = if token.end <= start {
-                start - token.end
-            } else {
-                token.start.saturating_sub(end)
-            };
-            if best.is_none_or(|(d, _)| distance < d) {
-                best = Some((distance, tense));
+            if token.end <= start {
+                before = Some(tense);
+            } else if after.is_none() {
+                after = Some(tense);
             }
         }
-        best.map_or(Tense::Unknown, |(_, t)| t)
+        before.or(after).unwrap_or(Tense::Unknown)
     }
 }
 

@@ -438,6 +438,8 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
 /// contradicts the tense of its clause by more than a month counts as half a year further
 /// away, so "said in March" in November is this year's March, while a date within a month
 /// wins over the tense ("said the vote is on Jan. 14" early in January is this January).
+/// The tense is only a hint (a reporting verb says little about the date it reports), so
+/// a date four months ahead still beats one eight months back. Ties go to the past.
 fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDate>) -> i32 {
     let now = dct.num_days_from_ce();
     let mut best = (i32::MAX, dct.year());

@@ -88,3 +88,38 @@ fn not_times() {
     assert!(find("2014 soldiers and $2020 and 2020 percent").is_empty());
     assert!(find("We may see. They march on Washington.").is_empty());
 }
+
+#[test]
+fn the_verb_last_is_not_part_of_a_duration() {
+    let (text, kind, value, _) = one("The union said the stoppage would last 72 hours.");
+    assert_eq!(
+        (text.as_str(), kind, value),
+        ("72 hours", TimexType::Duration, s("PT72H"))
+    );
+    assert_eq!(
+        one("The ceasefire is not expected to last two weeks.").0,
+        "two weeks"
+    );
+    // "last" as "the latest" still opens the expression.
+    assert_eq!(
+        one("Prices rose over the last three years.").0,
+        "the last three years"
+    );
+    assert_eq!(one("Prices rose in the last 72 hours.").2, s("PT72H"));
+}
+
+#[test]
+fn the_year_is_this_year_unless_its_end_is_given() {
+    assert_eq!(one("Shares hit a high for the year.").2, s("2025"));
+    let found = find("revenue for the year ended Sept. 30");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(
+        (found[0].1, found[0].2.clone()),
+        (TimexType::Duration, s("P1Y"))
+    );
+    assert_eq!(one("lower earnings for the fiscal year").2, s("2025"));
+    assert_eq!(
+        one("profit should rise throughout the fiscal year").2,
+        s("P1Y")
+    );
+}
