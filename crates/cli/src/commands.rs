@@ -5,15 +5,14 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use rayon::prelude::*;
 use serde::Serialize;
-use storyline_extract::Annotator;
 use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
 use storyline_nlp::conll;
 use storyline_nlp::pipeline::Pipeline;
 use storyline_store::{Outcome, Store};
 
+use crate::enrich::Enricher;
 use crate::{
     AnnotateArgs, EXIT_OK, EXIT_PARTIAL, GlobalArgs, IngestArgs, ListArgs, ReadArgs, pipeline,
 };
@@ -94,10 +93,10 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     let options = read_options(&args.read)?;
     let (inputs, bad_arguments) = inputs(&args.inputs)?;
     let mut store = Store::open(&global.db)?;
-    let annotator = if args.no_annotate {
+    let mut enricher = if args.no_annotate {
         None
     } else {
-        Some(Annotator::load()?)
+        Some(Enricher::load(Some(&store))?)
     };
     let started = Instant::now();
     let bar = progress(global);
@@ -129,17 +128,17 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
                     Outcome::AlreadyStored => already_stored += 1,
                 }
             }
-            if let Some(annotator) = &annotator {
+            if let Some(enricher) = &mut enricher {
                 let new: Vec<&Article> = articles
                     .iter()
                     .zip(&outcomes)
                     .filter(|(_, outcome)| **outcome == Outcome::New)
                     .map(|(article, _)| article)
                     .collect();
-                annotated += annotate_and_store(&mut store, annotator, &new)?;
+                annotated += enricher.annotate_and_store(&mut store, &new)?;
             }
             bar.inc(records as u64);
-            Ok::<_, storyline_store::StoreError>(())
+            Ok::<_, anyhow::Error>(())
         },
         |err| fail(err.to_string()),
     );
@@ -172,26 +171,6 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     } else {
         EXIT_PARTIAL
     })
-}
-
-/// Computes the layers of these stored articles in parallel and stores them in one
-/// transaction. Returns how many were annotated.
-pub fn annotate_and_store(
-    store: &mut Store,
-    annotator: &Annotator,
-    articles: &[&Article],
-) -> storyline_store::Result<u64> {
-    let layers: Vec<_> = articles
-        .par_iter()
-        .map(|article| annotator.annotate(article))
-        .collect();
-    let items: Vec<(&str, &storyline_model::Annotations)> = articles
-        .iter()
-        .map(|a| a.id.as_str())
-        .zip(&layers)
-        .collect();
-    store.save_annotations(&items, annotator.version())?;
-    Ok(items.len() as u64)
 }
 
 pub fn open_existing(global: &GlobalArgs) -> Result<Store> {
@@ -358,10 +337,10 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
         let language = Pipeline::load()?;
         return annotate_pretokenized(&language, &inputs, &args, bad_arguments.len());
     }
-    let annotator = Annotator::load()?;
     if args.format != "json" {
         bail!("--format {} needs --pretokenized input", args.format);
     }
+    let mut enricher = Enricher::load(None)?;
     let mut failed = bad_arguments.len();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     pipeline::run(
@@ -369,13 +348,15 @@ pub fn annotate(args: AnnotateArgs) -> Result<u8> {
         &options,
         256,
         |articles, _| -> Result<()> {
-            let documents: Vec<Document> = articles
-                .into_par_iter()
-                .map(|article| Document {
-                    annotations: annotator.annotate(&article),
+            let refs: Vec<&Article> = articles.iter().collect();
+            let layers = enricher.annotate(&refs);
+            let documents = articles
+                .into_iter()
+                .zip(layers)
+                .map(|(article, annotations)| Document {
                     article,
-                })
-                .collect();
+                    annotations,
+                });
             for document in documents {
                 if args.pretty {
                     serde_json::to_writer_pretty(&mut out, &document)?;

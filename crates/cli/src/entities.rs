@@ -50,7 +50,6 @@ pub struct EvalEntityCorefArgs {
 }
 
 #[derive(Args)]
-#[allow(dead_code)] // `storyline train entities`, wired by the lead in nlp.rs (issue 7)
 pub struct TrainEntitiesArgs {
     /// The shared data folder (GeoNames, countries, demonyms, nicknames, transliteration,
     /// PETRARCH2 dictionaries), e.g. ../shared/data.
@@ -63,7 +62,6 @@ pub struct TrainEntitiesArgs {
 
 /// The resolver's index rebuilt from the store, in creation order (so ids stay stable).
 /// Ingest calls it once before its first batch.
-#[allow(dead_code)] // called by ingest once the lead wires entity resolution in (issue 7)
 pub fn load_index(store: &Store, resolver: &Resolver) -> Result<EntityIndex> {
     let mut entities = Vec::new();
     for json in store.entity_records()? {
@@ -75,7 +73,11 @@ pub fn load_index(store: &Store, resolver: &Resolver) -> Result<EntityIndex> {
 }
 
 /// Saves the entities attached to since the last save.
-pub fn save_index(store: &mut Store, index: &mut EntityIndex, resolver: &Resolver) -> Result<()> {
+pub fn save_index(
+    store: &mut Store,
+    index: &mut EntityIndex,
+    resolver: &Resolver,
+) -> storyline_store::Result<()> {
     let lex = resolver.lexicon();
     let mut rows = Vec::new();
     for (seq, e) in index.take_changed() {
@@ -121,7 +123,7 @@ pub fn save_index(store: &mut Store, index: &mut EntityIndex, resolver: &Resolve
                     article_id: r.article.clone(),
                 })
                 .collect(),
-            data: serde_json::to_string(&e)?,
+            data: serde_json::to_string(&e).expect("entities serialise"),
         });
     }
     store.save_entities(&rows)?;
@@ -393,7 +395,6 @@ pub fn eval(args: EvalEntityCorefArgs) -> Result<u8> {
 }
 
 /// Builds `models/entities.lex.zst` from the shared data folder.
-#[allow(dead_code)] // `storyline train entities`, wired by the lead in nlp.rs (issue 7)
 pub fn train(args: TrainEntitiesArgs) -> Result<u8> {
     let lexicon = build_from_shared(&args.data)?;
     std::fs::create_dir_all(&args.out)?;

@@ -5,10 +5,10 @@ use std::io::Write;
 
 use anyhow::Result;
 use clap::Args;
-use storyline_extract::Annotator;
 use storyline_store::FactFilter;
 
-use crate::commands::{annotate_and_store, open_existing, open_existing_for_update};
+use crate::commands::{open_existing, open_existing_for_update};
+use crate::enrich::Enricher;
 use crate::{EXIT_OK, GlobalArgs};
 
 #[derive(Args)]
@@ -109,9 +109,9 @@ pub fn numbers(global: &GlobalArgs, args: NumbersArgs) -> Result<u8> {
 
 pub fn reannotate(global: &GlobalArgs, args: ReannotateArgs) -> Result<u8> {
     let mut store = open_existing_for_update(global)?;
-    let annotator = Annotator::load()?;
+    let mut enricher = Enricher::load(Some(&store))?;
     // "--all" asks for layers from a version no article can have.
-    let ids = store.stale_annotations(if args.all { "" } else { annotator.version() })?;
+    let ids = store.stale_annotations(if args.all { "" } else { enricher.version() })?;
     let mut done = 0;
     for chunk in ids.chunks(256) {
         let mut articles = Vec::with_capacity(chunk.len());
@@ -119,7 +119,7 @@ pub fn reannotate(global: &GlobalArgs, args: ReannotateArgs) -> Result<u8> {
             articles.extend(store.article(id)?);
         }
         let refs: Vec<_> = articles.iter().collect();
-        done += annotate_and_store(&mut store, &annotator, &refs)?;
+        done += enricher.annotate_and_store(&mut store, &refs)?;
     }
     if !global.quiet {
         eprintln!(

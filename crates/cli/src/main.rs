@@ -4,6 +4,7 @@
 
 mod bench;
 mod commands;
+mod enrich;
 mod entities;
 mod extraction;
 mod facts;

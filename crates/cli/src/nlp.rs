@@ -22,6 +22,10 @@ pub enum TrainCommand {
     /// Train the attribution tagger (source, cue, content) on PolNeAR (train; dev scored).
     #[command(after_help = "EXAMPLE:\n  storyline train quotes --data ../shared/data/polnear")]
     Quotes(crate::quotes::TrainQuotesArgs),
+    /// Build the entity lexicon (places, countries, demonyms, actor codes, nicknames) from
+    /// the shared data folder.
+    #[command(after_help = "EXAMPLE:\n  storyline train entities --data ../shared/data")]
+    Entities(crate::entities::TrainEntitiesArgs),
 }
 
 #[derive(Args)]
@@ -88,6 +92,7 @@ pub fn train(command: TrainCommand) -> Result<u8> {
         TrainCommand::Pos(args) => train_pos(args),
         TrainCommand::Ner(args) => train_ner(args),
         TrainCommand::Quotes(args) => crate::quotes::train(args),
+        TrainCommand::Entities(args) => crate::entities::train(args),
     }
 }
 

@@ -4,9 +4,9 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::enrich::Enricher;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
-use storyline_extract::Annotator;
 use storyline_fetch::{FetchConfig, WatchConfig, opml, urls};
 use storyline_model::Article;
 use storyline_store::Store;
@@ -209,12 +209,12 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         // Said before loading the models, which takes a while.
         bail!("{}", storyline_fetch::WatchError::NoSources);
     }
-    drop(store);
-    let annotator = if args.no_annotate {
+    let mut enricher = if args.no_annotate {
         None
     } else {
-        Some(Annotator::load()?)
+        Some(Enricher::load(Some(&store))?)
     };
+    drop(store);
     let config = WatchConfig {
         fetch: FetchConfig {
             user_agent: FetchConfig::user_agent_for(args.contact.as_deref()),
@@ -232,7 +232,7 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         ..WatchConfig::default()
     };
     let mut hook =
-        |store: &mut Store, new: &[&Article]| on_new_articles(store, annotator.as_ref(), new);
+        |store: &mut Store, new: &[&Article]| on_new_articles(store, enricher.as_mut(), new);
     let summary = storyline_fetch::watch(&global.db, config, &mut hook)
         .with_context(|| format!("watching the sources in {}", global.db.display()))?;
     if !global.quiet {
@@ -270,11 +270,11 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 /// articles passes here, inside the store's writer, before their URLs are marked done.
 fn on_new_articles(
     store: &mut Store,
-    annotator: Option<&Annotator>,
+    enricher: Option<&mut Enricher>,
     new: &[&Article],
 ) -> storyline_store::Result<u64> {
-    match annotator {
-        Some(annotator) => crate::commands::annotate_and_store(store, annotator, new),
+    match enricher {
+        Some(enricher) => enricher.annotate_and_store(store, new),
         None => Ok(0),
     }
 }

@@ -32,12 +32,34 @@ fn ingest_stores_layers_that_quotes_and_numbers_list() {
         .filter_map(|t| Some((t["text"].as_str()?, t["value"].as_str()?)))
         .collect();
     // Published on Tuesday 3 June 2025: "on Tuesday" is that day, "on Thursday" ahead.
-    assert!(times.contains(&("on Tuesday", "2025-06-03")), "{times:?}");
-    assert!(times.contains(&("on Thursday", "2025-06-05")), "{times:?}");
+    assert!(times.contains(&("Tuesday", "2025-06-03")), "{times:?}");
+    assert!(times.contains(&("Thursday", "2025-06-05")), "{times:?}");
+
+    // Entities are resolved as the article is stored: mentions and speakers carry ids.
+    let quintela = document["entities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["text"] == "Marta Quintela")
+        .expect("the name is a mention");
+    let quintela_id = quintela["entity"].as_str().expect("an entity id");
+    let listed = sandbox.run(&["entities", "--type", "PERSON", "--json"]);
+    listed.assert_code(0);
+    assert!(
+        listed.json_lines().iter().any(|e| e["id"] == quintela_id),
+        "{}",
+        listed.stdout()
+    );
 
     let quotes = sandbox.run(&["quotes", "--json"]);
     quotes.assert_code(0);
     let quotes = quotes.json_lines();
+    assert!(
+        quotes
+            .iter()
+            .any(|q| q["speaker_entity"].as_str() == Some(quintela_id)),
+        "{quotes:#?}"
+    );
     let by_quintela: Vec<_> = quotes
         .iter()
         .filter(|q| q["speaker"] == "Marta Quintela")
