@@ -229,7 +229,19 @@ impl Grammar<'_, '_> {
         if n.vague {
             return Some((None, n.end));
         }
+        // "5 1/2 hours", "two and a half years".
+        if matches!(self.lw(n.end), "1/2" | "½") {
+            return Some((Some(n.value + 0.5), n.end + 1));
+        }
+        if self.and_a_half(n.end) {
+            return Some((Some(n.value + 0.5), n.end + 3));
+        }
         Some((Some(n.value), n.end))
+    }
+
+    /// "and a half" from word `i`.
+    fn and_a_half(&self, i: usize) -> bool {
+        self.is(i, "and") && self.is(i + 1, "a") && self.is(i + 2, "half")
     }
 
     /// The best (longest) expression starting at word `i`.
@@ -1165,6 +1177,11 @@ impl Grammar<'_, '_> {
         }
         let (unit, plural) = lexicon::unit(self.lw(after))?;
         let w = self.lw(i);
+        // "a minute and a half", "an hour and a half".
+        if !plural && self.and_a_half(after + 1) {
+            let amount = amount.map(|a| a + 0.5);
+            return self.cand(i, after + 4, Sem::Duration { amount, unit });
+        }
         // "a second term", "one second": the ordinal, not the unit, unless in digits.
         if unit == Unit::Second
             && (!self.words.get(i).is_some_and(|x| x.is_digits())

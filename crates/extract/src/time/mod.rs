@@ -159,8 +159,10 @@ impl<'a> TenseReader<'a> {
                 continue;
             }
             let w = scan::lower(word(k), &mut lower);
-            let tense = if lexicon::is_future_marker(w)
-                || (lexicon::is_future_verb(w) && word(k + 1).eq_ignore_ascii_case("to"))
+            let to_follows = word(k + 1).eq_ignore_ascii_case("to");
+            // "next to the embassies" is a place, not a time.
+            let tense = if (lexicon::is_future_marker(w) && !(w == "next" && to_follows))
+                || (lexicon::is_future_verb(w) && to_follows)
             {
                 // "had been scheduled to expire Friday": the plan was in the past.
                 let perfect = (k.saturating_sub(3)..k).any(|j| word(j).eq_ignore_ascii_case("had"));

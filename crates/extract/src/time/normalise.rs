@@ -392,12 +392,12 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
         }
         Sem::Reference(r) => Resolved::new(Date, Some(r.to_string())),
         Sem::Duration { amount, unit } => {
-            let amount = match amount {
-                Some(a) if a.fract() == 0.0 && a < 1e6 => format!("{a}"),
-                Some(a) if a < 1e6 && (a * 2.0).fract() == 0.0 => format!("{a}"),
-                _ => "X".to_string(),
+            let value = match amount {
+                Some(a) if a.fract() == 0.0 && a < 1e6 => unit.duration(&format!("{a}")),
+                Some(a) if a < 1e6 && (a * 2.0).fract() == 0.0 => half_duration(a, unit),
+                _ => unit.duration("X"),
             };
-            Resolved::new(Duration, Some(unit.duration(&amount)))
+            Resolved::new(Duration, Some(value))
         }
         Sem::Shift {
             amount,
@@ -463,6 +463,25 @@ fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDa
         }
     }
     best.1
+}
+
+/// A duration with a half ("2 1/2 years"): TimeML writes the half in the next smaller
+/// unit where it is whole (`P2Y6M`, `PT5H30M`, `PT1M30S`, `P1DT12H`), else as a decimal.
+fn half_duration(amount: f64, unit: Unit) -> String {
+    let whole = amount.trunc();
+    // (whole part with its designator, the half alone, the half after a whole part)
+    let (big, alone, after) = match unit {
+        Unit::Year => (format!("P{whole}Y"), "P6M", "6M"),
+        Unit::Day => (format!("P{whole}D"), "PT12H", "T12H"),
+        Unit::Hour => (format!("PT{whole}H"), "PT30M", "30M"),
+        Unit::Minute => (format!("PT{whole}M"), "PT30S", "30S"),
+        _ => return unit.duration(&format!("{amount}")),
+    };
+    if whole == 0.0 {
+        alone.to_string()
+    } else {
+        big + after
+    }
 }
 
 fn day_with_part(day: Option<NaiveDate>, part: Option<&'static str>) -> Resolved {

@@ -123,3 +123,15 @@ fn the_year_is_this_year_unless_its_end_is_given() {
         s("P1Y")
     );
 }
+
+#[test]
+fn halves_in_the_next_smaller_unit() {
+    assert_eq!(one("after 2 1/2 years of talks").2, s("P2Y6M"));
+    assert_eq!(one("it took two and a half years").2, s("P2Y6M"));
+    assert_eq!(
+        one("a minute and a half later it fell").0,
+        "a minute and a half"
+    );
+    assert_eq!(one("he spoke for a minute and a half").2, s("PT1M30S"));
+    assert_eq!(one("a 5 1/2 hours wait").2, s("PT5H30M"));
+}
