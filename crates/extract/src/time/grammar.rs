@@ -52,10 +52,11 @@ pub(crate) enum Sem {
         month: u32,
         shift: i32,
     },
-    /// "last fall", "this summer".
+    /// "last fall", "this summer", "the winter of 1994" (`year`).
     Season {
         season: &'static str,
         shift: i32,
+        year: Option<i32>,
     },
     /// "the third quarter", "the quarter", "third-quarter 1989".
     Quarter {
@@ -918,7 +919,16 @@ impl Grammar<'_, '_> {
             return self.cand(i, i + 2, Sem::MonthShift { month, shift });
         }
         if let Some(season) = lexicon::season(n) {
-            return self.cand(i, i + 2, Sem::Season { season, shift });
+            let year = None;
+            return self.cand(
+                i,
+                i + 2,
+                Sem::Season {
+                    season,
+                    shift,
+                    year,
+                },
+            );
         }
         if let Some((rule, end)) = self.holiday_at(i + 1) {
             let shift = Some(shift);
@@ -1003,7 +1013,24 @@ impl Grammar<'_, '_> {
             }
             "summer" | "spring" | "fall" | "autumn" | "winter" => {
                 let season = lexicon::season(n)?;
-                return self.cand(i, i + 2, Sem::Season { season, shift: 0 });
+                let (shift, mut year, mut end) = (0, None, i + 2);
+                // "the winter of 1994", "the summer of nineteen ninety-four".
+                if self.is(end, "of") {
+                    if let Some(y) = self.year_number(end + 1) {
+                        (year, end) = (Some(y), end + 2);
+                    } else if let Some((y, e)) = self.spoken_year(end + 1, buf) {
+                        (year, end) = (Some(y), e);
+                    }
+                }
+                return self.cand(
+                    i,
+                    end,
+                    Sem::Season {
+                        season,
+                        shift,
+                        year,
+                    },
+                );
             }
             "past" => {
                 if let Some(c) = self.shifted(i + 1, buf) {
@@ -1104,6 +1131,9 @@ impl Grammar<'_, '_> {
                     return self.cand(i, end, Sem::Year(y));
                 }
                 return self.cand(i, i + 2, self.the_year(i, i + 2));
+            }
+            "full" if self.is(i + 2, "year") => {
+                return self.cand(i, i + 3, self.the_year(i, i + 3));
             }
             "fiscal" if self.is(i + 2, "year") => {
                 if let Some(y) = self.year_number(i + 3) {

@@ -293,7 +293,12 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(Some(Point::Month(year, month)), from_dct)
         }
-        Sem::Season { season, shift } => {
+        Sem::Season {
+            season,
+            year: Some(year),
+            ..
+        } => Resolved::new(Date, Some(format!("{year:04}-{season}"))),
+        Sem::Season { season, shift, .. } => {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
             };

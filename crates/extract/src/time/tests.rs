@@ -118,6 +118,7 @@ fn the_year_is_this_year_unless_its_end_is_given() {
         (TimexType::Duration, s("P1Y"))
     );
     assert_eq!(one("lower earnings for the fiscal year").2, s("2025"));
+    assert_eq!(one("a loss for the full year").2, s("2025"));
     assert_eq!(
         one("profit should rise throughout the fiscal year").2,
         s("P1Y")
@@ -134,4 +135,11 @@ fn halves_in_the_next_smaller_unit() {
     );
     assert_eq!(one("he spoke for a minute and a half").2, s("PT1M30S"));
     assert_eq!(one("a 5 1/2 hours wait").2, s("PT5H30M"));
+}
+
+#[test]
+fn seasons_of_a_year() {
+    assert_eq!(one("in the winter of 1994").2, s("1994-WI"));
+    assert_eq!(one("in the winter of nineteen ninety-four").2, s("1994-WI"));
+    assert_eq!(one("in the winter of 1994").0, "the winter of 1994");
 }
