@@ -16,6 +16,12 @@ pub(crate) enum Sem {
         month: u32,
         day: Option<u32>,
     },
+    /// "June last year": a date or month in the year `offset` from the publication date's.
+    CalendarInYear {
+        offset: i32,
+        month: u32,
+        day: Option<u32>,
+    },
     /// "03/04/2025": day and month order unknown without the source's locale.
     Numeric {
         first: u32,
@@ -312,7 +318,29 @@ impl Grammar<'_, '_> {
                 ..c
             });
         }
-        self.core(i, buf)
+        let c = self.core(i, buf)?;
+        // "June last year", "Feb. 3 this year": the year relative to the publication date.
+        if let Sem::Calendar {
+            year: None,
+            month,
+            day,
+        } = c.sem
+            && self.is(c.end + 1, "year")
+        {
+            let offset = match self.lw(c.end) {
+                "last" => -1,
+                "this" => 0,
+                "next" => 1,
+                _ => return Some(c),
+            };
+            let sem = Sem::CalendarInYear { offset, month, day };
+            return Some(Candidate {
+                end: c.end + 2,
+                sem,
+                ..c
+            });
+        }
+        Some(c)
     }
 
     /// A capitalised holiday name at `i`: its rule and the index after it.

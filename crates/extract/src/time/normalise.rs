@@ -187,6 +187,17 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(point, from_dct)
         }
+        Sem::CalendarInYear { offset, month, day } => {
+            let Some(dct) = dct else {
+                return Resolved::new(Date, None);
+            };
+            let year = dct.year() + offset;
+            let point = match day {
+                Some(d) => NaiveDate::from_ymd_opt(year, month, d).map(Point::Day),
+                None => Some(Point::Month(year, month)),
+            };
+            Resolved::point(point, from_dct)
+        }
         Sem::Numeric {
             first,
             second,

@@ -143,3 +143,13 @@ fn seasons_of_a_year() {
     assert_eq!(one("in the winter of nineteen ninety-four").2, s("1994-WI"));
     assert_eq!(one("in the winter of 1994").0, "the winter of 1994");
 }
+
+#[test]
+fn months_in_a_year_named_relative_to_publication() {
+    let (text, _, value, _) = one("Talks began in June last year.");
+    assert_eq!((text.as_str(), value), ("June last year", s("2024-06")));
+    assert_eq!(one("It opened on Feb. 3 this year").2, s("2025-02-03"));
+    assert_eq!(one("due in January next year").2, s("2026-01"));
+    // An impossible date stays without a value.
+    assert_eq!(one("on Feb. 30 next year").2, None);
+}
