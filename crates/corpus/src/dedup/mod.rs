@@ -141,6 +141,9 @@ impl DuplicateIndex {
         let canonical = link
             .as_ref()
             .map_or_else(|| id.to_string(), |l| l.canonical_id.clone());
+        // A copy is represented by its canonical article: only canonicals are candidates,
+        // so ten thousand copies of one text cost one comparison each, not a growing list.
+        let keys = if link.is_some() { None } else { keys };
         self.push(
             keys,
             Entry {
@@ -255,7 +258,12 @@ impl DuplicateIndex {
         let mut index = DuplicateIndex::new(config);
         index.first = state.first;
         for entry in state.entries {
-            let keys = minhash::band_keys(&entry.shingles);
+            // Only canonical articles are indexed (see `check_and_add`).
+            let keys = if entry.canonical == entry.id {
+                minhash::band_keys(&entry.shingles)
+            } else {
+                None
+            };
             index.push(keys, entry);
         }
         index

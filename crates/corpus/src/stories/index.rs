@@ -348,7 +348,7 @@ impl StoryIndex {
             *story.centroid.entry(h).or_default() += w;
         }
         vector::trim(&mut story.centroid, keep);
-        story.norm = vector::norm(story.centroid.values());
+        story.norm = vector::map_norm(&story.centroid);
         if let Some(headline) = article.headline.as_deref().filter(|h| !h.trim().is_empty()) {
             let mut terms = vector.to_vec();
             vector::sort_by_weight(&mut terms);
@@ -428,7 +428,7 @@ impl StoryIndex {
             *target.centroid.entry(*h).or_default() += w;
         }
         vector::trim(&mut target.centroid, keep);
-        target.norm = vector::norm(target.centroid.values());
+        target.norm = vector::map_norm(&target.centroid);
         target.articles += absorbed.articles;
         target.first_day = min_opt(target.first_day, absorbed.first_day);
         target.last_day = target.last_day.max(absorbed.last_day);
@@ -640,7 +640,7 @@ impl StoryIndex {
         let mut stories = state.stories;
         stories.sort_by_key(|s| s.seq);
         for mut story in stories {
-            story.norm = vector::norm(story.centroid.values());
+            story.norm = vector::map_norm(&story.centroid);
             let slot = index.slots.len() as u32;
             for h in &story.posted {
                 index.postings.entry(*h).or_default().push(slot);

@@ -34,18 +34,25 @@ pub fn norm<'a>(values: impl Iterator<Item = &'a f32>) -> f32 {
     values.map(|v| v * v).sum::<f32>().sqrt()
 }
 
+/// Euclidean norm of a map, summed in term order so the result does not depend on the
+/// map's history (a restored index must compute exactly what the original did).
+pub fn map_norm(map: &TermMap<f32>) -> f32 {
+    let mut entries: Vec<(u64, f32)> = map.iter().map(|(h, w)| (*h, *w)).collect();
+    entries.sort_unstable_by_key(|e| e.0);
+    norm(entries.iter().map(|e| &e.1))
+}
+
 /// Dot product of a sorted sparse vector with a map.
 pub fn dot(a: &[(u64, f32)], b: &TermMap<f32>) -> f32 {
     a.iter().filter_map(|(h, w)| b.get(h).map(|v| v * w)).sum()
 }
 
-/// Dot product of two maps (iterates the smaller).
+/// Dot product of two maps, summed in term order (see `map_norm`).
 pub fn dot_maps(a: &TermMap<f32>, b: &TermMap<f32>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    small
-        .iter()
-        .filter_map(|(h, w)| large.get(h).map(|v| v * w))
-        .sum()
+    let mut entries: Vec<(u64, f32)> = small.iter().map(|(h, w)| (*h, *w)).collect();
+    entries.sort_unstable_by_key(|e| e.0);
+    dot(&entries, large)
 }
 
 /// Keeps the `keep` largest entries once the map holds more than twice that (amortised);
