@@ -227,6 +227,11 @@ impl Grammar<'_, '_> {
         if self.lw(i) == "a" && self.is(i + 1, "few") {
             return Some((None, i + 2));
         }
+        // "a couple of years", "the next couple of years": two.
+        let couple = if self.lw(i) == "a" { i + 1 } else { i };
+        if self.is(couple, "couple") && self.is(couple + 1, "of") {
+            return Some((Some(2.0), couple + 2));
+        }
         match self.lw(i) {
             "a" | "an" | "one" => return Some((Some(1.0), i + 1)),
             "several" | "many" | "few" | "some" => return Some((None, i + 1)),
@@ -1247,8 +1252,9 @@ impl Grammar<'_, '_> {
         {
             return None;
         }
-        // "one" or "a" with a plural unit is not an amount ("one years" does not occur).
-        if plural && matches!(w, "a" | "an") {
+        // "a" right before a plural unit is not an amount ("a years" does not occur), but
+        // "a few years" and "a couple of years" are.
+        if plural && matches!(w, "a" | "an") && after == i + 1 {
             return None;
         }
         let end = after + 1;

@@ -153,3 +153,10 @@ fn months_in_a_year_named_relative_to_publication() {
     // An impossible date stays without a value.
     assert_eq!(one("on Feb. 30 next year").2, None);
 }
+
+#[test]
+fn a_couple_is_two() {
+    let (text, _, value, _) = one("It took a couple of years.");
+    assert_eq!((text.as_str(), value), ("a couple of years", s("P2Y")));
+    assert_eq!(one("over the next couple of years").2, s("P2Y"));
+}
