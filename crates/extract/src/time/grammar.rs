@@ -22,6 +22,8 @@ pub(crate) enum Sem {
         month: u32,
         day: Option<u32>,
     },
+    /// "the week of March 6".
+    WeekOf(Box<Sem>),
     /// "03/04/2025": day and month order unknown without the source's locale.
     Numeric {
         first: u32,
@@ -1154,6 +1156,14 @@ impl Grammar<'_, '_> {
                     year: None,
                 };
                 return self.cand(i, i + 2, sem);
+            }
+            // "the week of March 6": the ISO week holding that day.
+            "week" if self.is(i + 2, "of") => {
+                let day = self.core(i + 3, buf)?;
+                if !matches!(day.sem, Sem::Calendar { day: Some(_), .. }) {
+                    return None;
+                }
+                return self.cand(i, day.end, Sem::WeekOf(Box::new(day.sem)));
             }
             "year" => {
                 // "the year 2000", "the year two thousand".

@@ -187,6 +187,14 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(point, from_dct)
         }
+        Sem::WeekOf(ref day) => {
+            let day = resolve(day, cx);
+            let week = match day.point {
+                Some(Point::Day(d)) => monday_of(d).map(Point::Week),
+                _ => None,
+            };
+            Resolved::point(week, day.anchor)
+        }
         Sem::CalendarInYear { offset, month, day } => {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);

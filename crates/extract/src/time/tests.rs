@@ -160,3 +160,13 @@ fn a_couple_is_two() {
     assert_eq!((text.as_str(), value), ("a couple of years", s("P2Y")));
     assert_eq!(one("over the next couple of years").2, s("P2Y"));
 }
+
+#[test]
+fn the_week_of_a_day() {
+    let (text, _, value, _) = one("a hearing the week of March 6, 2000");
+    assert_eq!(
+        (text.as_str(), value),
+        ("the week of March 6, 2000", s("2000-W10"))
+    );
+    assert_eq!(one("a hearing the week of March 6").2, s("2025-W10"));
+}
