@@ -1,9 +1,18 @@
-//! `storyline stories`, `story`, `duplicates`, `cluster` and `eval stories`.
+//! `storyline stories`, `story`, `duplicates`, `cluster` and `eval stories`, and
+//! [`assign_stories`], which `ingest` calls after each stored batch.
 
+use std::collections::HashMap;
+use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::Args;
+use storyline_corpus::stories::{
+    ArticleFeatures, Assignment, Config, IndexState, StoryIndex, StorySummary, ecbplus, metrics,
+};
+use storyline_ingest::{InputSpec, Options, build_article, read_input};
+use storyline_model::Article;
+use storyline_store::{DuplicateRow, MemberRow, MergeRow, Store, StoryBatch, StoryRow};
 
 use crate::GlobalArgs;
 
@@ -44,22 +53,303 @@ pub struct EvalStoriesArgs {
     pub ecbplus: PathBuf,
 }
 
-pub fn stories(_global: &GlobalArgs, _args: StoriesArgs) -> Result<u8> {
-    bail!("storyline stories is not built yet")
+/// Places newly stored articles into stories and records the result, continuing from the
+/// clusterer state saved in the store (or starting fresh). Call it after each stored batch
+/// with the articles that were new; articles are placed in the order given.
+// Called by `ingest` (commands.rs, owned by the lead) once wired; see the issue 8 hand-off.
+#[allow(dead_code)]
+pub fn assign_stories(store: &mut Store, articles: &[Article]) -> Result<()> {
+    if articles.is_empty() {
+        return Ok(());
+    }
+    let mut index = match store.story_state()? {
+        Some(bytes) => {
+            let state: IndexState =
+                serde_json::from_slice(&bytes).context("the saved story state is unreadable")?;
+            StoryIndex::from_state(state)
+        }
+        None => StoryIndex::new(Config::default()),
+    };
+    let mut batch = StoryBatch::default();
+    let mut touched: Vec<String> = Vec::new();
+    for article in articles {
+        let assignment = index.add(&ArticleFeatures::from_article(article));
+        record(&assignment, &mut batch, &mut touched);
+    }
+    touched.sort();
+    touched.dedup();
+    batch.stories = touched
+        .iter()
+        .filter_map(|id| index.summary(id))
+        .map(story_row)
+        .collect();
+    batch.state = Some(serde_json::to_vec(&index.state())?);
+    store.record_stories(&batch)?;
+    Ok(())
 }
 
-pub fn story(_global: &GlobalArgs, _args: StoryArgs) -> Result<u8> {
-    bail!("storyline story is not built yet")
+#[allow(dead_code)] // used by `assign_stories`
+fn record(assignment: &Assignment, batch: &mut StoryBatch, touched: &mut Vec<String>) {
+    batch.members.push(MemberRow {
+        article_id: assignment.article_id.clone(),
+        story_id: assignment.story_id.clone(),
+        similarity: assignment.similarity,
+    });
+    if let Some(d) = &assignment.duplicate {
+        batch.duplicates.push(DuplicateRow {
+            article_id: d.article_id.clone(),
+            canonical_id: d.canonical_id.clone(),
+            kind: d.kind.as_str().to_string(),
+            similarity: d.similarity,
+        });
+    }
+    for m in &assignment.merges {
+        batch.merges.push(MergeRow {
+            from: m.from.clone(),
+            into: m.into.clone(),
+            similarity: m.similarity,
+            article_id: m.article_id.clone(),
+        });
+    }
+    batch.closed.extend(assignment.closed.iter().cloned());
+    touched.push(assignment.story_id.clone());
 }
 
-pub fn duplicates(_global: &GlobalArgs, _args: DuplicatesArgs) -> Result<u8> {
-    bail!("storyline duplicates is not built yet")
+#[allow(dead_code)] // used by `assign_stories`
+fn story_row(s: StorySummary) -> StoryRow {
+    StoryRow {
+        id: s.id,
+        label: s.label,
+        label_article: s.label_article,
+        articles: s.articles,
+        first_seen: s.first_seen,
+        last_seen: s.last_seen,
+        entities: s.entities,
+        open: true,
+    }
 }
 
-pub fn cluster(_args: ClusterArgs) -> Result<u8> {
-    bail!("storyline cluster is not built yet")
+pub fn stories(global: &GlobalArgs, args: StoriesArgs) -> Result<u8> {
+    let store = crate::commands::open_existing(global)?;
+    let mut out = std::io::stdout().lock();
+    for s in store.stories()? {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(&s)?)?;
+        } else {
+            writeln!(
+                out,
+                "{}  {:>5}  {} .. {}  {}  [{}]",
+                s.id,
+                s.articles,
+                s.first_seen.as_deref().unwrap_or("?"),
+                s.last_seen.as_deref().unwrap_or("?"),
+                s.label.as_deref().unwrap_or("(no headline)"),
+                top_entities(&s),
+            )?;
+        }
+    }
+    Ok(0)
 }
 
-pub fn eval(_args: EvalStoriesArgs) -> Result<u8> {
-    bail!("storyline eval stories is not built yet")
+fn top_entities(s: &StoryRow) -> String {
+    s.entities
+        .iter()
+        .take(5)
+        .map(|(n, _)| n.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+pub fn story(global: &GlobalArgs, args: StoryArgs) -> Result<u8> {
+    let store = crate::commands::open_existing(global)?;
+    let ids = store.resolve_story(&args.id)?;
+    let id = match ids.as_slice() {
+        [one] => one.clone(),
+        [] => bail!(
+            "no story starts with {:?}; `storyline stories` lists them",
+            args.id
+        ),
+        _ => bail!(
+            "{:?} matches {} stories; give more of the id",
+            args.id,
+            ids.len()
+        ),
+    };
+    let Some(story) = store.story(&id)? else {
+        bail!("story {id} is not in the store");
+    };
+    let duplicates = store.duplicate_links()?;
+    let mut copies: HashMap<&str, Vec<&DuplicateRow>> = HashMap::new();
+    for d in &duplicates {
+        copies.entry(d.canonical_id.as_str()).or_default().push(d);
+    }
+    let members = store.story_members(&story.id)?;
+    let is_copy: std::collections::HashSet<&str> =
+        duplicates.iter().map(|d| d.article_id.as_str()).collect();
+    let mut articles = Vec::new();
+    for m in members
+        .iter()
+        .filter(|m| !is_copy.contains(m.article_id.as_str()))
+    {
+        let article = store.article(&m.article_id)?;
+        let folded: Vec<serde_json::Value> = copies
+            .get(m.article_id.as_str())
+            .into_iter()
+            .flatten()
+            .map(|d| serde_json::json!({"id": d.article_id, "kind": d.kind, "similarity": d.similarity}))
+            .collect();
+        articles.push(serde_json::json!({
+            "id": m.article_id,
+            "similarity": m.similarity,
+            "published": article.as_ref().and_then(|a| a.published.clone()),
+            "source": article.as_ref().map(|a| a.source.clone()),
+            "headline": article.as_ref().and_then(|a| a.headline.clone()),
+            "duplicates": folded,
+        }));
+    }
+    let value = serde_json::json!({"story": story, "articles": articles});
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        writeln!(out, "{value}")?;
+        return Ok(0);
+    }
+    writeln!(
+        out,
+        "{}  {}\n{} articles, {} .. {}\nentities: {}\n",
+        story.id,
+        story.label.as_deref().unwrap_or("(no headline)"),
+        story.articles,
+        story.first_seen.as_deref().unwrap_or("?"),
+        story.last_seen.as_deref().unwrap_or("?"),
+        top_entities(&story)
+    )?;
+    for a in &articles {
+        let text = |k: &str| a[k].as_str().unwrap_or("").to_string();
+        let copies = a["duplicates"].as_array().map_or(0, Vec::len);
+        writeln!(
+            out,
+            "{}  {:10}  {:20}  {}{}",
+            &text("id")[..text("id").len().min(12)],
+            text("published"),
+            text("source"),
+            text("headline"),
+            if copies > 0 {
+                format!("  (+{copies} copies)")
+            } else {
+                String::new()
+            }
+        )?;
+    }
+    Ok(0)
+}
+
+pub fn duplicates(global: &GlobalArgs, args: DuplicatesArgs) -> Result<u8> {
+    let store = crate::commands::open_existing(global)?;
+    let mut out = std::io::stdout().lock();
+    // Exact duplicates are one stored article seen several times.
+    for s in store.summaries()?.into_iter().filter(|s| s.sightings > 1) {
+        if args.json {
+            let v = serde_json::json!({"kind": "exact", "canonical_id": s.id, "copies": s.sightings - 1, "similarity": 1.0});
+            writeln!(out, "{v}")?;
+        } else {
+            writeln!(out, "exact           {}  seen {} times", s.id, s.sightings)?;
+        }
+    }
+    for d in store.duplicate_links()? {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(&d)?)?;
+        } else {
+            writeln!(
+                out,
+                "{:15} {}  copies {}  (Jaccard {:.2})",
+                d.kind, d.canonical_id, d.article_id, d.similarity
+            )?;
+        }
+    }
+    Ok(0)
+}
+
+/// Final story of each id, following merges.
+fn resolve_merges(assigned: &mut [(String, String)], merges: &HashMap<String, String>) {
+    for (_, story) in assigned.iter_mut() {
+        // Merge chains cannot cycle (the older story always survives); the bound is a guard.
+        for _ in 0..merges.len() {
+            match merges.get(story) {
+                Some(into) => *story = into.clone(),
+                None => break,
+            }
+        }
+    }
+}
+
+pub fn cluster(args: ClusterArgs) -> Result<u8> {
+    let options = Options::default();
+    let spec = InputSpec::File(args.input.clone());
+    let mut index = StoryIndex::new(Config::default());
+    let mut assigned: Vec<(String, String)> = Vec::new();
+    let mut merges: HashMap<String, String> = HashMap::new();
+    let mut failures = 0u64;
+    for record in read_input(&spec, &options) {
+        let article = match record.and_then(|raw| build_article(raw, &options)) {
+            Ok(article) => article,
+            Err(e) => {
+                eprintln!("storyline: {e}");
+                failures += 1;
+                continue;
+            }
+        };
+        let assignment = index.add(&ArticleFeatures::from_article(&article));
+        for m in &assignment.merges {
+            merges.insert(m.from.clone(), m.into.clone());
+        }
+        let id = article.external_id.clone().unwrap_or(article.id);
+        assigned.push((id, assignment.story_id));
+    }
+    resolve_merges(&mut assigned, &merges);
+    let file = std::fs::File::create(&args.output)
+        .with_context(|| format!("cannot write {}", args.output.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    for (id, story) in &assigned {
+        writeln!(out, "{id}\t{story}")?;
+    }
+    out.flush()?;
+    Ok(if failures > 0 { 1 } else { 0 })
+}
+
+pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
+    let docs = ecbplus::read_dir(&args.ecbplus)?;
+    let mut index = StoryIndex::new(Config::default());
+    let mut assigned: Vec<(String, String)> = Vec::new();
+    let mut merges: HashMap<String, String> = HashMap::new();
+    let start = std::time::Instant::now();
+    // All documents together, in file order (topic by topic), never per topic.
+    for d in &docs {
+        let features =
+            ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
+        let assignment = index.add(&features);
+        for m in &assignment.merges {
+            merges.insert(m.from.clone(), m.into.clone());
+        }
+        assigned.push((d.name.clone(), assignment.story_id));
+    }
+    resolve_merges(&mut assigned, &merges);
+    let elapsed = start.elapsed();
+    let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
+    let predicted: Vec<&str> = assigned.iter().map(|(_, s)| s.as_str()).collect();
+    let s = metrics::score(&gold, &predicted);
+    println!(
+        "ECB+ {} documents, {} gold stories (sub-topics), {} predicted stories, {:.2}s",
+        s.items,
+        s.gold_clusters,
+        s.predicted_clusters,
+        elapsed.as_secs_f64()
+    );
+    println!("           precision  recall  F1");
+    for (name, prf) in [("pairwise", s.pairwise), ("BCubed", s.bcubed)] {
+        println!(
+            "{name:10} {:9.4}  {:6.4}  {:.4}",
+            prf.precision, prf.recall, prf.f1
+        );
+    }
+    Ok(0)
 }

@@ -17,12 +17,14 @@ pub mod entities;
 mod migrations;
 mod search;
 mod sources;
+mod stories;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
 pub use search::{
     ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, fts_query,
 };
 pub use sources::{FetchedUrl, Source, SourcePoll, Validators};
+pub use stories::{DuplicateRow, MemberRow, MergeRow, StoryBatch, StoryRow};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

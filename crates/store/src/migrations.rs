@@ -186,6 +186,46 @@ const MIGRATIONS: &[&str] = &[
         VALUES (new.rowid, new.text, new.speaker, new.speaker_description);
     END;
     INSERT INTO quotes_fts (quotes_fts) VALUES ('rebuild');",
+    // 6: stories (issue 8): stories with their summaries, each article's story, duplicate
+    // links to a canonical article (duplicates are never deleted), recorded merges, and the
+    // story clusterer's state so ingest continues where it stopped. No foreign keys to
+    // articles: `storyline cluster` output and store rows come from the same code.
+    "CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        label TEXT,
+        label_article TEXT,
+        articles INTEGER NOT NULL,
+        first_seen TEXT,
+        last_seen TEXT,
+        entities TEXT NOT NULL,
+        open INTEGER NOT NULL,
+        merged_into TEXT
+    );
+    CREATE TABLE story_articles (
+        rowid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL UNIQUE,
+        story_id TEXT NOT NULL,
+        similarity REAL NOT NULL
+    );
+    CREATE INDEX story_articles_story ON story_articles (story_id);
+    CREATE TABLE duplicates (
+        article_id TEXT PRIMARY KEY,
+        canonical_id TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        similarity REAL NOT NULL
+    );
+    CREATE INDEX duplicates_canonical ON duplicates (canonical_id);
+    CREATE TABLE story_merges (
+        rowid INTEGER PRIMARY KEY,
+        from_story TEXT NOT NULL,
+        into_story TEXT NOT NULL,
+        similarity REAL NOT NULL,
+        article_id TEXT NOT NULL
+    );
+    CREATE TABLE corpus_state (
+        name TEXT PRIMARY KEY,
+        state BLOB NOT NULL
+    );",
 ];
 
 /// The schema version this build writes.
