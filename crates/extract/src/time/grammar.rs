@@ -762,16 +762,35 @@ impl Grammar<'_, '_> {
             }
         }
         let hour: u32 = text.parse().ok()?;
-        if (1..=12).contains(&hour) && matches!(self.lw(i + 1), "a.m." | "p.m." | "am" | "pm") {
+        if (1..=12).contains(&hour)
+            && (matches!(self.lw(i + 1), "a.m." | "p.m." | "am" | "pm")
+                || self.day_half_words(i + 1).is_some())
+        {
             return self.clock(i, hour, 0);
         }
         None
     }
 
+    /// "in the morning" (`Some(false)`) or "in the afternoon" / "in the evening"
+    /// (`Some(true)`, after noon) from word `i`.
+    fn day_half_words(&self, i: usize) -> Option<bool> {
+        if !(self.is(i, "in") && self.is(i + 1, "the")) {
+            return None;
+        }
+        match self.lw(i + 2) {
+            "morning" => Some(false),
+            "afternoon" | "evening" => Some(true),
+            _ => None,
+        }
+    }
+
     fn clock(&self, i: usize, hour: u32, minute: u32) -> Option<Candidate> {
-        let (hour, end) = match self.lw(i + 1) {
-            "a.m." | "am" => (if hour == 12 { 0 } else { hour }, i + 2),
-            "p.m." | "pm" => (if hour < 12 { hour + 12 } else { hour }, i + 2),
+        let (hour, end) = match (self.lw(i + 1), self.day_half_words(i + 1)) {
+            ("a.m." | "am", _) => (if hour == 12 { 0 } else { hour }, i + 2),
+            ("p.m." | "pm", _) => (if hour < 12 { hour + 12 } else { hour }, i + 2),
+            // "4 in the morning", "8 in the evening".
+            (_, Some(false)) => (if hour == 12 { 0 } else { hour }, i + 4),
+            (_, Some(true)) => (if hour < 12 { hour + 12 } else { hour }, i + 4),
             _ => (hour, i + 1),
         };
         // 24:00 is midnight at the end of the day, as TIMEX3 writes it.

@@ -170,3 +170,18 @@ fn the_week_of_a_day() {
     );
     assert_eq!(one("a hearing the week of March 6").2, s("2025-W10"));
 }
+
+#[test]
+fn hours_in_the_morning_and_evening() {
+    let (text, kind, value, _) = one("He will leave at 4 in the morning.");
+    assert_eq!(
+        (text.as_str(), kind, value),
+        ("4 in the morning", TimexType::Time, s("2025-03-17T04:00"))
+    );
+    assert_eq!(
+        one("It opens at 8 in the evening.").2,
+        s("2025-03-17T20:00")
+    );
+    // Thirteen is no hour of a twelve-hour clock.
+    assert!(find("13 in the morning session").is_empty());
+}
