@@ -202,7 +202,9 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("STORYLINE_LOG")
-                .unwrap_or_else(|_| "warn".into()),
+                // html5ever warns about every malformed page it repairs ("foster parenting
+                // not implemented"); pages are hostile input, so that is noise, not news.
+                .unwrap_or_else(|_| "warn,html5ever=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();
