@@ -158,4 +158,42 @@ mod tests {
         assert!((c.value_accuracy() - 50.0).abs() < 1e-9);
         assert!((c.value().recall - 50.0).abs() < 1e-9);
     }
+
+    #[test]
+    fn one_to_one_and_exact_value_strings() {
+        // "Thursday, Jan. 6" found as one expression against two gold ones: one match.
+        let gold = vec![
+            GoldTimex {
+                start: 0,
+                end: 8,
+                kind: TimexType::Date,
+                value: "2000-01-06".into(),
+            },
+            GoldTimex {
+                start: 10,
+                end: 16,
+                kind: TimexType::Date,
+                value: "2000-01-06".into(),
+            },
+        ];
+        let mut c = Counts::default();
+        c.add(&gold, &[sys(0, 16, "2000-01-06")]);
+        assert_eq!((c.relaxed, c.value_correct), (1, 1));
+        // Values compare as strings: a week without its leading zero is another value.
+        let week = vec![GoldTimex {
+            start: 0,
+            end: 8,
+            kind: TimexType::Date,
+            value: "2000-W7".into(),
+        }];
+        let mut c = Counts::default();
+        c.add(&week, &[sys(0, 8, "2000-W07")]);
+        assert_eq!((c.relaxed, c.type_correct, c.value_correct), (1, 1, 0));
+        // The type does not matter for the value.
+        let mut c = Counts::default();
+        let mut set = sys(0, 8, "2000-01-06");
+        set.kind = TimexType::Set;
+        c.add(&gold[..1], &[set]);
+        assert_eq!((c.type_correct, c.value_correct), (0, 1));
+    }
 }
