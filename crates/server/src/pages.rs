@@ -506,7 +506,7 @@ fn group_by_speaker(quotes: &[QuoteHit]) -> Vec<SpeakerGroup> {
         order[at].quotes.push(quote_item(q));
     }
     // Most quoted first; ties keep first-quoted order (the sort is stable).
-    order.sort_by(|a, b| b.quotes.len().cmp(&a.quotes.len()));
+    order.sort_by_key(|g| std::cmp::Reverse(g.quotes.len()));
     order
 }
 

@@ -234,7 +234,64 @@ const ARTICLE_FILTERS: &str = "
     AND (?6 IS NULL OR a.language = ?6 COLLATE NOCASE)
     AND (?7 IS NULL OR a.id IN (SELECT value FROM json_each(?7)))";
 
+/// The `FROM` of a listing: with a list of articles (a story), start from the list so the
+/// query reads only those rows instead of scanning the date index past every other article.
+fn driving_articles(filter: &SearchFilter) -> &'static str {
+    if filter.articles.is_some() {
+        "json_each(?7) j JOIN articles a ON a.id = j.value"
+    } else {
+        "articles a"
+    }
+}
+
+/// The `FROM` of a ranked search. Unfiltered, FTS5 ranks alone and keeps only the page (a
+/// top-k sort over rowids), and only those rows are joined; with filters every match must
+/// be joined to be tested. `?1` is the query; the page is `?8`/`?9`, applied by the outer
+/// query (the inner one keeps everything up to the page's end).
+fn ranked(fts: &str, join: &str, filter: &SearchFilter) -> String {
+    let unfiltered = filter.from.is_none()
+        && filter.to.is_none()
+        && filter.source.is_none()
+        && filter.entity.is_none()
+        && filter.language.is_none()
+        && filter.speaker.is_none()
+        && filter.articles.is_none();
+    if unfiltered {
+        format!(
+            "(SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank LIMIT ?8 + ?9) f
+             {join}"
+        )
+    } else {
+        format!("{fts} f {join} AND {fts} MATCH ?1")
+    }
+}
+
 impl Store {
+    /// The best passage of one indexed row for `query`, hits marked. Computed per hit after
+    /// ranking: in the ranking query SQLite would build a snippet for every match.
+    fn snippet(
+        &self,
+        fts: &str,
+        column: i32,
+        tokens: i32,
+        query: &str,
+        rowid: Option<i64>,
+    ) -> Result<Vec<Segment>> {
+        let Some(rowid) = rowid else {
+            return Ok(Vec::new());
+        };
+        let sql = format!(
+            "SELECT snippet({fts}, ?3, char(2), char(3), '…', ?4) FROM {fts}
+             WHERE {fts} MATCH ?1 AND rowid = ?2"
+        );
+        let text: Option<String> = self
+            .conn
+            .prepare_cached(&sql)?
+            .query_row(params![query, rowid, column, tokens], |r| r.get(0))
+            .optional()?;
+        Ok(text.map(|t| segments(&t)).unwrap_or_default())
+    }
+
     /// Articles matching `query` (best first, with snippets), or with no query all articles
     /// newest first; narrowed by `filter`.
     pub fn search_articles(
@@ -245,22 +302,27 @@ impl Store {
     ) -> Result<Hits<ArticleHit>> {
         let to = day_end(filter.to);
         let ids = ids_json(filter.articles);
-        let sql = match query {
-            Some(_) => format!(
+        let sql =
+            match query {
+                Some(_) => {
+                    format!(
                 "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
-                        f.rank, snippet(articles_fts, -1, char(2), char(3), '…', 24)
-                 FROM articles_fts f JOIN articles a ON a.rowid = f.rowid
-                 WHERE articles_fts MATCH ?1 AND {ARTICLE_FILTERS}
-                 ORDER BY f.rank LIMIT ?8 OFFSET ?9"
-            ),
-            None => format!(
-                "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
+                        f.rank, a.rowid
+                 FROM {}
+                 WHERE {ARTICLE_FILTERS}
+                 ORDER BY f.rank LIMIT ?8 OFFSET ?9",
+                ranked("articles_fts", "JOIN articles a ON a.rowid = f.rowid", filter)
+            )
+                }
+                None => format!(
+                    "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
                         NULL, NULL
-                 FROM articles a
+                 FROM {}
                  WHERE ?1 IS NULL AND {ARTICLE_FILTERS}
-                 ORDER BY a.published DESC, a.rowid DESC LIMIT ?8 OFFSET ?9"
-            ),
-        };
+                 ORDER BY a.published DESC, a.rowid DESC LIMIT ?8 OFFSET ?9",
+                    driving_articles(filter)
+                ),
+            };
         let mut statement = self.conn.prepare_cached(&sql)?;
         let rows = statement.query_map(
             params![
@@ -275,24 +337,33 @@ impl Store {
                 page.offset as i64,
             ],
             |r| {
-                Ok(ArticleHit {
-                    id: r.get(0)?,
-                    published: r.get(1)?,
-                    source: r.get(2)?,
-                    headline: r.get(3)?,
-                    language: r.get(4)?,
-                    url: r.get(5)?,
-                    words: r.get::<_, i64>(6)? as u64,
-                    score: r.get(7)?,
-                    snippet: r
-                        .get::<_, Option<String>>(8)?
-                        .map(|s| segments(&s))
-                        .unwrap_or_default(),
-                })
+                Ok((
+                    ArticleHit {
+                        id: r.get(0)?,
+                        published: r.get(1)?,
+                        source: r.get(2)?,
+                        headline: r.get(3)?,
+                        language: r.get(4)?,
+                        url: r.get(5)?,
+                        words: r.get::<_, i64>(6)? as u64,
+                        score: r.get(7)?,
+                        snippet: Vec::new(),
+                    },
+                    r.get::<_, Option<i64>>(8)?,
+                ))
             },
         )?;
-        let items: Vec<ArticleHit> = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(paged(items, page))
+        let rows: Vec<(ArticleHit, Option<i64>)> = rows.collect::<rusqlite::Result<_>>()?;
+        let mut hits = paged(rows, page);
+        if let Some(query) = query {
+            for (hit, rowid) in &mut hits.items {
+                hit.snippet = self.snippet("articles_fts", -1, 24, query, *rowid)?;
+            }
+        }
+        Ok(Hits {
+            items: hits.items.into_iter().map(|(hit, _)| hit).collect(),
+            more: hits.more,
+        })
     }
 
     /// Quotes matching `query` (best first), or with no query all quotes in date and text
@@ -311,17 +382,22 @@ impl Store {
                        q.kind, q.text, q.speaker, q.speaker_description, q.speaker_entity";
         let sql = match query {
             Some(_) => format!(
-                "SELECT {columns}, f.rank, snippet(quotes_fts, 0, char(2), char(3), '…', 32)
-                 FROM quotes_fts f JOIN quotes q ON q.rowid = f.rowid
-                 JOIN articles a ON a.id = q.article_id
-                 WHERE quotes_fts MATCH ?1 AND {ARTICLE_FILTERS} {speaker}
-                 ORDER BY f.rank LIMIT ?8 OFFSET ?9"
+                "SELECT {columns}, f.rank
+                 FROM {}
+                 WHERE {ARTICLE_FILTERS} {speaker}
+                 ORDER BY f.rank LIMIT ?8 OFFSET ?9",
+                ranked(
+                    "quotes_fts",
+                    "JOIN quotes q ON q.rowid = f.rowid JOIN articles a ON a.id = q.article_id",
+                    filter
+                )
             ),
             None => format!(
-                "SELECT {columns}, NULL, NULL
-                 FROM quotes q JOIN articles a ON a.id = q.article_id
+                "SELECT {columns}, NULL
+                 FROM {} JOIN quotes q ON q.article_id = a.id
                  WHERE ?1 IS NULL AND {ARTICLE_FILTERS} {speaker}
-                 ORDER BY a.published, a.rowid, q.start LIMIT ?8 OFFSET ?9"
+                 ORDER BY a.published, a.rowid, q.start LIMIT ?8 OFFSET ?9",
+                driving_articles(filter)
             ),
         };
         let mut statement = self.conn.prepare_cached(&sql)?;
@@ -353,15 +429,18 @@ impl Store {
                     speaker_description: r.get(10)?,
                     speaker_entity: r.get(11)?,
                     score: r.get(12)?,
-                    snippet: r
-                        .get::<_, Option<String>>(13)?
-                        .map(|s| segments(&s))
-                        .unwrap_or_default(),
+                    snippet: Vec::new(),
                 })
             },
         )?;
         let items: Vec<QuoteHit> = rows.collect::<rusqlite::Result<_>>()?;
-        Ok(paged(items, page))
+        let mut hits = paged(items, page);
+        if let Some(query) = query {
+            for hit in &mut hits.items {
+                hit.snippet = self.snippet("quotes_fts", 0, 32, query, Some(hit.id))?;
+            }
+        }
+        Ok(hits)
     }
 
     /// Every outlet with its article count, date range and most quoted speakers.
@@ -555,6 +634,24 @@ mod tests {
                 .iter()
                 .any(|s| s.hit && s.text.eq_ignore_ascii_case("ceasefire"))
         );
+
+        // Pages of a ranked search, with and without a filter.
+        for filter in [
+            SearchFilter::default(),
+            SearchFilter {
+                language: Some("en"),
+                ..SearchFilter::default()
+            },
+        ] {
+            let second = Page {
+                limit: 1,
+                offset: 1,
+            };
+            let hits = store.search_articles(Some(&q), &filter, second).unwrap();
+            assert_eq!(ids(&hits), ["a2"]);
+            assert!(!hits.more);
+            assert!(!hits.items[0].snippet.is_empty());
+        }
 
         let phrase = fts_query("\"ceasefire in Kursk\"").unwrap();
         let hits = store
