@@ -245,25 +245,40 @@ fn driving_articles(filter: &SearchFilter) -> &'static str {
 }
 
 /// The `FROM` of a ranked search. Unfiltered, FTS5 ranks alone and keeps only the page (a
-/// top-k sort over rowids), and only those rows are joined; with filters every match must
-/// be joined to be tested. `?1` is the query; the page is `?8`/`?9`, applied by the outer
+/// top-k sort over rowids), and only those rows are joined; with filters, first the best
+/// [`CANDIDATES`] are joined and tested, then (`full`) every match. `?1` is the query; the page is `?8`/`?9`, applied by the outer
 /// query (the inner one keeps everything up to the page's end).
-fn ranked(fts: &str, join: &str, filter: &SearchFilter) -> String {
-    let unfiltered = filter.from.is_none()
-        && filter.to.is_none()
-        && filter.source.is_none()
-        && filter.entity.is_none()
-        && filter.language.is_none()
-        && filter.speaker.is_none()
-        && filter.articles.is_none();
-    if unfiltered {
+fn ranked(fts: &str, join: &str, filter: &SearchFilter, full: bool) -> String {
+    if !filtered(filter) {
         format!(
             "(SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank LIMIT ?8 + ?9) f
+             {join}"
+        )
+    } else if !full {
+        // First try: filter only the best-ranked candidates. If they hold a full page, it
+        // is the true top of the filtered matches (everything outside ranks lower).
+        format!(
+            "(SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank
+              LIMIT max({CANDIDATES}, 20 * (?8 + ?9))) f
              {join}"
         )
     } else {
         format!("{fts} f {join} AND {fts} MATCH ?1")
     }
+}
+
+/// Best-ranked matches a filtered search looks at before it falls back to joining every
+/// match: enough for a page when the filter keeps a few percent of the matches.
+const CANDIDATES: usize = 2000;
+
+fn filtered(filter: &SearchFilter) -> bool {
+    filter.from.is_some()
+        || filter.to.is_some()
+        || filter.source.is_some()
+        || filter.entity.is_some()
+        || filter.language.is_some()
+        || filter.speaker.is_some()
+        || filter.articles.is_some()
 }
 
 impl Store {
@@ -302,58 +317,68 @@ impl Store {
     ) -> Result<Hits<ArticleHit>> {
         let to = day_end(filter.to);
         let ids = ids_json(filter.articles);
-        let sql =
-            match query {
-                Some(_) => {
-                    format!(
-                "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
+        let sql_for = |full: bool| match query {
+            Some(_) => {
+                format!(
+                    "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
                         f.rank, a.rowid
                  FROM {}
                  WHERE {ARTICLE_FILTERS}
                  ORDER BY f.rank LIMIT ?8 OFFSET ?9",
-                ranked("articles_fts", "JOIN articles a ON a.rowid = f.rowid", filter)
-            )
-                }
-                None => format!(
-                    "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
+                    ranked(
+                        "articles_fts",
+                        "JOIN articles a ON a.rowid = f.rowid",
+                        filter,
+                        full
+                    )
+                )
+            }
+            None => format!(
+                "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
                         NULL, NULL
                  FROM {}
                  WHERE ?1 IS NULL AND {ARTICLE_FILTERS}
                  ORDER BY a.published DESC, a.rowid DESC LIMIT ?8 OFFSET ?9",
-                    driving_articles(filter)
-                ),
-            };
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(
-            params![
-                query,
-                filter.from,
-                to,
-                filter.source,
-                filter.entity,
-                filter.language,
-                ids,
-                page.limit as i64 + 1,
-                page.offset as i64,
-            ],
-            |r| {
-                Ok((
-                    ArticleHit {
-                        id: r.get(0)?,
-                        published: r.get(1)?,
-                        source: r.get(2)?,
-                        headline: r.get(3)?,
-                        language: r.get(4)?,
-                        url: r.get(5)?,
-                        words: r.get::<_, i64>(6)? as u64,
-                        score: r.get(7)?,
-                        snippet: Vec::new(),
-                    },
-                    r.get::<_, Option<i64>>(8)?,
-                ))
-            },
-        )?;
-        let rows: Vec<(ArticleHit, Option<i64>)> = rows.collect::<rusqlite::Result<_>>()?;
+                driving_articles(filter)
+            ),
+        };
+        let run = |sql: &str| -> Result<Vec<(ArticleHit, Option<i64>)>> {
+            let mut statement = self.conn.prepare_cached(sql)?;
+            let rows = statement.query_map(
+                params![
+                    query,
+                    filter.from,
+                    to,
+                    filter.source,
+                    filter.entity,
+                    filter.language,
+                    ids,
+                    page.limit as i64 + 1,
+                    page.offset as i64,
+                ],
+                |r| {
+                    Ok((
+                        ArticleHit {
+                            id: r.get(0)?,
+                            published: r.get(1)?,
+                            source: r.get(2)?,
+                            headline: r.get(3)?,
+                            language: r.get(4)?,
+                            url: r.get(5)?,
+                            words: r.get::<_, i64>(6)? as u64,
+                            score: r.get(7)?,
+                            snippet: Vec::new(),
+                        },
+                        r.get::<_, Option<i64>>(8)?,
+                    ))
+                },
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut rows = run(&sql_for(false))?;
+        if query.is_some() && filtered(filter) && rows.len() <= page.limit {
+            rows = run(&sql_for(true))?;
+        }
         let mut hits = paged(rows, page);
         if let Some(query) = query {
             for (hit, rowid) in &mut hits.items {
@@ -380,7 +405,7 @@ impl Store {
                                   coalesce(q.speaker_description, '')), lower(?10)) > 0)";
         let columns = "q.rowid, q.article_id, a.published, a.source, a.headline, q.start, q.end,
                        q.kind, q.text, q.speaker, q.speaker_description, q.speaker_entity";
-        let sql = match query {
+        let sql_for = |full: bool| match query {
             Some(_) => format!(
                 "SELECT {columns}, f.rank
                  FROM {}
@@ -389,7 +414,8 @@ impl Store {
                 ranked(
                     "quotes_fts",
                     "JOIN quotes q ON q.rowid = f.rowid JOIN articles a ON a.id = q.article_id",
-                    filter
+                    filter,
+                    full
                 )
             ),
             None => format!(
@@ -400,40 +426,46 @@ impl Store {
                 driving_articles(filter)
             ),
         };
-        let mut statement = self.conn.prepare_cached(&sql)?;
-        let rows = statement.query_map(
-            params![
-                query,
-                filter.from,
-                to,
-                filter.source,
-                filter.entity,
-                filter.language,
-                ids,
-                page.limit as i64 + 1,
-                page.offset as i64,
-                filter.speaker,
-            ],
-            |r| {
-                Ok(QuoteHit {
-                    id: r.get(0)?,
-                    article_id: r.get(1)?,
-                    published: r.get(2)?,
-                    source: r.get(3)?,
-                    headline: r.get(4)?,
-                    start: r.get::<_, i64>(5)? as usize,
-                    end: r.get::<_, i64>(6)? as usize,
-                    kind: r.get(7)?,
-                    text: r.get(8)?,
-                    speaker: r.get(9)?,
-                    speaker_description: r.get(10)?,
-                    speaker_entity: r.get(11)?,
-                    score: r.get(12)?,
-                    snippet: Vec::new(),
-                })
-            },
-        )?;
-        let items: Vec<QuoteHit> = rows.collect::<rusqlite::Result<_>>()?;
+        let run = |sql: &str| -> Result<Vec<QuoteHit>> {
+            let mut statement = self.conn.prepare_cached(sql)?;
+            let rows = statement.query_map(
+                params![
+                    query,
+                    filter.from,
+                    to,
+                    filter.source,
+                    filter.entity,
+                    filter.language,
+                    ids,
+                    page.limit as i64 + 1,
+                    page.offset as i64,
+                    filter.speaker,
+                ],
+                |r| {
+                    Ok(QuoteHit {
+                        id: r.get(0)?,
+                        article_id: r.get(1)?,
+                        published: r.get(2)?,
+                        source: r.get(3)?,
+                        headline: r.get(4)?,
+                        start: r.get::<_, i64>(5)? as usize,
+                        end: r.get::<_, i64>(6)? as usize,
+                        kind: r.get(7)?,
+                        text: r.get(8)?,
+                        speaker: r.get(9)?,
+                        speaker_description: r.get(10)?,
+                        speaker_entity: r.get(11)?,
+                        score: r.get(12)?,
+                        snippet: Vec::new(),
+                    })
+                },
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        };
+        let mut items = run(&sql_for(false))?;
+        if query.is_some() && filtered(filter) && items.len() <= page.limit {
+            items = run(&sql_for(true))?;
+        }
         let mut hits = paged(items, page);
         if let Some(query) = query {
             for hit in &mut hits.items {
