@@ -53,23 +53,33 @@ pub struct EvalStoriesArgs {
     pub ecbplus: PathBuf,
 }
 
-/// Places newly stored articles into stories and records the result, continuing from the
-/// clusterer state saved in the store (or starting fresh). Call it after each stored batch
-/// with the articles that were new; articles are placed in the order given.
+/// The story clusterer as the store left it (or a fresh one). Load it once per ingest run
+/// and pass it to [`assign_stories`] for every batch.
 // Called by `ingest` (commands.rs, owned by the lead) once wired; see the issue 8 hand-off.
 #[allow(dead_code)]
-pub fn assign_stories(store: &mut Store, articles: &[Article]) -> Result<()> {
-    if articles.is_empty() {
-        return Ok(());
-    }
-    let mut index = match store.story_state()? {
+pub fn load_story_index(store: &Store) -> Result<StoryIndex> {
+    Ok(match store.story_state()? {
         Some(bytes) => {
             let state: IndexState =
                 serde_json::from_slice(&bytes).context("the saved story state is unreadable")?;
             StoryIndex::from_state(state)
         }
         None => StoryIndex::new(Config::default()),
-    };
+    })
+}
+
+/// Places newly stored articles into stories, in the order given, and records the result
+/// and the clusterer state in one transaction. Call it after each stored batch with the
+/// articles that were new.
+#[allow(dead_code)] // see `load_story_index`
+pub fn assign_stories(
+    store: &mut Store,
+    index: &mut StoryIndex,
+    articles: &[&Article],
+) -> Result<()> {
+    if articles.is_empty() {
+        return Ok(());
+    }
     let mut batch = StoryBatch::default();
     let mut touched: Vec<String> = Vec::new();
     for article in articles {
