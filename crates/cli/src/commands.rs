@@ -98,6 +98,7 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     } else {
         Some(Enricher::load(Some(&store))?)
     };
+    let mut story_index = crate::stories::load_story_index(&store)?;
     let started = Instant::now();
     let bar = progress(global);
     let seen_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -128,15 +129,16 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
                     Outcome::AlreadyStored => already_stored += 1,
                 }
             }
+            let new: Vec<&Article> = articles
+                .iter()
+                .zip(&outcomes)
+                .filter(|(_, outcome)| **outcome == Outcome::New)
+                .map(|(article, _)| article)
+                .collect();
             if let Some(enricher) = &mut enricher {
-                let new: Vec<&Article> = articles
-                    .iter()
-                    .zip(&outcomes)
-                    .filter(|(_, outcome)| **outcome == Outcome::New)
-                    .map(|(article, _)| article)
-                    .collect();
                 annotated += enricher.annotate_and_store(&mut store, &new)?;
             }
+            crate::stories::assign_stories(&mut store, &mut story_index, &new)?;
             bar.inc(records as u64);
             Ok::<_, anyhow::Error>(())
         },

@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use storyline_corpus::stories::StoryIndex;
+
 use crate::enrich::Enricher;
 use anyhow::{Context, Result, bail};
 use clap::{Args, Subcommand};
@@ -214,6 +216,7 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
     } else {
         Some(Enricher::load(Some(&store))?)
     };
+    let mut story_index = crate::stories::load_story_index(&store)?;
     drop(store);
     let config = WatchConfig {
         fetch: FetchConfig {
@@ -231,8 +234,9 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
         max_pages_per_poll: args.max_pages,
         ..WatchConfig::default()
     };
-    let mut hook =
-        |store: &mut Store, new: &[&Article]| on_new_articles(store, enricher.as_mut(), new);
+    let mut hook = |store: &mut Store, new: &[&Article]| {
+        on_new_articles(store, enricher.as_mut(), &mut story_index, new)
+    };
     let summary = storyline_fetch::watch(&global.db, config, &mut hook)
         .with_context(|| format!("watching the sources in {}", global.db.display()))?;
     if !global.quiet {
@@ -271,12 +275,15 @@ pub fn watch(global: &GlobalArgs, args: WatchArgs) -> Result<u8> {
 fn on_new_articles(
     store: &mut Store,
     enricher: Option<&mut Enricher>,
+    stories: &mut StoryIndex,
     new: &[&Article],
 ) -> storyline_store::Result<u64> {
-    match enricher {
-        Some(enricher) => enricher.annotate_and_store(store, new),
-        None => Ok(0),
-    }
+    let annotated = match enricher {
+        Some(enricher) => enricher.annotate_and_store(store, new)?,
+        None => 0,
+    };
+    crate::stories::assign_stories(store, stories, new)?;
+    Ok(annotated)
 }
 
 /// `90s`, `10m`, `1h`, `500ms`, `2d`, or a bare number of seconds.

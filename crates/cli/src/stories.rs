@@ -55,8 +55,6 @@ pub struct EvalStoriesArgs {
 
 /// The story clusterer as the store left it (or a fresh one). Load it once per ingest run
 /// and pass it to [`assign_stories`] for every batch.
-// Called by `ingest` (commands.rs, owned by the lead) once wired; see the issue 8 hand-off.
-#[allow(dead_code)]
 pub fn load_story_index(store: &Store) -> Result<StoryIndex> {
     Ok(match store.story_state()? {
         Some(bytes) => {
@@ -71,12 +69,11 @@ pub fn load_story_index(store: &Store) -> Result<StoryIndex> {
 /// Places newly stored articles into stories, in the order given, and records the result
 /// and the clusterer state in one transaction. Call it after each stored batch with the
 /// articles that were new.
-#[allow(dead_code)] // see `load_story_index`
 pub fn assign_stories(
     store: &mut Store,
     index: &mut StoryIndex,
     articles: &[&Article],
-) -> Result<()> {
+) -> storyline_store::Result<()> {
     if articles.is_empty() {
         return Ok(());
     }
@@ -93,12 +90,11 @@ pub fn assign_stories(
         .filter_map(|id| index.summary(id))
         .map(story_row)
         .collect();
-    batch.state = Some(serde_json::to_vec(&index.state())?);
+    batch.state = Some(serde_json::to_vec(&index.state()).expect("the story state serialises"));
     store.record_stories(&batch)?;
     Ok(())
 }
 
-#[allow(dead_code)] // used by `assign_stories`
 fn record(assignment: &Assignment, batch: &mut StoryBatch, touched: &mut Vec<String>) {
     batch.members.push(MemberRow {
         article_id: assignment.article_id.clone(),
@@ -125,7 +121,6 @@ fn record(assignment: &Assignment, batch: &mut StoryBatch, touched: &mut Vec<Str
     touched.push(assignment.story_id.clone());
 }
 
-#[allow(dead_code)] // used by `assign_stories`
 fn story_row(s: StorySummary) -> StoryRow {
     StoryRow {
         id: s.id,

@@ -157,3 +157,28 @@ fn published_date_comes_from_the_flag_when_the_file_has_none() {
     bad.assert_code(2);
     assert!(bad.stderr().contains("not a date"), "{}", bad.stderr());
 }
+
+/// Ingest places the seeds into stories as they arrive: all five cover one developing story
+/// (seeds-expected.json `stories.same_story`), and `story` lists its articles.
+#[test]
+fn ingest_groups_the_seeds_into_one_story() {
+    let sandbox = Sandbox::new();
+    // In publication order, as a stream would bring them.
+    for key in ["003", "004", "002", "000", "001"] {
+        sandbox
+            .run(&["ingest", seed_path(key).to_str().unwrap()])
+            .assert_code(0);
+    }
+    let stories = sandbox.run(&["stories", "--json"]);
+    stories.assert_code(0);
+    let stories = stories.json_lines();
+    let biggest = stories
+        .iter()
+        .max_by_key(|s| s["articles"].as_u64().unwrap_or(0))
+        .expect("at least one story");
+    assert_eq!(biggest["articles"], 5, "{stories:#?}");
+    let id = biggest["id"].as_str().unwrap();
+    let story = sandbox.run(&["story", id, "--json"]);
+    story.assert_code(0);
+    assert!(story.stdout().contains("Putin"), "{}", story.stdout());
+}
