@@ -1,21 +1,24 @@
 //! Stories as the pages and the API show them, and their timelines.
 //!
-//! Story clustering (issue 6) stores its stories in tables of its own; until those exist in
-//! a store, each article stands as a one-article story under its own id (`basis:
-//! "article"`), so every page works on a fresh store. Timelines are drawn from what is
+//! Stories come from the store (`basis: "story"`, computed by story clustering at ingest).
+//! A store without stories (made before clustering, or with it skipped) shows each article
+//! as a one-article story under its own id (`basis: "article"`), so every page works on any
+//! store; article ids are accepted as story ids either way, so links stay valid. Timelines are drawn from what is
 //! dated today: article dates, quotes (dated by their article) and resolved time
 //! expressions; events replace them when they land.
 
 use serde::Serialize;
-use storyline_store::{ArticleHit, Hits, Page, SearchFilter, Store};
+use storyline_store::{ArticleHit, Hits, Page, SearchFilter, Store, StoryRow};
 
 use crate::ApiError;
+use crate::api::slice;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StorySummary {
     pub id: String,
     pub label: String,
-    /// `"article"`: a single article standing in for a story until stories are computed.
+    /// `"story"`, or `"article"`: a single article standing in for a story in a store
+    /// without stories.
     pub basis: &'static str,
     pub articles: u64,
     pub first: Option<String>,
@@ -57,7 +60,53 @@ fn from_article(a: &ArticleHit) -> StorySummary {
     }
 }
 
+fn from_story(store: &Store, row: &StoryRow) -> Result<StorySummary, ApiError> {
+    let members: Vec<String> = store
+        .story_members(&row.id)?
+        .into_iter()
+        .map(|m| m.article_id)
+        .collect();
+    let mut sources = store
+        .search_articles(
+            None,
+            &SearchFilter {
+                articles: Some(&members),
+                ..SearchFilter::default()
+            },
+            Page {
+                limit: members.len().clamp(1, 200),
+                offset: 0,
+            },
+        )?
+        .items
+        .into_iter()
+        .map(|a| a.source)
+        .collect::<Vec<_>>();
+    sources.sort();
+    sources.dedup();
+    Ok(StorySummary {
+        id: row.id.clone(),
+        label: row.label.clone().unwrap_or_else(|| row.id.clone()),
+        basis: "story",
+        articles: row.articles,
+        first: row.first_seen.clone(),
+        last: row.last_seen.clone(),
+        sources,
+    })
+}
+
 pub fn list(store: &Store, page: Page) -> Result<Hits<StorySummary>, ApiError> {
+    if store.has_rows("stories")? {
+        let rows = slice(store.stories()?, page);
+        return Ok(Hits {
+            items: rows
+                .items
+                .iter()
+                .map(|row| from_story(store, row))
+                .collect::<Result<_, _>>()?,
+            more: rows.more,
+        });
+    }
     let hits = store.search_articles(None, &SearchFilter::default(), page)?;
     Ok(Hits {
         items: hits.items.iter().map(from_article).collect(),
@@ -65,8 +114,25 @@ pub fn list(store: &Store, page: Page) -> Result<Hits<StorySummary>, ApiError> {
     })
 }
 
-/// Article ids of a story, or `None` when there is no such story.
+/// The stored story `id` (following merges), if the store has stories.
+fn stored_story(store: &Store, id: &str) -> Result<Option<StoryRow>, ApiError> {
+    if !store.has_rows("stories")? {
+        return Ok(None);
+    }
+    Ok(store.story(id)?)
+}
+
+/// Article ids of a story (or of the article standing for one), or `None` when there is
+/// no such story.
 pub fn article_ids(store: &Store, id: &str) -> Result<Option<Vec<String>>, ApiError> {
+    if let Some(row) = stored_story(store, id)? {
+        let ids = store
+            .story_members(&row.id)?
+            .into_iter()
+            .map(|m| m.article_id)
+            .collect();
+        return Ok(Some(ids));
+    }
     Ok(store.article(id)?.map(|a| vec![a.id]))
 }
 
@@ -82,14 +148,17 @@ pub fn story(store: &Store, id: &str) -> Result<Option<Story>, ApiError> {
         None,
         &filter,
         Page {
-            limit: ids.len(),
+            limit: ids.len().max(1),
             offset: 0,
         },
     )?;
-    let Some(first) = articles.items.first() else {
-        return Ok(None);
+    let summary = match stored_story(store, id)? {
+        Some(row) => from_story(store, &row)?,
+        None => match articles.items.first() {
+            Some(first) => from_article(first),
+            None => return Ok(None),
+        },
     };
-    let summary = from_article(first);
     let timeline = timeline(store, &articles.items)?;
     Ok(Some(Story {
         summary,

@@ -626,3 +626,90 @@ async fn hostile_articles_are_escaped_everywhere() {
         .json();
     assert!(json["article"]["text"].as_str().unwrap().contains(IMG));
 }
+
+#[tokio::test]
+async fn stored_stories_replace_the_fallback() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .insert_batch(
+            &[
+                article(
+                    "s1",
+                    "Courier",
+                    "2025-03-01",
+                    "Talks open",
+                    "Talks opened.",
+                    "https://a.example",
+                ),
+                article(
+                    "s2",
+                    "Herald",
+                    "2025-03-05",
+                    "Talks go on",
+                    "Talks went on.",
+                    "https://b.example",
+                ),
+                article(
+                    "s3",
+                    "Herald",
+                    "2025-04-01",
+                    "Weather",
+                    "Rain.",
+                    "https://c.example",
+                ),
+            ],
+            "t",
+        )
+        .unwrap();
+    let member = |article: &str| storyline_store::MemberRow {
+        article_id: article.into(),
+        story_id: "st-talks".into(),
+        similarity: 1.0,
+    };
+    store
+        .record_stories(&storyline_store::StoryBatch {
+            members: vec![member("s1"), member("s2")],
+            stories: vec![storyline_store::StoryRow {
+                id: "st-talks".into(),
+                label: Some("Peace talks".into()),
+                label_article: Some("s1".into()),
+                articles: 2,
+                first_seen: Some("2025-03-01".into()),
+                last_seen: Some("2025-03-05".into()),
+                entities: vec![],
+                open: true,
+            }],
+            ..storyline_store::StoryBatch::default()
+        })
+        .unwrap();
+    drop(store);
+    let app = router(Db::open(&path, 1).unwrap(), Duration::from_secs(5));
+    let list = get(&app, "/api/stories").await.json();
+    assert_eq!(list["items"][0]["id"], "st-talks");
+    assert_eq!(list["items"][0]["basis"], "story");
+    assert_eq!(list["items"][0]["sources"], json!(["Courier", "Herald"]));
+    let story = get(&app, "/api/stories/st-talks").await.json();
+    assert_eq!(story["article_list"].as_array().unwrap().len(), 2);
+    assert_eq!(story["label"], "Peace talks");
+    let timeline = get(&app, "/api/stories/st-talks/timeline").await.json();
+    assert_eq!(timeline["entries"].as_array().unwrap().len(), 2);
+    let articles = get(&app, "/api/articles?story=st-talks").await.json();
+    assert_eq!(articles["items"].as_array().unwrap().len(), 2);
+    let page = get(&app, "/").await;
+    assert!(page.body.contains("Peace talks") && !page.body.contains("its own story"));
+    assert_eq!(
+        get(&app, "/stories/st-talks")
+            .await
+            .body
+            .matches("<circle")
+            .count(),
+        2
+    );
+    // Article ids still open as one-article stories, so older links keep working.
+    assert_eq!(
+        get(&app, "/api/stories/s3").await.json()["basis"],
+        "article"
+    );
+}
