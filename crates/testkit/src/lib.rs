@@ -1,7 +1,6 @@
 //! Helpers shared by the integration tests of several crates: finding `../shared`, reading the
 //! seed articles through the real ingest path, and the language pipeline loaded once.
 
-
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
