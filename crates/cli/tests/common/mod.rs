@@ -1,30 +1,13 @@
 //! Helpers shared by the CLI's integration tests: running the binary, temporary stores, and
-//! finding `../shared` (the project's data folder beside the checkout).
+//! `../shared` (the project's data folder beside the checkout, found by `storyline-testkit`).
 
 #![allow(dead_code)] // each test binary uses a different subset
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// `../shared` beside the checkout, or `$STORYLINE_SHARED`. Panics with instructions when
-/// it is missing, so a test never passes by skipping its data.
-pub fn shared_dir() -> PathBuf {
-    if let Ok(dir) = std::env::var("STORYLINE_SHARED") {
-        return PathBuf::from(dir);
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest
-        .ancestors()
-        .map(|a| a.join("shared"))
-        .find(|candidate| candidate.join("seeds-expected.json").is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "cannot find the shared data folder (a `shared/` beside the checkout holding \
-                 seeds-expected.json) above {}; set STORYLINE_SHARED to its path",
-                manifest.display()
-            )
-        })
-}
+#[allow(unused_imports)] // as above: not every test binary reads ../shared
+pub use storyline_testkit::shared_dir;
 
 pub fn repo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
