@@ -257,33 +257,15 @@ impl Store {
 
 #[cfg(test)]
 mod tests {
-    use storyline_model::{
-        Article, EntityMention, EntityType, Format, Origin, Quote, Span, Speaker, TextSpan,
-    };
+    use storyline_model::{Article, EntityMention, EntityType, Quote, Span, Speaker, TextSpan};
 
     use super::*;
 
     fn article(id: &str, text: &str) -> Article {
         Article {
-            id: id.into(),
-            external_id: None,
-            source: "Courier".into(),
-            url: None,
-            headline: Some("Bridge vote".into()),
-            dateline: None,
-            byline: None,
-            section: None,
-            credit: None,
-            published: Some("2025-01-02".into()),
-            language: Some("en".into()),
             text: text.into(),
             paragraphs: vec![Span::new(0, text.chars().count())],
-            removed: vec![],
-            format: Format::Text,
-            origin: Origin {
-                path: format!("{id}.txt"),
-                record: None,
-            },
+            ..crate::tests::article(id, &format!("{id}.txt"), None)
         }
     }
 

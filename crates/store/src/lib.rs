@@ -332,7 +332,8 @@ mod tests {
     use super::*;
     use storyline_model::Span;
 
-    fn article(id: &str, path: &str, record: Option<u64>) -> Article {
+    /// A small stored article; other test modules of the crate build on it.
+    pub(crate) fn article(id: &str, path: &str, record: Option<u64>) -> Article {
         Article {
             id: id.into(),
             external_id: None,
