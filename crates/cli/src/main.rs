@@ -6,6 +6,7 @@ mod bench;
 mod commands;
 mod enrich;
 mod entities;
+mod events;
 mod extraction;
 mod facts;
 mod nlp;

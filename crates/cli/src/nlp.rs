@@ -26,6 +26,9 @@ pub enum TrainCommand {
     /// the shared data folder.
     #[command(after_help = "EXAMPLE:\n  storyline train entities --data ../shared/data")]
     Entities(crate::entities::TrainEntitiesArgs),
+    /// Build the event lexicon (CAMEO verb patterns, event nouns, CAMEO-to-PLOVER table).
+    #[command(after_help = "EXAMPLE:\n  storyline train events --data ../shared/data")]
+    Events(crate::events::TrainEventsArgs),
 }
 
 #[derive(Args)]
@@ -85,6 +88,12 @@ pub enum EvalCommand {
     Stories(crate::stories::EvalStoriesArgs),
     /// Cross-document entity coreference on ECB+ gold mentions: MUC, B³, CEAF-e, CoNLL F1.
     EntityCoref(crate::entities::EvalEntityCorefArgs),
+    /// PLOVER event type, actor and recipient accuracy on gold records; agreement with the
+    /// PETRARCH2 unit tests at the PLOVER level.
+    #[command(
+        after_help = "EXAMPLE:\n  storyline eval events --plover ../shared/data/plover/PLOVER_GSR_dev.json"
+    )]
+    Events(crate::events::EvalEventsArgs),
 }
 
 pub fn train(command: TrainCommand) -> Result<u8> {
@@ -93,6 +102,7 @@ pub fn train(command: TrainCommand) -> Result<u8> {
         TrainCommand::Ner(args) => train_ner(args),
         TrainCommand::Quotes(args) => crate::quotes::train(args),
         TrainCommand::Entities(args) => crate::entities::train(args),
+        TrainCommand::Events(args) => crate::events::train(args),
     }
 }
 
@@ -168,6 +178,7 @@ pub fn eval(command: EvalCommand) -> Result<u8> {
         EvalCommand::Time(args) => return crate::time::eval(args),
         EvalCommand::Stories(args) => return crate::stories::eval(args),
         EvalCommand::EntityCoref(args) => return crate::entities::eval(args),
+        EvalCommand::Events(args) => return crate::events::eval(args),
         EvalCommand::Pos { .. } | EvalCommand::Ner { .. } => {}
     }
     let pipeline = Pipeline::load()?;
@@ -207,7 +218,8 @@ pub fn eval(command: EvalCommand) -> Result<u8> {
         | EvalCommand::Quotes(_)
         | EvalCommand::Time(_)
         | EvalCommand::Stories(_)
-        | EvalCommand::EntityCoref(_) => unreachable!("dispatched above"),
+        | EvalCommand::EntityCoref(_)
+        | EvalCommand::Events(_) => unreachable!("dispatched above"),
     }
     Ok(EXIT_OK)
 }

@@ -6,6 +6,7 @@ use chrono::NaiveDate;
 use storyline_model::{Annotations, Article};
 use storyline_nlp::pipeline::Pipeline;
 
+use crate::events::EventFinder;
 use crate::quantity::QuantityFinder;
 use crate::quotes::QuoteFinder;
 use crate::time::TimeFinder;
@@ -16,6 +17,8 @@ pub enum LoadError {
     Language(#[from] storyline_nlp::pipeline::LoadError),
     #[error(transparent)]
     Quotes(#[from] crate::quotes::LoadError),
+    #[error(transparent)]
+    Events(#[from] crate::events::LoadError),
 }
 
 pub struct Annotator {
@@ -23,6 +26,7 @@ pub struct Annotator {
     quotes: QuoteFinder,
     times: TimeFinder,
     quantities: QuantityFinder,
+    events: EventFinder,
     version: String,
 }
 
@@ -31,19 +35,25 @@ impl Annotator {
     pub fn load() -> Result<Annotator, LoadError> {
         let language = Pipeline::load()?;
         let quotes = QuoteFinder::load()?;
-        let quote_model = storyline_nlp::models::model_bytes(crate::quotes::MODEL_FILE)
-            .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
-            .unwrap_or_default();
+        let events = EventFinder::load()?;
+        let hash = |file: &str| {
+            storyline_nlp::models::model_bytes(file)
+                .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
+                .unwrap_or_default()
+        };
         let version = format!(
             "{}+{:016x}",
             env!("CARGO_PKG_VERSION"),
-            language.fingerprint() ^ quote_model
+            language.fingerprint()
+                ^ hash(crate::quotes::MODEL_FILE)
+                ^ hash(crate::events::LEXICON_FILE).rotate_left(1)
         );
         Ok(Annotator {
             language,
             quotes,
             times: TimeFinder::new(),
             quantities: QuantityFinder::new(),
+            events,
             version,
         })
     }
@@ -66,6 +76,14 @@ impl Annotator {
         let quotes = self.quotes.find(text, &layers);
         let times = self.times.find(text, &layers, published);
         let quantities = self.quantities.find(text, &layers, &quotes);
+        let (events, claims) = self.events.find(
+            text,
+            &layers,
+            self.quotes.lexicon(),
+            &quotes,
+            &times,
+            &quantities,
+        );
         Annotations {
             sentences: layers.sentences,
             tokens: layers.tokens,
@@ -73,7 +91,8 @@ impl Annotator {
             quotes,
             times,
             quantities,
-            events: Vec::new(),
+            events,
+            claims,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! and the language layer (`storyline-nlp`) over it. [`Annotator`] runs every layer.
 
 mod annotator;
+pub mod events;
 pub mod quantity;
 pub mod quotes;
 pub mod time;

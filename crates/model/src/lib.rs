@@ -10,9 +10,11 @@
 
 use serde::{Deserialize, Serialize};
 
+mod event;
 mod quote;
 mod time;
 
+pub use event::{Claim, Dispute, Event, EventStatus, EventType, Participant};
 pub use quote::{Quote, QuoteKind, Speaker, TextSpan};
 pub use time::{CountType, Quantity, TimeAnchor, TimeExpression, TimexType};
 
@@ -230,6 +232,32 @@ pub struct Article {
 }
 
 impl Article {
+    /// An article that is only text (evaluation sentences, tests): no metadata, one
+    /// paragraph, plain-text format.
+    pub fn from_text(id: &str, text: &str) -> Article {
+        Article {
+            id: id.to_owned(),
+            external_id: None,
+            source: id.to_owned(),
+            url: None,
+            headline: None,
+            dateline: None,
+            byline: None,
+            section: None,
+            credit: None,
+            published: None,
+            language: None,
+            text: text.to_owned(),
+            paragraphs: vec![Span::new(0, text.chars().count())],
+            removed: Vec::new(),
+            format: Format::Text,
+            origin: Origin {
+                path: id.to_owned(),
+                record: None,
+            },
+        }
+    }
+
     /// Words in the body (whitespace-separated), as `storyline articles` reports them.
     pub fn word_count(&self) -> usize {
         words(&self.text).count()
@@ -323,7 +351,10 @@ pub struct Annotations {
     pub quotes: Vec<Quote>,
     pub times: Vec<TimeExpression>,
     pub quantities: Vec<Quantity>,
-    pub events: Vec<serde_json::Value>,
+    pub events: Vec<Event>,
+    /// Statements framed as claims or disputed within the article.
+    #[serde(default)]
+    pub claims: Vec<Claim>,
 }
 
 /// Document JSON (DESIGN.md §3): an article with its annotation layers, flattened into one

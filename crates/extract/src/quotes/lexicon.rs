@@ -128,6 +128,11 @@ impl Lexicon {
         lexicon
     }
 
+    /// The name of stance class `index` ("neutral", "deny", …).
+    pub fn stance_name(&self, index: u8) -> Option<&str> {
+        self.stances.get(usize::from(index)).map(String::as_str)
+    }
+
     pub fn data(&self) -> &LexiconData {
         &self.data
     }

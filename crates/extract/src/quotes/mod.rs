@@ -16,9 +16,9 @@ mod direct;
 pub mod lexicon;
 pub mod marks;
 pub mod polnear;
-mod speaker;
+pub(crate) mod speaker;
 pub mod tagger;
-mod view;
+pub(crate) mod view;
 
 use storyline_model::{Quote, QuoteKind};
 use storyline_nlp::models::model_bytes;
