@@ -156,6 +156,13 @@ pub fn resolve_batch(
         let ids = index.attach(resolver, &article.id, found);
         found.apply_ids(&ids, &mut layer.entities);
         found.link_speakers(&ids, &layer.entities, &mut layer.quotes, resolver.lexicon());
+        found.link_participants(
+            &ids,
+            &layer.entities,
+            &mut layer.events,
+            &mut layer.claims,
+            resolver.lexicon(),
+        );
     }
 }
 

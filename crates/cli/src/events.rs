@@ -198,3 +198,205 @@ fn print_record(record: &plover::GsrRecord, events: &[storyline_model::Event]) {
         record.text
     );
 }
+
+#[derive(Args)]
+pub struct EventsArgs {
+    /// Only events of this story (an id or unique id prefix, as `storyline stories` lists).
+    #[arg(long)]
+    pub story: Option<String>,
+    /// Only events of this PLOVER type (CONSULT, ASSAULT, …).
+    #[arg(long = "type", value_name = "TYPE", value_parser = parse_event_type)]
+    pub kind: Option<String>,
+    /// One JSON object per line instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct StoryFactsArgs {
+    /// The story: an id or unique id prefix, as `storyline stories` lists them.
+    pub story: String,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_event_type(name: &str) -> Result<String, String> {
+    storyline_model::EventType::parse(name)
+        .map(|t| t.to_string())
+        .ok_or_else(|| {
+            let names: Vec<&str> = storyline_model::EventType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .collect();
+            format!("not a PLOVER event type; one of {}", names.join(", "))
+        })
+}
+
+/// The article ids of the story `prefix` names, or an error saying how to find one.
+fn story_articles(store: &storyline_store::Store, prefix: &str) -> Result<(String, Vec<String>)> {
+    let ids = store.resolve_story(prefix)?;
+    let id = match ids.as_slice() {
+        [one] => one.clone(),
+        [] => anyhow::bail!("no story starts with {prefix:?}; `storyline stories` lists them"),
+        _ => anyhow::bail!(
+            "{prefix:?} matches {} stories; give more of the id",
+            ids.len()
+        ),
+    };
+    let members = store
+        .story_members(&id)?
+        .into_iter()
+        .map(|m| m.article_id)
+        .collect();
+    Ok((id, members))
+}
+
+fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}
+
+pub fn events(global: &crate::GlobalArgs, args: EventsArgs) -> Result<u8> {
+    use std::io::Write;
+    let store = crate::commands::open_existing(global)?;
+    let members = match &args.story {
+        Some(prefix) => Some(story_articles(&store, prefix)?.1),
+        None => None,
+    };
+    let rows = storyline_server::facts::events(&store, members.as_deref(), args.kind.as_deref())?;
+    let mut out = std::io::stdout().lock();
+    for e in &rows {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(e)?)?;
+            continue;
+        }
+        let who = |name: &Option<String>| name.clone().unwrap_or_else(|| "-".to_owned());
+        writeln!(
+            out,
+            "{}  {:10}  {:9} {:12}  {} → {}  [{}]{}{}\n    {}",
+            short(&e.article_id),
+            e.published
+                .as_deref()
+                .and_then(|p| p.get(..10))
+                .unwrap_or("?"),
+            e.kind,
+            e.status,
+            who(&e.actor),
+            who(&e.recipient),
+            e.trigger,
+            e.time.as_ref().map_or(String::new(), |t| format!("  {t}")),
+            e.place
+                .as_ref()
+                .map_or(String::new(), |p| format!("  in {p}")),
+            e.evidence
+        )?;
+    }
+    if !args.json {
+        eprintln!("{} events", rows.len());
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn timeline(global: &crate::GlobalArgs, args: StoryFactsArgs) -> Result<u8> {
+    use std::io::Write;
+    let store = crate::commands::open_existing(global)?;
+    let (id, members) = story_articles(&store, &args.story)?;
+    let entries = storyline_server::facts::story_timeline(&store, &members)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for entry in &entries {
+            writeln!(out, "{}", serde_json::to_string(entry)?)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    writeln!(out, "story {id}: {} timeline entries", entries.len())?;
+    for entry in &entries {
+        let date = entry.date.as_ref().map_or("?", |d| d.value.as_str());
+        let label = |p: &Option<storyline_corpus::timeline::Party>| {
+            p.as_ref().map_or("-".to_owned(), |p| p.label.clone())
+        };
+        writeln!(
+            out,
+            "\n{date}{}  {} {}  {} → {}{}  ({} articles)",
+            if entry.undated { " (article date)" } else { "" },
+            entry.kind,
+            entry.status,
+            label(&entry.actor),
+            label(&entry.recipient),
+            entry
+                .place
+                .as_ref()
+                .map_or(String::new(), |p| format!("  in {}", p.label)),
+            entry.articles.len()
+        )?;
+        for r in &entry.reports {
+            writeln!(
+                out,
+                "  {} {}: {}",
+                short(&r.article_id),
+                r.source,
+                r.evidence
+            )?;
+        }
+        for q in &entry.quotes {
+            writeln!(
+                out,
+                "  “{}” — {}",
+                q.text,
+                q.speaker.as_deref().unwrap_or("unattributed")
+            )?;
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+pub fn claims(global: &crate::GlobalArgs, args: StoryFactsArgs) -> Result<u8> {
+    use std::io::Write;
+    let store = crate::commands::open_existing(global)?;
+    let (id, members) = story_articles(&store, &args.story)?;
+    let claims = storyline_server::facts::story_claims(&store, &members)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for claim in &claims {
+            writeln!(out, "{}", serde_json::to_string(claim)?)?;
+        }
+        return Ok(EXIT_OK);
+    }
+    let disputed = claims.iter().filter(|c| c.is_disputed()).count();
+    writeln!(
+        out,
+        "story {id}: {} claims, {disputed} disputed",
+        claims.len()
+    )?;
+    for (i, c) in claims.iter().enumerate() {
+        let who = c.asserted.who.as_deref().unwrap_or("unattributed");
+        writeln!(
+            out,
+            "\n[{i}] {who} ({} {}): {}",
+            short(&c.asserted.article_id),
+            c.asserted.source,
+            c.text
+        )?;
+        for d in &c.disputed_by {
+            writeln!(
+                out,
+                "    disputed by {} ({} {}): “{}”",
+                d.who.as_deref().unwrap_or("unattributed"),
+                short(&d.article_id),
+                d.source,
+                d.text
+            )?;
+        }
+        for &other in &c.conflicts_with {
+            let o = &claims[other];
+            writeln!(
+                out,
+                "    conflicts with [{other}] {} ({}): {}",
+                o.asserted.who.as_deref().unwrap_or("unattributed"),
+                o.asserted.source,
+                o.text
+            )?;
+        }
+    }
+    Ok(EXIT_OK)
+}

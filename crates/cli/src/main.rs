@@ -114,6 +114,12 @@ enum Command {
     Duplicates(stories::DuplicatesArgs),
     /// Cluster a JSONL stream of articles into stories without a store: writes id<TAB>story.
     Cluster(stories::ClusterArgs),
+    /// PLOVER events in the store: type, actor → recipient, time, place, evidence sentence.
+    Events(events::EventsArgs),
+    /// A story's timeline: events merged across articles, dated, with their evidence.
+    Timeline(events::StoryFactsArgs),
+    /// A story's claims: who asserts what, who disputes it, and numbers that conflict.
+    Claims(events::StoryFactsArgs),
     /// Entities in the store: id, name, type, aliases, roles, mentions, articles.
     Entities(entities::EntitiesArgs),
     /// One entity: aliases, roles over time, quotes, co-mentioned entities.
@@ -230,6 +236,9 @@ fn main() -> ExitCode {
         Command::Story(args) => stories::story(&cli.global, args),
         Command::Duplicates(args) => stories::duplicates(&cli.global, args),
         Command::Cluster(args) => stories::cluster(args),
+        Command::Events(args) => events::events(&cli.global, args),
+        Command::Timeline(args) => events::timeline(&cli.global, args),
+        Command::Claims(args) => events::claims(&cli.global, args),
         Command::Entities(args) => entities::entities(&cli.global, args),
         Command::Entity(args) => entities::entity(&cli.global, args),
         Command::Train(command) => nlp::train(command),

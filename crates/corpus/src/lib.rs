@@ -1,6 +1,9 @@
 //! storyline's corpus layer: what holds across articles. Duplicates and syndicated copies,
-//! stories grown online as articles arrive, and entities resolved within and across articles.
+//! stories grown online as articles arrive, entities resolved within and across articles,
+//! and each story's timeline and claims.
 
+pub mod claims;
 pub mod dedup;
 pub mod entities;
 pub mod stories;
+pub mod timeline;

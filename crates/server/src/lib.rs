@@ -26,6 +26,7 @@ use tokio::sync::Semaphore;
 
 mod api;
 mod error;
+pub mod facts;
 mod pages;
 mod stories;
 

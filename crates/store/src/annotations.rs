@@ -1,8 +1,8 @@
 //! Annotation layers per article, and the facts in them listed across the store.
 //!
 //! The layers of an article are stored whole (zstd-compressed JSON of [`Annotations`]), so
-//! Document JSON comes back exactly as it was computed. Mentions, quotes and quantities are
-//! also written one row each, so listings and filters (`storyline quotes --speaker`) are
+//! Document JSON comes back exactly as it was computed. Mentions, quotes, quantities and
+//! events are also written one row each, so listings and filters (`storyline quotes --speaker`) are
 //! queries instead of scans. Both are replaced together in one transaction: an article's
 //! rows always match its stored layers.
 
@@ -96,7 +96,17 @@ impl Store {
                      counts, count_type, claimed_by)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             )?;
+            let mut article_text = tx.prepare_cached("SELECT text FROM articles WHERE id = ?1")?;
             for (id, layers) in items {
+                let text: String = if layers.events.is_empty() {
+                    String::new()
+                } else {
+                    article_text
+                        .query_row([id], |r| r.get(0))
+                        .optional()?
+                        .unwrap_or_default()
+                };
+                crate::events::write_events(&tx, id, &text, layers)?;
                 let json = serde_json::to_vec(layers).expect("annotations serialise");
                 let compressed =
                     zstd::encode_all(&json[..], 3).map_err(|e| StoreError::Corrupt {

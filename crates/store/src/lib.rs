@@ -14,12 +14,14 @@ use storyline_model::{Article, Format, Origin};
 
 mod annotations;
 pub mod entities;
+mod events;
 mod migrations;
 mod search;
 mod sources;
 mod stories;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
+pub use events::{EventFilter, EventRow};
 pub use search::{
     ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, fts_query,
 };

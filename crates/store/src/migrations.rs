@@ -226,6 +226,32 @@ const MIGRATIONS: &[&str] = &[
         name TEXT PRIMARY KEY,
         state BLOB NOT NULL
     );",
+    // 7: events (issue 9): one row per coded event, written with the article's layers, with
+    // its evidence sentence, so `storyline events` and timelines are queries.
+    "CREATE TABLE events (
+        article_id TEXT NOT NULL,
+        idx INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        mode TEXT,
+        status TEXT NOT NULL,
+        cameo TEXT NOT NULL,
+        trigger_start INTEGER NOT NULL,
+        trigger_end INTEGER NOT NULL,
+        trigger_text TEXT NOT NULL,
+        actor TEXT,
+        actor_entity TEXT,
+        recipient TEXT,
+        recipient_entity TEXT,
+        place TEXT,
+        place_entity TEXT,
+        time TEXT,
+        sentence INTEGER NOT NULL,
+        sentence_start INTEGER NOT NULL,
+        sentence_end INTEGER NOT NULL,
+        evidence TEXT NOT NULL,
+        PRIMARY KEY (article_id, idx)
+    );
+    CREATE INDEX events_type ON events (type);",
 ];
 
 /// The schema version this build writes.

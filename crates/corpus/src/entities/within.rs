@@ -103,10 +103,9 @@ impl ArticleEntities {
 }
 
 impl ArticleEntities {
-    /// Fills `Speaker.entity` of this article's quotes: a speaker whose mention overlaps a
-    /// resolved entity mention takes its id; otherwise a speaker name equal to one of a
-    /// cluster's aliases (folded) takes that cluster's id. Speakers resolved only to a
-    /// pronoun or a description keep what the quote finder gave them.
+    /// Fills `Speaker.entity` of this article's quotes (see [`Self::entity_for`]).
+    /// Speakers resolved only to a pronoun or a description keep what the quote finder
+    /// gave them.
     pub fn link_speakers(
         &self,
         ids: &[String],
@@ -118,23 +117,76 @@ impl ArticleEntities {
             let Some(speaker) = quote.speaker.as_mut() else {
                 continue;
             };
-            let by_span = speaker.mention.as_ref().and_then(|span| {
-                mentions
-                    .iter()
-                    .find(|m| m.start < span.end && span.start < m.end && m.entity.is_some())
-                    .and_then(|m| m.entity.clone())
-            });
-            let by_name = || {
-                let name = lexicon.fold(speaker.name.as_deref()?);
-                self.clusters
-                    .iter()
-                    .position(|c| c.aliases.iter().any(|a| lexicon.fold(a) == name))
-                    .and_then(|c| ids.get(c).cloned())
-            };
-            if let Some(id) = by_span.or_else(by_name) {
-                speaker.entity = Some(id);
+            let id = self.entity_for(
+                ids,
+                mentions,
+                speaker.mention.as_ref(),
+                speaker.name.as_deref(),
+                lexicon,
+            );
+            if id.is_some() {
+                speaker.entity = id;
             }
         }
+    }
+
+    /// Fills `Participant.entity` of this article's events (actor, recipient, place) and
+    /// claims (who asserts, who disputes).
+    pub fn link_participants(
+        &self,
+        ids: &[String],
+        mentions: &[EntityMention],
+        events: &mut [storyline_model::Event],
+        claims: &mut [storyline_model::Claim],
+        lexicon: &Lexicon,
+    ) {
+        let link = |participant: Option<&mut storyline_model::Participant>| {
+            if let Some(p) = participant {
+                if let Some(id) =
+                    self.entity_for(ids, mentions, Some(&p.mention), p.name.as_deref(), lexicon)
+                {
+                    p.entity = Some(id);
+                }
+            }
+        };
+        for event in events {
+            link(event.actor.as_mut());
+            link(event.recipient.as_mut());
+            link(event.place.as_mut());
+        }
+        for claim in claims {
+            link(claim.asserted_by.as_mut());
+            for dispute in &mut claim.disputed_by {
+                link(dispute.by.as_mut());
+            }
+        }
+    }
+
+    /// The entity a phrase refers to: the resolved entity mention its span overlaps (the
+    /// last one, the head of "U.S. President Donald Trump"), else the cluster one of whose
+    /// aliases equals `name` (folded).
+    fn entity_for(
+        &self,
+        ids: &[String],
+        mentions: &[EntityMention],
+        span: Option<&storyline_model::TextSpan>,
+        name: Option<&str>,
+        lexicon: &Lexicon,
+    ) -> Option<String> {
+        let by_span = span.and_then(|span| {
+            mentions
+                .iter()
+                .rev()
+                .find(|m| m.start < span.end && span.start < m.end && m.entity.is_some())
+                .and_then(|m| m.entity.clone())
+        });
+        by_span.or_else(|| {
+            let name = lexicon.fold(name?);
+            self.clusters
+                .iter()
+                .position(|c| c.aliases.iter().any(|a| lexicon.fold(a) == name))
+                .and_then(|c| ids.get(c).cloned())
+        })
     }
 }
 

@@ -683,8 +683,12 @@ impl Coder<'_, '_, '_> {
         while np_start > sentence.start {
             let t = &tokens[np_start - 1];
             let possessive = matches!(t.word, "'s" | "’s" | "'" | "’");
+            // A capitalised word inside the sentence is a name whatever its tag ("90
+            // Shahed drones").
+            let name = np_start - 1 > sentence.start && t.word.starts_with(char::is_uppercase);
             if t.quote.is_some()
                 || !(possessive
+                    || name
                     || t.entity.is_some()
                     || matches!(t.pos, "DET" | "ADJ" | "NOUN" | "PROPN" | "NUM" | "PUNCT")
                         && !is_clause_end(t))
@@ -727,8 +731,7 @@ impl Coder<'_, '_, '_> {
         if actor.is_none() {
             let light = (sentence.start.max(np_start.saturating_sub(4))..np_start)
                 .rev()
-                .find(|&k| tokens[k].pos == "VERB")
-                .filter(|&k| light_verb(&self.lemma(k)));
+                .find(|&k| tokens[k].pos == "VERB" && light_verb(&self.lemma(k)));
             if let Some(verb) = light {
                 if let Some((group, s)) = self.verb_group(verb, sentence.start) {
                     if status == EventStatus::Asserted {
