@@ -9,7 +9,7 @@
 use std::ops::Range;
 
 use storyline_model::{
-    Event, EventStatus, EventType, Participant, Quantity, TextSpan, TimeExpression,
+    Event, EventStatus, EventType, Participant, Quantity, TextSpan, TimeExpression, TimexType,
 };
 
 use super::lexicon::{Lexicon, Pattern, Slot};
@@ -726,6 +726,12 @@ impl Coder<'_, '_, '_> {
         };
         let mut actor = names.first().cloned().map(as_phrase);
         let mut recipient = names.get(1).cloned().map(as_phrase);
+        // "the Trump-Putin call", "the US-Russia summit": one name, two parties.
+        let pair = match names.as_slice() {
+            [only] => self.name_pair(only.clone()),
+            [] => (np_start..trigger.tokens.start).find_map(|k| self.name_pair(k..k + 1)),
+            _ => None,
+        };
         // A light verb before the noun ("held talks", "launched attacks") gives the actor
         // and the modality.
         if actor.is_none() {
@@ -769,12 +775,45 @@ impl Coder<'_, '_, '_> {
                 _ => {}
             }
         }
+        if let (Some((first, second)), None) = (pair, &recipient) {
+            return Arguments {
+                actor: Some(first),
+                recipient: Some(second),
+                status,
+                obligation: false,
+            };
+        }
         Arguments {
             actor: actor.map(|p| self.participant(&p)),
             recipient: recipient.map(|p| self.participant(&p)),
             status,
             obligation: false,
         }
+    }
+
+    /// Two names joined by a hyphen in one mention ("Trump-Putin"): one participant each,
+    /// named as written, for entity resolution to match by alias.
+    fn name_pair(&self, range: Range<usize>) -> Option<(Participant, Participant)> {
+        let tokens = &self.view.tokens;
+        let (start, end) = (tokens[range.start].start, tokens[range.end - 1].end);
+        let text = self.view.span_text(start, end);
+        let (left, right) = text.split_once(['-', '–'])?;
+        let is_name = |w: &str| {
+            w.len() > 1
+                && w.starts_with(char::is_uppercase)
+                && w.chars()
+                    .all(|c| c.is_alphabetic() || c == '.' || c == '\'')
+        };
+        if !is_name(left) || !is_name(right) {
+            return None;
+        }
+        let split = start + left.chars().count();
+        let party = |name: &str, from: usize, to: usize| Participant {
+            mention: self.span(from, to),
+            name: Some(self.resolver.full_name(name)),
+            entity: None,
+        };
+        Some((party(left, start, split), party(right, split + 1, end)))
     }
 
     fn participant(&self, phrase: &Phrase) -> Participant {
@@ -817,7 +856,7 @@ impl Coder<'_, '_, '_> {
         }
     }
 
-    /// The time expression with a value in the sentence nearest the trigger.
+    /// The calendar time expression in the sentence nearest the trigger.
     fn nearest_time(
         &self,
         times: &[TimeExpression],
@@ -834,7 +873,7 @@ impl Coder<'_, '_, '_> {
             .iter()
             .enumerate()
             .filter(|(_, t)| sentence_start <= t.start && t.end <= sentence_end)
-            .filter(|(_, t)| t.value.is_some())
+            .filter(|(_, t)| is_calendar(t))
             .min_by_key(|(_, t)| {
                 if t.start >= t_end {
                     t.start - t_end
@@ -885,6 +924,15 @@ impl Coder<'_, '_, '_> {
         });
         place.then(|| recipient.clone())
     }
+}
+
+/// A time expression that names a calendar date or period ("on Tuesday", "this week",
+/// "February 2022"), not a duration or a vague reference ("PAST_REF").
+fn is_calendar(t: &TimeExpression) -> bool {
+    matches!(t.kind, TimexType::Date | TimexType::Time)
+        && t.value
+            .as_deref()
+            .is_some_and(|v| v.len() >= 4 && v.bytes().take(4).all(|b| b.is_ascii_digit()))
 }
 
 struct Arguments {
