@@ -62,8 +62,8 @@ fn modal_word(lower: &str) -> Option<EventStatus> {
 /// Adjectives before an event noun that make it not (yet) a fact.
 fn noun_modality(lower: &str) -> Option<EventStatus> {
     Some(match lower {
-        "upcoming" | "planned" | "scheduled" | "expected" | "proposed" | "future" | "next"
-        | "forthcoming" => EventStatus::Planned,
+        "upcoming" | "planned" | "scheduled" | "expected" | "anticipated" | "awaited"
+        | "proposed" | "future" | "next" | "forthcoming" => EventStatus::Planned,
         "possible" | "potential" | "hypothetical" | "likely" => EventStatus::Hypothetical,
         "without" => EventStatus::Negated,
         _ => return None,
