@@ -12,10 +12,10 @@ use axum::routing::{MethodRouter, get};
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
-use storyline_model::Document;
-use storyline_store::{Hits, Page, SearchFilter, Store, fts_query};
+use storyline_model::{Document, EventType};
+use storyline_store::{EventRow, Hits, Page, SearchFilter, Store, fts_query};
 
-use crate::{ApiError, Db, stories};
+use crate::{ApiError, Db, facts, stories};
 
 /// Largest page size.
 pub const MAX_LIMIT: usize = 100;
@@ -133,7 +133,7 @@ pub struct ApiRoute {
     /// Path under `/api`, in the syntax axum and OpenAPI share (`/articles/{id}`).
     pub path: &'static str,
     pub summary: &'static str,
-    /// Query parameters it reads (names from [`PARAM_DOCS`]).
+    /// Query parameters it reads (keys of [`PARAM_DOCS`]).
     pub query: &'static [&'static str],
 }
 
@@ -175,13 +175,26 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
     ApiRoute {
         path: "/stories/{id}",
-        summary: "One story: its articles and timeline",
+        summary: "One story: its articles and event timeline",
         query: &[],
     },
     ApiRoute {
         path: "/stories/{id}/timeline",
-        summary: "A story's timeline: dated entries with their evidence spans",
+        summary: "A story's timeline: its events merged across articles into dated entries, \
+                  each with its reports (evidence sentences), articles and quotes",
         query: &[],
+    },
+    ApiRoute {
+        path: "/stories/{id}/claims",
+        summary: "A story's claims: statements with who asserts and who disputes them, and \
+                  numbers with the numbers they conflict with",
+        query: &[],
+    },
+    ApiRoute {
+        path: "/events",
+        summary: "PLOVER-coded events with actor, recipient, place, time and evidence \
+                  sentence, oldest article first",
+        query: &["story", "event_type", "event_entity", "limit", "offset"],
     },
     ApiRoute {
         path: "/sources",
@@ -203,7 +216,9 @@ pub const API_ROUTES: &[ApiRoute] = &[
     },
 ];
 
-/// (name, description, JSON schema) of every query parameter.
+/// (key, description, JSON schema) of every query parameter. The key is the parameter's
+/// name, or `route-specific-key` for a name that means something else on some routes
+/// ([`param_name`]).
 const PARAM_DOCS: &[(&str, &str, &str)] = &[
     (
         "q",
@@ -235,6 +250,17 @@ const PARAM_DOCS: &[(&str, &str, &str)] = &[
         "string",
     ),
     ("type", "Entity type: PERSON, ORG, PLACE or MISC", "string"),
+    (
+        "event_type",
+        "PLOVER event type (AGREE, CONSULT, …, ASSAULT; DEMAND, DISAPPROVE and FIGHT are \
+         read as REQUEST, ACCUSE and ASSAULT)",
+        "event-type",
+    ),
+    (
+        "event_entity",
+        "Entity id or name of the actor or recipient (case-insensitive)",
+        "string",
+    ),
     ("limit", "Page size, 1 to 100 (default 20)", "integer"),
     ("offset", "Items to skip, at most 10000", "integer"),
 ];
@@ -244,6 +270,15 @@ pub fn routes() -> Router<Arc<Db>> {
         .iter()
         .filter_map(|r| handler(r.path).map(|h| (r.path, h)))
         .fold(Router::new(), |router, (path, h)| router.route(path, h))
+}
+
+/// The query parameter a [`PARAM_DOCS`] key documents.
+fn param_name(key: &str) -> &str {
+    match key {
+        "event_type" => "type",
+        "event_entity" => "entity",
+        other => other,
+    }
 }
 
 fn handler(path: &str) -> Option<MethodRouter<Arc<Db>>> {
@@ -256,6 +291,8 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<Db>>> {
         "/stories" => get(story_list),
         "/stories/{id}" => get(story),
         "/stories/{id}/timeline" => get(timeline),
+        "/stories/{id}/claims" => get(claims),
+        "/events" => get(events),
         "/sources" => get(sources),
         "/search" => get(search),
         "/openapi.json" => get(|| async { Json(openapi()) }),
@@ -376,12 +413,82 @@ async fn story(State(db): State<Arc<Db>>, path: Id) -> Result<Json<Value>, ApiEr
     .map(Json)
 }
 
+/// The story's id (its stored id after merges) and its article ids; 404 when unknown.
+pub fn story_or_404(store: &Store, id: &str) -> Result<(String, Vec<String>), ApiError> {
+    let ids = stories::article_ids(store, id)?
+        .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
+    Ok((stories::canonical_id(store, id)?, ids))
+}
+
 async fn timeline(State(db): State<Arc<Db>>, path: Id) -> Result<Json<Value>, ApiError> {
     let id = id(path)?;
     db.run(move |store| {
-        let story = stories::story(store, &id)?
-            .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-        to_json(json!({"story": story.summary.id, "entries": story.timeline}))
+        let (story, ids) = story_or_404(store, &id)?;
+        let entries = facts::story_timeline(store, &ids)?;
+        to_json(json!({"story": story, "entries": entries}))
+    })
+    .await
+    .map(Json)
+}
+
+async fn claims(State(db): State<Arc<Db>>, path: Id) -> Result<Json<Value>, ApiError> {
+    let id = id(path)?;
+    db.run(move |store| {
+        let (story, ids) = story_or_404(store, &id)?;
+        let claims = facts::story_claims(store, &ids)?;
+        to_json(json!({"story": story, "claims": claims}))
+    })
+    .await
+    .map(Json)
+}
+
+/// A PLOVER event type from a query value: its canonical name, or 400 naming the types.
+pub fn event_type(value: Option<&str>) -> Result<Option<&'static str>, ApiError> {
+    match value.map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) => EventType::parse(v)
+            .map(|t| Some(t.as_str()))
+            .ok_or_else(|| {
+                let names: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+                ApiError::bad_request(format!(
+                    "type must be a PLOVER event type, one of {}; not {v:?}",
+                    names.join(", ")
+                ))
+            }),
+    }
+}
+
+/// Events of a story (or all), of one type, with `entity` (id or name, any case) as actor
+/// or recipient.
+pub fn event_rows(
+    store: &Store,
+    articles: Option<&[String]>,
+    kind: Option<&str>,
+    entity: Option<&str>,
+) -> Result<Vec<EventRow>, ApiError> {
+    let mut rows = facts::events(store, articles, kind)?;
+    if let Some(entity) = entity.map(str::trim).filter(|e| !e.is_empty()) {
+        let matches = |label: &Option<String>, id: &Option<String>| {
+            id.as_deref() == Some(entity)
+                || label
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case(entity))
+        };
+        rows.retain(|e| {
+            matches(&e.actor, &e.actor_entity) || matches(&e.recipient, &e.recipient_entity)
+        });
+    }
+    Ok(rows)
+}
+
+async fn events(State(db): State<Arc<Db>>, query: Q) -> Result<Json<Value>, ApiError> {
+    let p = Params::from_query(query)?;
+    let page = p.page(20)?;
+    let kind = event_type(p.entity_type.as_deref())?;
+    db.run(move |store| {
+        let ids = p.story_articles(store)?;
+        let rows = event_rows(store, ids.as_deref(), kind, p.entity.as_deref())?;
+        to_json(List::new(slice(rows, page), page))
     })
     .await
     .map(Json)
@@ -436,6 +543,10 @@ fn schema(kind: &str) -> Value {
         "integer" => json!({"type": "integer", "minimum": 0}),
         "date" => json!({"type": "string", "format": "date"}),
         "articles|quotes" => json!({"type": "string", "enum": ["articles", "quotes"]}),
+        "event-type" => {
+            let names: Vec<&str> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+            json!({"type": "string", "enum": names})
+        }
         _ => json!({"type": "string"}),
     }
 }
@@ -452,14 +563,14 @@ pub fn openapi() -> Value {
                 json!({"name": name, "in": "path", "required": true, "schema": {"type": "string"}})
             })
             .collect();
-        for name in route.query {
+        for key in route.query {
             let (_, description, kind) = PARAM_DOCS
                 .iter()
-                .find(|(n, _, _)| n == name)
+                .find(|(n, _, _)| n == key)
                 .copied()
-                .unwrap_or((name, "", "string"));
+                .unwrap_or((key, "", "string"));
             parameters.push(json!({
-                "name": name, "in": "query", "required": false,
+                "name": param_name(key), "in": "query", "required": false,
                 "description": description, "schema": schema(kind),
             }));
         }

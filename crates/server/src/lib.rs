@@ -29,6 +29,7 @@ mod error;
 pub mod facts;
 mod pages;
 mod stories;
+mod story_pages;
 
 pub use api::{API_ROUTES, openapi};
 pub use error::ApiError;

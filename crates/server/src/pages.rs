@@ -14,15 +14,18 @@ use axum::routing::get;
 use storyline_store::{ArticleHit, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, Store};
 
 use crate::api::{Params, slice};
-use crate::stories::{self, StorySummary, TimelineEntry, day_number, shorten};
-use crate::{ApiError, Db};
+use crate::stories::{self, StorySummary, shorten};
+use crate::{ApiError, Db, story_pages};
 
 const STYLE: &str = include_str!("../static/style.css");
 
 pub fn routes() -> Router<Arc<Db>> {
     Router::new()
         .route("/", get(home))
-        .route("/stories/{id}", get(story))
+        .route("/stories/{id}", get(story_pages::story))
+        .route("/stories/{id}/claims", get(story_pages::claims))
+        .route("/stories/{id}/map", get(story_pages::map))
+        .route("/events", get(story_pages::events))
         .route("/articles/{id}", get(article))
         .route("/quotes", get(quotes))
         .route("/entities", get(entities))
@@ -46,7 +49,7 @@ pub fn pct(s: &str) -> String {
 }
 
 /// `path?k=v&…` from the non-empty pairs.
-fn href(path: &str, pairs: &[(&str, &str)]) -> String {
+pub(crate) fn href(path: &str, pairs: &[(&str, &str)]) -> String {
     let query: Vec<String> = pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
@@ -59,7 +62,7 @@ fn href(path: &str, pairs: &[(&str, &str)]) -> String {
     }
 }
 
-fn evidence_href(article: &str, start: usize, end: usize) -> String {
+pub(crate) fn evidence_href(article: &str, start: usize, end: usize) -> String {
     if end > start {
         format!("/articles/{}?hl={start}-{end}#hl", pct(article))
     } else {
@@ -104,7 +107,7 @@ pub fn error_page(error: ApiError) -> Response {
 }
 
 /// A page handler's result: errors become HTML error pages.
-struct PageResult(Result<Response, ApiError>);
+pub(crate) struct PageResult(Result<Response, ApiError>);
 
 impl IntoResponse for PageResult {
     fn into_response(self) -> Response {
@@ -112,7 +115,7 @@ impl IntoResponse for PageResult {
     }
 }
 
-async fn page<T, F>(db: &Arc<Db>, f: F) -> PageResult
+pub(crate) async fn page<T, F>(db: &Arc<Db>, f: F) -> PageResult
 where
     T: Template + Send + 'static,
     F: FnOnce(&Store) -> Result<T, ApiError> + Send + 'static,
@@ -120,19 +123,21 @@ where
     PageResult(db.run(f).await.map(|t| render(&t)))
 }
 
-fn params(query: Result<Query<Params>, axum::extract::rejection::QueryRejection>) -> Params {
+pub(crate) fn params(
+    query: Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+) -> Params {
     // Pages are forgiving: a malformed query string is read as no query.
     query.map(|Query(p)| p).unwrap_or_default()
 }
 
 /// Links to the previous and next page, keeping the other parameters.
-struct Pager {
-    prev: Option<String>,
-    next: Option<String>,
+pub(crate) struct Pager {
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 impl Pager {
-    fn new(path: &str, keep: &[(&str, &str)], page: Page, more: bool) -> Pager {
+    pub(crate) fn new(path: &str, keep: &[(&str, &str)], page: Page, more: bool) -> Pager {
         let at = |offset: usize| {
             let offset = offset.to_string();
             let mut pairs = keep.to_vec();
@@ -166,7 +171,7 @@ struct Home {
     pager: Pager,
 }
 
-fn dates(first: Option<&str>, last: Option<&str>) -> String {
+pub(crate) fn dates(first: Option<&str>, last: Option<&str>) -> String {
     match (first, last) {
         (Some(a), Some(b)) if a.get(..10) != b.get(..10) => {
             format!("{} – {}", &a[..a.len().min(10)], &b[..b.len().min(10)])
@@ -205,37 +210,17 @@ async fn home(
     .await
 }
 
-// ----- story page -----
+// ----- shared by the story pages -----
 
-struct Dot {
-    x: String,
-    y: u32,
-    href: String,
-    title: String,
-    kind: &'static str,
+pub(crate) struct ArticleItem {
+    pub href: String,
+    pub headline: String,
+    pub source: String,
+    pub published: String,
+    pub snippet: Vec<Segment>,
 }
 
-struct Tick {
-    x: String,
-    label: String,
-}
-
-struct Entry {
-    date: String,
-    kind: &'static str,
-    label: String,
-    href: String,
-}
-
-struct ArticleItem {
-    href: String,
-    headline: String,
-    source: String,
-    published: String,
-    snippet: Vec<Segment>,
-}
-
-fn article_item(a: &ArticleHit) -> ArticleItem {
+pub(crate) fn article_item(a: &ArticleHit) -> ArticleItem {
     ArticleItem {
         href: format!("/articles/{}", pct(&a.id)),
         headline: a
@@ -246,105 +231,6 @@ fn article_item(a: &ArticleHit) -> ArticleItem {
         published: a.published.clone().unwrap_or_else(|| "undated".to_owned()),
         snippet: a.snippet.clone(),
     }
-}
-
-#[derive(Template)]
-#[template(path = "story.html")]
-struct StoryPage {
-    label: String,
-    dates: String,
-    by_article: bool,
-    articles: Vec<ArticleItem>,
-    dots: Vec<Dot>,
-    ticks: Vec<Tick>,
-    entries: Vec<Entry>,
-    quotes_href: String,
-}
-
-/// Chart geometry (SVG user units).
-const CHART_LEFT: f64 = 40.0;
-const CHART_RIGHT: f64 = 760.0;
-
-fn lane(kind: &str) -> u32 {
-    match kind {
-        "article" => 30,
-        "quote" => 60,
-        _ => 90,
-    }
-}
-
-fn chart(entries: &[TimelineEntry]) -> (Vec<Dot>, Vec<Tick>) {
-    let days: Vec<i64> = entries.iter().filter_map(|e| day_number(&e.date)).collect();
-    let (Some(&min), Some(&max)) = (days.iter().min(), days.iter().max()) else {
-        return (Vec::new(), Vec::new());
-    };
-    let span = (max - min).max(1) as f64;
-    let x = |d: i64| {
-        if max == min {
-            (CHART_LEFT + CHART_RIGHT) / 2.0
-        } else {
-            CHART_LEFT + (d - min) as f64 / span * (CHART_RIGHT - CHART_LEFT)
-        }
-    };
-    let dots = entries
-        .iter()
-        .filter_map(|e| {
-            Some(Dot {
-                x: format!("{:.1}", x(day_number(&e.date)?)),
-                y: lane(e.kind),
-                href: evidence_href(&e.article_id, e.start, e.end),
-                title: format!("{} · {}", e.date, e.label),
-                kind: e.kind,
-            })
-        })
-        .collect();
-    let mut ticks = Vec::new();
-    let first = entries.iter().find(|e| day_number(&e.date) == Some(min));
-    let last = entries.iter().find(|e| day_number(&e.date) == Some(max));
-    if let Some(e) = first {
-        ticks.push(Tick {
-            x: format!("{:.1}", x(min)),
-            label: e.date.clone(),
-        });
-    }
-    if let Some(e) = last.filter(|_| max != min) {
-        ticks.push(Tick {
-            x: format!("{:.1}", x(max)),
-            label: e.date.clone(),
-        });
-    }
-    (dots, ticks)
-}
-
-async fn story(State(db): State<Arc<Db>>, Path(id): Path<String>) -> PageResult {
-    page(&db, move |store| {
-        let story = stories::story(store, &id)?
-            .ok_or_else(|| ApiError::not_found(format!("no story {id}")))?;
-        let (dots, ticks) = chart(&story.timeline);
-        Ok(StoryPage {
-            label: story.summary.label.clone(),
-            dates: dates(
-                story.summary.first.as_deref(),
-                story.summary.last.as_deref(),
-            ),
-            by_article: story.summary.basis == "article",
-            articles: story.article_list.iter().map(article_item).collect(),
-            entries: story
-                .timeline
-                .iter()
-                .map(|e| Entry {
-                    date: e.date.clone(),
-                    kind: e.kind,
-                    label: e.label.clone(),
-                    href: evidence_href(&e.article_id, e.start, e.end),
-                })
-                .collect(),
-            dots,
-            ticks,
-            quotes_href: href("/quotes", &[("story", &story.summary.id)]),
-        })
-    })
-    .await
 }
 
 // ----- article page -----

@@ -3,11 +3,11 @@
 //! Stories come from the store (`basis: "story"`, computed by story clustering at ingest).
 //! A store without stories (made before clustering, or with it skipped) shows each article
 //! as a one-article story under its own id (`basis: "article"`), so every page works on any
-//! store; article ids are accepted as story ids either way, so links stay valid. Timelines are drawn from what is
-//! dated today: article dates, quotes (dated by their article) and resolved time
-//! expressions; events replace them when they land.
+//! store; article ids are accepted as story ids either way, so links stay valid. A story's
+//! timeline is its events merged across articles (`crate::facts`).
 
 use serde::Serialize;
+use storyline_corpus::timeline::Entry;
 use storyline_store::{ArticleHit, Hits, Page, SearchFilter, Store, StoryRow};
 
 use crate::ApiError;
@@ -31,21 +31,8 @@ pub struct Story {
     #[serde(flatten)]
     pub summary: StorySummary,
     pub article_list: Vec<ArticleHit>,
-    pub timeline: Vec<TimelineEntry>,
-}
-
-/// One dated point on a story's timeline, with the evidence span it came from.
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineEntry {
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// `article` (published), `quote` (said in an article of that date) or `time` (a date the
-    /// text refers to).
-    pub kind: &'static str,
-    pub label: String,
-    pub article_id: String,
-    pub start: usize,
-    pub end: usize,
+    /// Events merged across the articles into dated entries ([`crate::facts::story_timeline`]).
+    pub timeline: Vec<Entry>,
 }
 
 fn from_article(a: &ArticleHit) -> StorySummary {
@@ -122,6 +109,12 @@ fn stored_story(store: &Store, id: &str) -> Result<Option<StoryRow>, ApiError> {
     Ok(store.story(id)?)
 }
 
+/// The id a story is known by: the stored story's id (after following merges), else `id`
+/// itself (an article standing for a story).
+pub fn canonical_id(store: &Store, id: &str) -> Result<String, ApiError> {
+    Ok(stored_story(store, id)?.map_or_else(|| id.to_owned(), |row| row.id))
+}
+
 /// Article ids of a story (or of the article standing for one), or `None` when there is
 /// no such story.
 pub fn article_ids(store: &Store, id: &str) -> Result<Option<Vec<String>>, ApiError> {
@@ -159,70 +152,12 @@ pub fn story(store: &Store, id: &str) -> Result<Option<Story>, ApiError> {
             None => return Ok(None),
         },
     };
-    let timeline = timeline(store, &articles.items)?;
+    let timeline = crate::facts::story_timeline(store, &ids)?;
     Ok(Some(Story {
         summary,
         article_list: articles.items,
         timeline,
     }))
-}
-
-/// Timeline entries of these articles, in date order.
-pub fn timeline(store: &Store, articles: &[ArticleHit]) -> Result<Vec<TimelineEntry>, ApiError> {
-    let mut entries = Vec::new();
-    for article in articles {
-        let published = article.published.as_deref().and_then(day);
-        if let Some(date) = &published {
-            entries.push(TimelineEntry {
-                date: date.clone(),
-                kind: "article",
-                label: format!(
-                    "{}: {}",
-                    article.source,
-                    article.headline.as_deref().unwrap_or("(no headline)")
-                ),
-                article_id: article.id.clone(),
-                start: 0,
-                end: 0,
-            });
-        }
-        let Some(layers) = store.annotations(&article.id)? else {
-            continue;
-        };
-        if let Some(date) = &published {
-            for q in &layers.quotes {
-                let who = q
-                    .speaker
-                    .as_ref()
-                    .and_then(|s| s.name.as_deref().or(s.description.as_deref()))
-                    .unwrap_or("unattributed");
-                entries.push(TimelineEntry {
-                    date: date.clone(),
-                    kind: "quote",
-                    label: format!("{who}: “{}”", shorten(&q.text, 120)),
-                    article_id: article.id.clone(),
-                    start: q.start,
-                    end: q.end,
-                });
-            }
-        }
-        for t in &layers.times {
-            if let Some(date) = t.value.as_deref().and_then(day) {
-                entries.push(TimelineEntry {
-                    date,
-                    kind: "time",
-                    label: format!("“{}” in {}", shorten(&t.text, 60), article.source),
-                    article_id: article.id.clone(),
-                    start: t.start,
-                    end: t.end,
-                });
-            }
-        }
-    }
-    entries.sort_by(|a, b| {
-        (&a.date, a.kind, &a.article_id, a.start).cmp(&(&b.date, b.kind, &b.article_id, b.start))
-    });
-    Ok(entries)
 }
 
 /// The `YYYY-MM-DD` day of a date or date-time, if it is one.

@@ -97,8 +97,29 @@ fn fixture() -> Fixture {
         )
         .unwrap();
     let q_start = hostile_text.chars().count() - 42;
+    let n = hostile_text.chars().count();
     let hostile_layers: Annotations = serde_json::from_value(json!({
-        "sentences": [], "tokens": [], "quantities": [], "events": [],
+        "sentences": [{"start": 0, "end": n}], "tokens": [], "quantities": [],
+        "events": [{
+            "type": "CONSULT", "mode": null, "cameo": "040", "status": "asserted",
+            "trigger": {"start": 10, "end": 13, "text": format!("met{SCRIPT}")},
+            "actor": {"mention": {"start": 0, "end": 9, "text": "Officials"},
+                      "name": format!("Officials {SCRIPT}"), "entity": null},
+            "recipient": null,
+            "place": {"mention": {"start": 17, "end": 22, "text": "Kursk"}, "name": format!("Kursk {IMG}"),
+                      "entity": "kursk"},
+            "time": "2025-03-16", "time_expression": 0, "sentence": 0, "quantities": []
+        }],
+        "claims": [{
+            "content": {"start": 0, "end": 9, "text": format!("peace {SCRIPT}")},
+            "asserted_by": {"mention": {"start": 0, "end": 9, "text": "Officials"},
+                            "name": format!("Mallory {IMG}"), "entity": null},
+            "sentence": 0, "quote": null,
+            "disputed_by": [{"by": {"mention": {"start": 0, "end": 9, "text": "x"},
+                                    "name": format!("Eve {SCRIPT}"), "entity": null},
+                             "cue": {"start": 0, "end": 3, "text": format!("denied {IMG}")},
+                             "sentence": 0}]
+        }],
         "entities": [
             {"start": 17, "end": 22, "type": "PLACE", "text": "Kursk", "entity": "kursk"},
             {"start": q_start, "end": q_start + 8, "type": "PERSON", "text": "Mallory", "entity": "mallory"}
@@ -212,12 +233,14 @@ const EXPECTED: &[&str] = &[
     "/articles/{id}",
     "/entities",
     "/entities/{id}",
+    "/events",
     "/openapi.json",
     "/quotes",
     "/search",
     "/sources",
     "/stories",
     "/stories/{id}",
+    "/stories/{id}/claims",
     "/stories/{id}/timeline",
 ];
 
@@ -435,36 +458,38 @@ async fn stories_fall_back_to_articles_with_a_timeline() {
         .await
         .json();
     assert_eq!(story["article_list"][0]["id"], HOSTILE_ID);
+    assert_eq!(story["timeline"].as_array().unwrap().len(), 1);
     let timeline = get(&f.app, &format!("/api/stories/{HOSTILE_ID}/timeline"))
         .await
         .json();
-    let kinds: Vec<(&str, &str)> = timeline["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["date"].as_str().unwrap(), e["kind"].as_str().unwrap()))
-        .collect();
-    // "on Sunday" refers to the day before the article; the quote is dated by the article.
-    assert_eq!(
-        kinds,
-        [
-            ("2025-03-16", "time"),
-            ("2025-03-17", "article"),
-            ("2025-03-17", "quote")
-        ]
-    );
+    assert_eq!(timeline["story"], HOSTILE_ID);
+    let entries = timeline["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(entries[0]["type"], "CONSULT");
+    assert_eq!(entries[0]["date"]["value"], "2025-03-16");
+    // The quote lies in the evidence sentence, so it supports the entry.
+    assert_eq!(entries[0]["quotes"].as_array().unwrap().len(), 1);
 
     let page = get(&f.app, &format!("/stories/{HOSTILE_ID}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("<svg"));
-    assert_eq!(page.body.matches("<circle").count(), 3);
-    let hl = format!("/articles/{HOSTILE_ID}?hl={}-{}", sunday(), sunday() + 9);
+    assert_eq!(page.body.matches("<circle").count(), 1);
+    let n = hostile_text().chars().count();
+    let hl = format!("/articles/{HOSTILE_ID}?hl=0-{n}");
     assert!(
         page.body.contains(&format!("{hl}#hl")),
         "entries link to their evidence"
     );
     let evidence = get(&f.app, &hl).await;
-    assert!(evidence.body.contains("<mark id=\"hl\">on Sunday</mark>"));
+    assert!(evidence.body.contains("<mark id=\"hl\">Officials met"));
+    // An article without events has an empty timeline, and the page says so.
+    let calm = get(&f.app, &format!("/api/stories/{CALM_ID}/timeline"))
+        .await
+        .json();
+    assert_eq!(calm["entries"], json!([]));
+    let page = get(&f.app, &format!("/stories/{CALM_ID}")).await;
+    assert!(page.body.contains("No events have been coded"));
+    assert!(!page.body.contains("<circle"));
 }
 
 #[tokio::test]
@@ -562,6 +587,12 @@ async fn hostile_articles_are_escaped_everywhere() {
         format!("/stories/{HOSTILE_ID}"),
         format!("/articles/{HOSTILE_ID}"),
         format!("/articles/{HOSTILE_ID}?hl=0-500"),
+        format!("/stories/{HOSTILE_ID}/claims"),
+        format!("/stories/{HOSTILE_ID}/map"),
+        "/events".to_owned(),
+        "/events?type=CONSULT".to_owned(),
+        "/events?type=%3Cscript%3E".to_owned(),
+        "/events?entity=%22%3E%3Cscript%3E".to_owned(),
         "/quotes".to_owned(),
         "/entities".to_owned(),
         "/entities/mallory".to_owned(),
@@ -694,7 +725,8 @@ async fn stored_stories_replace_the_fallback() {
     assert_eq!(story["article_list"].as_array().unwrap().len(), 2);
     assert_eq!(story["label"], "Peace talks");
     let timeline = get(&app, "/api/stories/st-talks/timeline").await.json();
-    assert_eq!(timeline["entries"].as_array().unwrap().len(), 2);
+    assert_eq!(timeline["story"], "st-talks");
+    assert_eq!(timeline["entries"], json!([]), "no events coded");
     let articles = get(&app, "/api/articles?story=st-talks").await.json();
     assert_eq!(articles["items"].as_array().unwrap().len(), 2);
     let page = get(&app, "/").await;
@@ -705,11 +737,410 @@ async fn stored_stories_replace_the_fallback() {
             .body
             .matches("<circle")
             .count(),
-        2
+        0
     );
     // Article ids still open as one-article stories, so older links keep working.
     assert_eq!(
         get(&app, "/api/stories/s3").await.json()["basis"],
         "article"
     );
+}
+
+// ----- events, timeline, claims and places of a stored story -----
+
+const CALL_A: &str = "Trump will speak with Putin on Tuesday. Moscow claimed it took Kursk, but Kyiv denied it. At least 9 people were killed near Atlantis.";
+const CALL_B: &str =
+    "Trump and Putin \"will talk this week,\" officials said. Officials said 3 people were killed.";
+
+/// Code-point span of the first `needle` in `text` (the texts are ASCII).
+fn at(text: &str, needle: &str) -> (usize, usize) {
+    let start = text.find(needle).unwrap_or_else(|| panic!("{needle:?}"));
+    (start, start + needle.len())
+}
+
+fn party(text: &str, needle: &str, entity: Option<&str>) -> Value {
+    let (start, end) = at(text, needle);
+    json!({"mention": {"start": start, "end": end, "text": needle}, "name": needle, "entity": entity})
+}
+
+fn span(text: &str, needle: &str) -> Value {
+    let (start, end) = at(text, needle);
+    json!({"start": start, "end": end, "text": needle})
+}
+
+/// Sentence spans: split after ". ".
+fn sentences(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, _) in text.match_indices(". ") {
+        out.push((start, i + 1));
+        start = i + 2;
+    }
+    out.push((start, text.len()));
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn event(
+    text: &str,
+    kind: &str,
+    status: &str,
+    trigger: &str,
+    actor: Option<Value>,
+    recipient: Option<Value>,
+    place: Option<Value>,
+    time: Option<&str>,
+    sentence: usize,
+) -> Value {
+    json!({
+        "type": kind, "mode": null, "cameo": "040", "status": status,
+        "trigger": span(text, trigger), "actor": actor, "recipient": recipient, "place": place,
+        "time": time, "time_expression": null, "sentence": sentence, "quantities": []
+    })
+}
+
+fn number(text: &str, needle: &str, value: f64, qualifier: Option<&str>) -> Value {
+    let (start, end) = at(text, needle);
+    json!({"start": start, "end": end, "text": needle, "value": value, "upper": null,
+           "qualifier": qualifier, "unit": null, "counts": "killed", "count_type": null,
+           "claimed_by": null, "vague": false})
+}
+
+/// Two articles of one stored story: the same call reported by both (a day inside a
+/// week), an undated attack, a denied claim, two killed counts that cannot both be true,
+/// and places with and without coordinates.
+fn events_fixture() -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ev.db");
+    let mut store = Store::open(&path).unwrap();
+    store
+        .insert_batch(
+            &[
+                article(
+                    "call-a",
+                    "Wire",
+                    "2025-03-17",
+                    "Trump to speak with Putin",
+                    CALL_A,
+                    "https://wire.example/a",
+                ),
+                article(
+                    "call-b",
+                    "Herald",
+                    "2025-03-17",
+                    "Leaders to talk",
+                    CALL_B,
+                    "https://herald.example/b",
+                ),
+            ],
+            "t",
+        )
+        .unwrap();
+    let sent = |text: &str| -> Vec<Value> {
+        sentences(text)
+            .into_iter()
+            .map(|(s, e)| json!({"start": s, "end": e}))
+            .collect()
+    };
+    let trump = |t| Some(party(t, "Trump", Some("e-trump")));
+    let putin = |t| Some(party(t, "Putin", Some("e-putin")));
+    let a: Annotations = serde_json::from_value(json!({
+        "sentences": sent(CALL_A), "tokens": [], "quotes": [], "times": [],
+        "entities": [
+            {"start": at(CALL_A, "Kursk").0, "end": at(CALL_A, "Kursk").1, "type": "PLACE", "text": "Kursk", "entity": "kursk"},
+            {"start": at(CALL_A, "Kyiv").0, "end": at(CALL_A, "Kyiv").1, "type": "PLACE", "text": "Kyiv", "entity": "kyiv"},
+            {"start": at(CALL_A, "Atlantis").0, "end": at(CALL_A, "Atlantis").1, "type": "PLACE", "text": "Atlantis", "entity": null}
+        ],
+        "events": [
+            event(CALL_A, "CONSULT", "planned", "speak", trump(CALL_A), putin(CALL_A), None, Some("2025-03-18"), 0),
+            event(CALL_A, "ASSAULT", "asserted", "killed", None, None,
+                  Some(party(CALL_A, "Kursk", Some("kursk"))), None, 2)
+        ],
+        "quantities": [number(CALL_A, "At least 9", 9.0, Some("at least"))],
+        "claims": [{
+            "content": span(CALL_A, "it took Kursk"),
+            "asserted_by": party(CALL_A, "Moscow", Some("moscow")),
+            "sentence": 1, "quote": null,
+            "disputed_by": [{"by": party(CALL_A, "Kyiv", Some("kyiv")), "cue": span(CALL_A, "denied"), "sentence": 1}]
+        }]
+    }))
+    .unwrap();
+    let (qs, qe) = at(CALL_B, "will talk this week,");
+    let b: Annotations = serde_json::from_value(json!({
+        "sentences": sent(CALL_B), "tokens": [], "times": [], "entities": [], "claims": [],
+        "quotes": [{"start": qs, "end": qe, "text": "will talk this week,", "kind": "direct", "cue": null,
+                    "speaker": {"name": null, "description": "officials", "mention": null, "entity": null}}],
+        "events": [
+            event(CALL_B, "CONSULT", "hypothetical", "talk", trump(CALL_B), putin(CALL_B), None, Some("2025-W12"), 0)
+        ],
+        "quantities": [number(CALL_B, "3", 3.0, None)]
+    }))
+    .unwrap();
+    store
+        .save_annotations(&[("call-a", &a), ("call-b", &b)], "test")
+        .unwrap();
+    let place = |id: &str, seq: i64, name: &str, coords: Option<(f64, f64)>| EntityRow {
+        id: id.into(),
+        seq,
+        name: name.into(),
+        kind: "PLACE".into(),
+        mentions: 1,
+        articles: 1,
+        geonames: None,
+        lat: coords.map(|c| c.0),
+        lon: coords.map(|c| c.1),
+        country: Some("UA".into()),
+        iso3: None,
+        actor: None,
+        aliases: vec![],
+        roles: vec![],
+        data: "{}".into(),
+    };
+    store
+        .save_entities(&[
+            place("kursk", 1, "Kursk", Some((51.73, 36.18))),
+            place("kyiv", 2, "Kyiv", Some((50.45, 30.52))),
+        ])
+        .unwrap();
+    let member = |article: &str| storyline_store::MemberRow {
+        article_id: article.into(),
+        story_id: "st-call".into(),
+        similarity: 1.0,
+    };
+    store
+        .record_stories(&storyline_store::StoryBatch {
+            members: vec![member("call-a"), member("call-b")],
+            stories: vec![storyline_store::StoryRow {
+                id: "st-call".into(),
+                label: Some("The call".into()),
+                label_article: Some("call-a".into()),
+                articles: 2,
+                first_seen: Some("2025-03-17".into()),
+                last_seen: Some("2025-03-17".into()),
+                entities: vec![],
+                open: true,
+            }],
+            ..storyline_store::StoryBatch::default()
+        })
+        .unwrap();
+    drop(store);
+    Fixture {
+        _dir: dir,
+        app: router(Db::open(&path, 1).unwrap(), Duration::from_secs(5)),
+    }
+}
+
+fn items(reply: &Reply) -> Vec<Value> {
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    reply.json()["items"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn events_list_filters_pages_and_rejects_unknown_types() {
+    let f = events_fixture();
+    let all = items(&get(&f.app, "/api/events").await);
+    assert_eq!(all.len(), 3);
+    for e in &all {
+        for field in ["article_id", "type", "status", "evidence", "sentence_start"] {
+            assert!(!e[field].is_null(), "{field}: {e}");
+        }
+    }
+    let first = &all[0];
+    let (s, e) = sentences(CALL_A)[0];
+    assert_eq!(first["evidence"], &CALL_A[s..e]);
+    assert_eq!(first["sentence_start"], s);
+    assert_eq!(first["sentence_end"], e);
+
+    let consult = items(&get(&f.app, "/api/events?type=consult").await);
+    assert_eq!(consult.len(), 2);
+    assert!(consult.iter().all(|e| e["type"] == "CONSULT"));
+    // Older PLOVER names fold into today's: DEMAND is REQUEST (none here).
+    assert!(items(&get(&f.app, "/api/events?type=DEMAND").await).is_empty());
+    let bad = get(&f.app, "/api/events?type=PARTY").await;
+    assert_error(&bad, StatusCode::BAD_REQUEST, "bad_request");
+    let message = bad.json()["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        message.contains("CONSULT") && message.contains("ASSAULT"),
+        "{message}"
+    );
+
+    // Entity: id or name, as actor or recipient.
+    assert_eq!(
+        items(&get(&f.app, "/api/events?entity=e-putin").await).len(),
+        2
+    );
+    assert_eq!(
+        items(&get(&f.app, "/api/events?entity=putin").await).len(),
+        2
+    );
+    assert!(items(&get(&f.app, "/api/events?entity=kursk").await).is_empty());
+
+    let page = get(&f.app, "/api/events?story=st-call&limit=2")
+        .await
+        .json();
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    assert_eq!(page["next_offset"], 2);
+    let rest = get(&f.app, "/api/events?story=st-call&limit=2&offset=2")
+        .await
+        .json();
+    assert_eq!(rest["items"].as_array().unwrap().len(), 1);
+    assert_eq!(rest["next_offset"], Value::Null);
+    assert_eq!(
+        items(&get(&f.app, "/api/events?story=call-b").await).len(),
+        1
+    );
+    assert_error(
+        &get(&f.app, "/api/events?story=nope").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    assert_error(
+        &get(&f.app, "/api/events?limit=0x").await,
+        StatusCode::BAD_REQUEST,
+        "bad_request",
+    );
+}
+
+#[tokio::test]
+async fn story_timeline_merges_one_event_reported_twice() {
+    let f = events_fixture();
+    let reply = get(&f.app, "/api/stories/st-call/timeline").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let timeline = reply.json();
+    assert_eq!(timeline["story"], "st-call");
+    let entries = timeline["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 2, "{entries:?}");
+    for e in entries {
+        for field in [
+            "date",
+            "undated",
+            "type",
+            "status",
+            "actor",
+            "recipient",
+            "place",
+            "reports",
+            "articles",
+            "quotes",
+        ] {
+            assert!(e.get(field).is_some(), "{field} missing: {e}");
+        }
+    }
+    // Tuesday (one article) lies in "this week" (the other): one entry, two articles.
+    // In date order: the undated attack is placed on its article's date, the day before.
+    let (attack, call) = (&entries[0], &entries[1]);
+    assert_eq!(call["type"], "CONSULT");
+    assert_eq!(call["date"]["value"], "2025-03-18");
+    assert_eq!(call["undated"], false);
+    assert_eq!(call["articles"], json!(["call-a", "call-b"]));
+    assert_eq!(call["actor"]["entity"], "e-trump");
+    let reports = call["reports"].as_array().unwrap();
+    assert_eq!(reports.len(), 2);
+    let (s, e) = sentences(CALL_B)[0];
+    let b = reports
+        .iter()
+        .find(|r| r["article_id"] == "call-b")
+        .unwrap();
+    assert_eq!(b["evidence"], &CALL_B[s..e]);
+    assert_eq!(
+        (b["sentence_start"].clone(), b["sentence_end"].clone()),
+        (json!(s), json!(e))
+    );
+    assert_eq!(call["quotes"][0]["text"], "will talk this week,");
+    // The attack gives no date: placed by its article's date and flagged.
+    assert_eq!(attack["type"], "ASSAULT");
+    assert_eq!(attack["undated"], true);
+    assert_eq!(attack["date"]["value"], "2025-03-17");
+    assert_eq!(attack["place"]["label"], "Kursk");
+
+    // The story itself carries the same timeline.
+    let story = get(&f.app, "/api/stories/st-call").await.json();
+    assert_eq!(story["timeline"], timeline["entries"]);
+    // An article id opens as a one-article story: only its own events.
+    let one = get(&f.app, "/api/stories/call-b/timeline").await.json();
+    assert_eq!(one["entries"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn story_claims_keep_both_sides_and_number_conflicts() {
+    let f = events_fixture();
+    assert_error(
+        &get(&f.app, "/api/stories/nope/claims").await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    );
+    let reply = get(&f.app, "/api/stories/st-call/claims").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let body = reply.json();
+    assert_eq!(body["story"], "st-call");
+    let claims = body["claims"].as_array().unwrap();
+    assert_eq!(claims.len(), 3, "{claims:?}");
+    let statement = &claims[0];
+    assert_eq!(statement["kind"], "statement");
+    assert_eq!(statement["text"], "it took Kursk");
+    assert_eq!(statement["asserted"]["who"], "Moscow");
+    assert_eq!(statement["asserted"]["article_id"], "call-a");
+    assert_eq!(statement["disputed_by"][0]["who"], "Kyiv");
+    assert_eq!(statement["disputed_by"][0]["text"], "denied");
+    // "At least 9 killed" and "3 killed" the same day cannot both be true.
+    let nine = &claims[1];
+    assert_eq!(nine["kind"], "quantity");
+    assert_eq!(nine["counts"], "killed");
+    assert_eq!(nine["conflicts_with"], json!([2]));
+    assert_eq!(claims[2]["conflicts_with"], json!([1]));
+    assert_eq!(claims[2]["asserted"]["source"], "Herald");
+}
+
+#[tokio::test]
+async fn story_pages_show_events_claims_places_and_coverage() {
+    let f = events_fixture();
+    let page = get(&f.app, "/stories/st-call").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    // One point per entry, each linking to evidence; the entry lists both reports with
+    // their evidence sentences, and the quote.
+    assert_eq!(page.body.matches("<circle").count(), 2);
+    for (text, id) in [(CALL_A, "call-a"), (CALL_B, "call-b")] {
+        let (s, e) = sentences(text)[0];
+        let link = format!("<a class=\"evidence\" href=\"/articles/{id}?hl={s}-{e}#hl\">");
+        assert!(page.body.contains(&link), "{link}");
+    }
+    assert!(
+        page.body
+            .contains("Trump will speak with Putin on Tuesday.")
+    );
+    assert!(page.body.contains("will talk this week,"));
+    assert!(page.body.contains("class=\"flag\">undated</span>"));
+    assert!(page.body.contains("Who reported what"));
+    assert!(page.body.contains("href=\"/stories/st-call/claims\""));
+    assert!(page.body.contains("href=\"/stories/st-call/map\""));
+
+    let claims = get(&f.app, "/stories/st-call/claims").await;
+    assert_eq!(claims.status, StatusCode::OK);
+    assert!(claims.body.contains("it took Kursk"));
+    assert!(claims.body.contains("disputed by <strong>Kyiv</strong>"));
+    assert!(claims.body.contains("sources disagree"));
+    assert!(claims.body.contains("conflicts with"));
+
+    let map = get(&f.app, "/stories/st-call/map").await;
+    assert_eq!(map.status, StatusCode::OK);
+    assert_eq!(map.body.matches("<circle").count(), 2, "Kursk and Kyiv");
+    assert!(map.body.contains("Atlantis") && map.body.contains("no coordinates"));
+    assert!(map.body.contains("51.73, 36.18"));
+
+    let events = get(&f.app, "/events?type=CONSULT").await;
+    assert_eq!(events.status, StatusCode::OK);
+    assert_eq!(events.body.matches("class=\"evidence\"").count(), 2);
+    assert!(events.body.contains("aria-current=\"page\">CONSULT"));
+    let story_events = get(&f.app, "/events?story=st-call&entity=putin").await;
+    assert_eq!(story_events.body.matches("class=\"evidence\"").count(), 2);
+    let bad = get(&f.app, "/events?type=PARTY").await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("type must be a PLOVER event type"));
+    for uri in ["/stories/nope/claims", "/stories/nope/map"] {
+        assert_eq!(
+            get(&f.app, uri).await.status,
+            StatusCode::NOT_FOUND,
+            "{uri}"
+        );
+    }
 }
