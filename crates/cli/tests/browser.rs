@@ -25,12 +25,10 @@ use serde_json::{Value, json};
 mod ui {
     /// Story list (`/`): one link per story.
     pub const STORY_LINK: &str = "ol.cards li a.title";
-    /// Story page: the ordered list under the SVG chart. Entries with an evidence span
-    /// link to `/articles/{id}?hl=START-END#hl`; quote entries first, then any.
-    pub const TIMELINE_ENTRIES: [&str; 2] = [
-        "ol.entries li.quote a[href*='hl=']",
-        "ol.entries li a[href*='hl=']",
-    ];
+    /// Story page: the event timeline entries under the SVG chart. Each report of an
+    /// entry is a link whose text is its evidence sentence, to
+    /// `/articles/{id}?hl=START-END#hl` (the sentence's span).
+    pub const TIMELINE_ENTRIES: &str = "ol.entries > li ul.reports a.evidence[href*='hl=']";
     /// Story page: the drawn timeline (each point a link).
     pub const TIMELINE_CHART: &str = "figure.timeline svg a circle";
     /// Article page: the evidence span a timeline entry points at.
@@ -606,12 +604,17 @@ fn a_reader_opens_a_story_follows_its_timeline_to_evidence_and_searches() {
     );
     let story_png = browser.screenshot("story");
 
-    // A timeline entry with an evidence span, followed by clicking it.
-    let entry = ui::TIMELINE_ENTRIES
-        .iter()
-        .find_map(|css| browser.find_all(css).into_iter().next())
+    // An event timeline entry, followed from its evidence sentence to the article.
+    let entry = browser
+        .find_all(ui::TIMELINE_ENTRIES)
+        .into_iter()
+        .next()
         .unwrap_or_else(|| panic!("no timeline entry links to evidence on {label:?}"));
-    let entry_label = browser.text(&entry);
+    let entry_label = collapse(&browser.text(&entry));
+    assert!(
+        entry_label.split_whitespace().count() >= 3,
+        "the entry shows no evidence sentence: {entry_label:?}"
+    );
     let href = browser.link_path(&entry);
     browser.follow(&entry);
     let at = browser.location();
@@ -621,12 +624,14 @@ fn a_reader_opens_a_story_follows_its_timeline_to_evidence_and_searches() {
     );
     let evidence = collapse(&browser.text(&browser.find(ui::EVIDENCE)));
     assert!(!evidence.is_empty(), "the evidence span is empty on {at}");
-    // The entry's label quotes the start of its evidence ("Speaker: “text…”", "“text” in Source").
-    let head: String = evidence.chars().take(30).collect();
-    let head = head.trim_matches(|c: char| !c.is_alphanumeric());
-    assert!(
-        collapse(&entry_label).contains(head),
-        "entry {entry_label:?} does not match its evidence {evidence:?}"
+    // The marked span is the sentence the entry showed (all of it, should the sentence run
+    // over a paragraph break and be marked in pieces).
+    let marked = browser
+        .run("return [...document.querySelectorAll('mark#hl')].map(m => m.innerText).join(' ');");
+    assert_eq!(
+        collapse(marked.as_str().unwrap_or_default()),
+        entry_label,
+        "the article marks something else than the entry's evidence sentence ({at})"
     );
     let article_text = collapse(&browser.text(&browser.find(ui::ARTICLE_TEXT)));
     assert!(
@@ -727,6 +732,10 @@ fn hostile_articles_execute_nothing() {
         articles[1].clone(),
         format!("{hostile}?hl=0-40#hl"),
         format!("/stories/{hostile_id}"),
+        format!("/stories/{hostile_id}/claims"),
+        format!("/stories/{hostile_id}/map"),
+        "/events".to_owned(),
+        "/events?entity=%3Cscript%3Ewindow.__xss%3D1%3C%2Fscript%3E".to_owned(),
         "/".to_owned(),
         "/search?q=ceasefire".to_owned(),
         "/search?q=window&source=Mallory".to_owned(),
