@@ -35,7 +35,8 @@ pub struct NlpBenchArgs {
     /// Repeat the corpus this many times (for small real corpora).
     #[arg(long, default_value_t = 1)]
     repeat: usize,
-    /// Also time the fact layers on top (quotes, times, quantities), each on its own.
+    /// Also time the fact layers on top (quotes, times, quantities, events with claims),
+    /// each on its own.
     #[arg(long)]
     facts: bool,
 }
@@ -143,16 +144,36 @@ fn fact_layers(texts: &[String], all_layers: &[storyline_nlp::pipeline::Layers])
         started.elapsed().as_secs_f64(),
     );
     let started = Instant::now();
-    let times: usize = inputs()
-        .map(|(text, layers)| time_finder.find(text, layers, published).len())
-        .sum();
-    report("times", times, started.elapsed().as_secs_f64());
+    let times: Vec<_> = inputs()
+        .map(|(text, layers)| time_finder.find(text, layers, published))
+        .collect();
+    report(
+        "times",
+        times.iter().map(Vec::len).sum(),
+        started.elapsed().as_secs_f64(),
+    );
     let started = Instant::now();
-    let quantities: usize = inputs()
+    let quantities: Vec<_> = inputs()
         .zip(&quotes)
-        .map(|((text, layers), quotes)| quantity_finder.find(text, layers, quotes).len())
+        .map(|((text, layers), quotes)| quantity_finder.find(text, layers, quotes))
+        .collect();
+    report(
+        "quantities",
+        quantities.iter().map(Vec::len).sum(),
+        started.elapsed().as_secs_f64(),
+    );
+    let event_finder = storyline_extract::events::EventFinder::load()?;
+    let cues = quote_finder.lexicon();
+    let started = Instant::now();
+    let events: usize = inputs()
+        .zip(quotes.iter().zip(times.iter().zip(&quantities)))
+        .map(|((text, layers), (quotes, (times, quantities)))| {
+            let (events, claims) =
+                event_finder.find(text, layers, cues, quotes, times, quantities);
+            events.len() + claims.len()
+        })
         .sum();
-    report("quantities", quantities, started.elapsed().as_secs_f64());
+    report("events+claims", events, started.elapsed().as_secs_f64());
     Ok(())
 }
 

@@ -3,7 +3,8 @@
 //! - Statements: the claims layer of each article (statements framed as claims, and those
 //!   another party denies: "Despite Moscow's claims of …, Kyiv denied these assertions"),
 //!   each side with its source and evidence.
-//! - Numbers: every quantity someone is said to claim, and conflicts where two articles
+//! - Numbers: every count someone is said to claim or that counts people (killed,
+//!   arrested, troops), and conflicts where two articles
 //!   give the same count ("killed", "troops") with values that cannot both be true: their
 //!   ranges, after qualifiers ("at least 9", "nearly 70", "about 14,000"), do not overlap.
 //!   Only counts of the same thing from articles published within
@@ -160,7 +161,12 @@ pub fn collect(articles: &[ArticleClaims]) -> Vec<StoryClaim> {
     let first_number = claims.len();
     let mut numbers: Vec<Number> = Vec::new();
     for (a, article) in articles.iter().enumerate() {
-        for q in article.quantities.iter().filter(|q| !q.vague) {
+        // Counts someone claims, or counts of people (killed, arrested, troops); not
+        // measures ("30-day") or incidental numbers ("two presidents").
+        let counted = |q: &&Quantity| {
+            !q.vague && q.unit.is_none() && (q.claimed_by.is_some() || q.count_type.is_some())
+        };
+        for q in article.quantities.iter().filter(counted) {
             let Some(key) = counts_key(q) else {
                 continue;
             };
@@ -242,7 +248,7 @@ mod tests {
             qualifier: qualifier.map(str::to_owned),
             unit: None,
             counts: Some(counts.to_owned()),
-            count_type: None,
+            count_type: Some(storyline_model::CountType::Kill),
             claimed_by: None,
             vague: false,
         }

@@ -467,7 +467,7 @@ impl Coder<'_, '_, '_> {
             &tokens[trigger.tokens.end - 1],
         );
         let (sentence_start, sentence_end) = (tokens[range.start].start, tokens[range.end - 1].end);
-        let time_expression = self.nearest_time(times, trigger, sentence_start, sentence_end);
+        let time_expression = self.nearest_time(times, trigger, range.clone());
         let place = self.place(range.clone(), trigger, args.recipient.as_ref());
         let quantities = quantities
             .iter()
@@ -856,30 +856,43 @@ impl Coder<'_, '_, '_> {
         }
     }
 
-    /// The calendar time expression in the sentence nearest the trigger.
+    /// The calendar time expression nearest the trigger in its clause, or opening the
+    /// sentence ("On Sunday, the leaders held …"). A time in another clause belongs to
+    /// that clause ("…, which Russia annexed in 2014"), and "since last July" bounds a
+    /// period rather than dating the event.
     fn nearest_time(
         &self,
         times: &[TimeExpression],
         trigger: &Trigger,
-        sentence_start: usize,
-        sentence_end: usize,
+        sentence: Range<usize>,
     ) -> Option<usize> {
         let tokens = &self.view.tokens;
+        let clause = self.clause_start(trigger.tokens.start, sentence.start)
+            ..self.clause_end(trigger.tokens.end, sentence.end);
         let (t_start, t_end) = (
             tokens[trigger.tokens.start].start,
             tokens[trigger.tokens.end - 1].end,
         );
+        let token_at = |offset: usize| tokens.partition_point(|t| t.end <= offset);
         times
             .iter()
             .enumerate()
-            .filter(|(_, t)| sentence_start <= t.start && t.end <= sentence_end)
             .filter(|(_, t)| is_calendar(t))
+            .filter(|(_, t)| {
+                let first = token_at(t.start);
+                let opening = first >= sentence.start && first < sentence.start + 3;
+                (clause.contains(&first) || opening)
+                    && !(first > sentence.start
+                        && matches!(&*tokens[first - 1].lower, "since" | "until" | "till"))
+                    && !matches!(
+                        tokens.get(first).map(|t| &*t.lower),
+                        Some("since" | "until")
+                    )
+            })
             .min_by_key(|(_, t)| {
                 if t.start >= t_end {
                     t.start - t_end
                 } else {
-                    // Times before the trigger are less often its own ("On Sunday, the
-                    // leaders held …" is common, but so is a previous clause's date).
                     2 * t_start.saturating_sub(t.end)
                 }
             })

@@ -276,11 +276,12 @@ pub fn parse_agents(text: &str) -> Vec<String> {
             substitutions.insert(name, values);
             continue;
         }
+        // `POLICE {} [~COP]`, `!MINIST! FOR_YOUTH [~GOV]`: the first word group is the
+        // noun; braces hold plural forms, later groups post-modifiers.
         let Some(entry) = line
-            .split('[')
+            .split(['[', '{'])
             .next()
-            .map(str::trim)
-            .filter(|e| !e.is_empty())
+            .and_then(|e| e.split_whitespace().next())
         else {
             continue;
         };
@@ -575,12 +576,6 @@ MOVE
         assert_eq!(data.verbs[0].code.as_deref(), Some("190"));
         assert_eq!(data.verbs[1].code.as_deref(), Some("193"));
         assert_eq!(data.verbs[3].code, None);
-        let data = parse_cameo_verbs("---  CONFINE   [170]  ---\nHOLD {HELD} [---]\nJAIL\n");
-        assert_eq!(
-            data.verbs[0].code, None,
-            "an explicit [---] is not the block's code"
-        );
-        assert_eq!(data.verbs[1].code.as_deref(), Some("170"));
         let fire = &data.blocks[data.verbs[0].block];
         assert_eq!(fire.len(), 2);
         assert_eq!(
@@ -595,6 +590,12 @@ MOVE
         let move_block = &data.blocks[data.verbs[3].block];
         assert_eq!(move_block[0].before, vec![vec![vec!["troop".to_owned()]]]);
         assert_eq!(move_block[0].code.as_deref(), Some("154"));
+        let data = parse_cameo_verbs("---  CONFINE   [170]  ---\nHOLD {HELD} [---]\nJAIL\n");
+        assert_eq!(
+            data.verbs[0].code, None,
+            "an explicit [---] is not the block's code"
+        );
+        assert_eq!(data.verbs[1].code.as_deref(), Some("170"));
     }
 
     #[test]
@@ -642,7 +643,8 @@ MOVE
     #[test]
     fn agent_heads_expand_substitutions_and_plurals() {
         let agents = parse_agents(
-            "!PERSON! = MAN, WOMAN\nFARM_WORKER [~AGR]\nDAIRY!PERSON! [~AGR]\nPOLICE [~COP]\nARMY [~MIL]\n",
+            "!PERSON! = MAN, WOMAN\nFARM_WORKER [~AGR]\nDAIRY!PERSON! [~AGR]\nPOLICE {} [~COP]\n\
+             ARMY [~MIL]\n!PERSON! FOR_PEACE [~NGO]\n",
         );
         for word in [
             "worker",
