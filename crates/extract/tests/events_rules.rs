@@ -54,9 +54,15 @@ fn announced_possible_and_denied_events_are_not_facts() {
     assert_eq!(visit.trigger.text, "visit");
     assert_eq!(visit.place.as_ref().map(|p| p.label()), Some("Accra"));
     let possible = annotate("The two presidents may meet in Geneva.");
-    assert_eq!(only(&possible, EventType::Consult).status, EventStatus::Hypothetical);
+    assert_eq!(
+        only(&possible, EventType::Consult).status,
+        EventStatus::Hypothetical
+    );
     let negated = annotate("The minister did not meet the rebel commanders.");
-    assert_eq!(only(&negated, EventType::Consult).status, EventStatus::Negated);
+    assert_eq!(
+        only(&negated, EventType::Consult).status,
+        EventStatus::Negated
+    );
 }
 
 #[test]
@@ -82,7 +88,10 @@ fn arrests_and_attacks_carry_their_actors_places_and_counts() {
     assert_eq!(actor(attack), "Rebels");
     assert_eq!(attack.place.as_ref().map(|p| p.label()), Some("Goma"));
     assert!(
-        attack.quantities.iter().any(|&i| layers.quantities[i].value == 12.0),
+        attack
+            .quantities
+            .iter()
+            .any(|&i| layers.quantities[i].value == 12.0),
         "{:#?}",
         layers.quantities
     );
@@ -101,7 +110,8 @@ fn event_nouns_take_their_parties_from_the_noun_phrase() {
 
 #[test]
 fn reporting_verbs_alone_are_not_events() {
-    let layers = annotate("The spokesman said the weather was fine, and added that it stayed warm.");
+    let layers =
+        annotate("The spokesman said the weather was fine, and added that it stayed warm.");
     assert!(layers.events.is_empty(), "{:#?}", layers.events);
     // Accusing is an act, not only a report.
     let layers = annotate("The opposition accused the government of fraud.");
@@ -118,10 +128,16 @@ fn a_denied_claim_keeps_both_sides() {
     assert_eq!(layers.claims.len(), 1, "{:#?}", layers.claims);
     let claim = &layers.claims[0];
     assert!(claim.content.text.starts_with("recapturing the town"));
-    assert_eq!(claim.asserted_by.as_ref().map(|p| p.mention.text.as_str()), Some("the army"));
+    assert_eq!(
+        claim.asserted_by.as_ref().map(|p| p.mention.text.as_str()),
+        Some("the army")
+    );
     let denial = &claim.disputed_by[0];
     assert_eq!(denial.cue.text, "denied");
-    assert_eq!(denial.by.as_ref().map(|p| p.mention.text.as_str()), Some("rebel leaders"));
+    assert_eq!(
+        denial.by.as_ref().map(|p| p.mention.text.as_str()),
+        Some("rebel leaders")
+    );
 }
 
 #[test]

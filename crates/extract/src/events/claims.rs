@@ -83,7 +83,13 @@ impl ClaimFinder<'_, '_> {
         claims
     }
 
+    /// A verb of the `deny` stance that disputes a statement: refusing ("refused to
+    /// meet") is an act, not a denial.
     fn is_denial(&self, i: usize) -> bool {
+        let lemma = self.view.tokens[i].lemma.to_lowercase();
+        if matches!(lemma.as_str(), "refuse" | "decline") {
+            return false;
+        }
         match self.cues.word(&self.view.tokens[i].lower) {
             Some(WordClass::Verb(stance)) => self.cues.stance_name(stance) == Some("deny"),
             _ => false,

@@ -37,12 +37,18 @@ fn control_word(lower: &str) -> Option<EventStatus> {
             EventStatus::Planned
         }
         "likely" | "unlikely" | "may" | "might" | "want" | "wants" | "wanted" | "hope"
-        | "hopes" | "hoped" | "seek" | "seeks" | "sought" | "try" | "tries" | "trying"
-        | "tried" | "aim" | "aims" | "able" | "willing" | "attempt" | "attempts" | "would"
-        | "could" | "should" | "possible" => EventStatus::Hypothetical,
+        | "hopes" | "hoped" | "seek" | "seeks" | "sought" | "try" | "tries" | "trying" | "aim"
+        | "aims" | "able" | "willing" | "attempts" | "would" | "could" | "should" | "possible" => {
+            EventStatus::Hypothetical
+        }
         "refused" | "refuses" | "declined" | "declines" | "failed" | "fails" => {
             EventStatus::Negated
         }
+        // Aspect, not modality: "continued to send", "began shelling", "tried to
+        // assassinate" (an attempt is an event in CAMEO).
+        "continue" | "continues" | "continued" | "begin" | "begins" | "began" | "start"
+        | "starts" | "started" | "resume" | "resumes" | "resumed" | "attempt" | "attempted"
+        | "tried" => EventStatus::Asserted,
         _ => return None,
     })
 }
@@ -99,6 +105,7 @@ fn light_verb(lemma: &str) -> bool {
             | "mount"
             | "unleash"
             | "order"
+            | "fire"
             | "pay"
             | "impose"
     )
@@ -137,6 +144,9 @@ struct Trigger {
     /// event noun inside it is not coded twice.
     covered: Range<usize>,
     nominal: bool,
+    /// Coded by its dictionary block's default only: a guess that needs a subject naming
+    /// an actor, and that yields to an event noun as its object ("organized a strike").
+    weak: bool,
 }
 
 pub(crate) struct Coder<'l, 'v, 'a> {
@@ -177,8 +187,11 @@ impl Coder<'_, '_, '_> {
         let mut events = Vec::new();
         for (s, range) in self.view.sentences.iter().enumerate() {
             let start = events.len();
-            for trigger in self.triggers(range.clone()) {
-                if let Some(event) = self.event(s, range.clone(), &trigger, times, quantities) {
+            let triggers = self.triggers(range.clone());
+            for trigger in &triggers {
+                if let Some(event) =
+                    self.event(s, range.clone(), trigger, &triggers, times, quantities)
+                {
                     events.push(event);
                 }
             }
@@ -196,15 +209,15 @@ impl Coder<'_, '_, '_> {
                 continue;
             }
             if matches!(t.cue, Cue::MultiBegin | Cue::MultiInside)
-                || self.reports_speech(i)
                 || self.modifies_noun(i, sentence.start)
                 || self.controls_infinitive(i)
             {
                 continue;
             }
-            if let Some(trigger) = self.verb_trigger(i, sentence.clone()) {
-                found.push(trigger);
-            }
+            let trigger = self
+                .verb_trigger(i, sentence.clone(), self.reports_speech(i))
+                .or_else(|| self.demand_trigger(i, sentence.start));
+            found.extend(trigger);
         }
         for i in sentence.clone() {
             let t = &tokens[i];
@@ -215,11 +228,37 @@ impl Coder<'_, '_, '_> {
                 continue;
             }
             if let Some(trigger) = self.noun_trigger(i, sentence.clone()) {
+                // A weak verb whose object is this event noun gives way to it.
+                found.retain(|f| {
+                    !(f.weak
+                        && f.tokens.end <= trigger.tokens.start
+                        && trigger.tokens.start <= f.tokens.end + 4
+                        && self.clause_end(f.tokens.end, sentence.end) > trigger.tokens.start)
+                });
                 found.push(trigger);
             }
         }
         found.sort_by_key(|f| f.tokens.start);
         found
+    }
+
+    /// "X said Y must do Z": whatever Z is, reported with "must" it is a demand.
+    fn demand_trigger(&self, i: usize, floor: usize) -> Option<Trigger> {
+        let tokens = &self.view.tokens;
+        let must = (floor.max(i.saturating_sub(3))..i).any(|k| tokens[k].lower == "must");
+        let reported = (floor..i).any(|k| matches!(tokens[k].cue, Cue::Verb(_)));
+        if !(must && reported) {
+            return None;
+        }
+        Some(Trigger {
+            tokens: i..i + 1,
+            code: "100".to_owned(),
+            kind: EventType::Request,
+            mode: None,
+            covered: i..i + 1,
+            nominal: false,
+            weak: false,
+        })
     }
 
     /// A reporting verb that only reports ("said", "stressed", "argued"): the event, if
@@ -229,7 +268,7 @@ impl Coder<'_, '_, '_> {
         match self.view.tokens[i].cue {
             Cue::Verb(stance) => !matches!(
                 self.cues.stance_name(stance),
-                Some("deny" | "directive" | "warn" | "accuse" | "praise" | "commit")
+                Some("deny" | "directive" | "warn" | "accuse" | "praise" | "commit" | "concede")
             ),
             _ => false,
         }
@@ -264,7 +303,14 @@ impl Coder<'_, '_, '_> {
                 || matches!(p.word, "'s" | "’s")
                 || (p.pos == "ADV" && i - 1 == floor)
         };
-        before_noun && opens_phrase
+        // ", a body linked to the OAU,": a participle after an appositive's noun.
+        let appositive = i >= floor + 3
+            && tokens[i].lower.ends_with("ed")
+            && tokens[i - 1].pos == "NOUN"
+            && tokens[i - 2].pos == "DET"
+            && tokens[i - 3].word == ","
+            && tokens.get(i + 1).is_some_and(|n| n.pos == "ADP");
+        before_noun && opens_phrase || appositive
     }
 
     fn lemma(&self, i: usize) -> String {
@@ -282,7 +328,9 @@ impl Coder<'_, '_, '_> {
         *t.lower == *word || t.lemma.eq_ignore_ascii_case(word)
     }
 
-    fn verb_trigger(&self, i: usize, sentence: Range<usize>) -> Option<Trigger> {
+    /// A verb from the dictionary with its code. A reporting verb (`speech`) is an event
+    /// only through a pattern matching right after it ("declared a ceasefire").
+    fn verb_trigger(&self, i: usize, sentence: Range<usize>, speech: bool) -> Option<Trigger> {
         let particles_follow = |v: &&super::lexicon::Verb| {
             v.words[1..]
                 .iter()
@@ -299,14 +347,22 @@ impl Coder<'_, '_, '_> {
         let clause_end = self.clause_end(end, sentence.end);
         let clause_start = self.clause_start(i, sentence.start);
         let mut code = verb.code.clone();
+        let mut weak = !verb.own_code;
         let mut covered = i..end;
-        if let Some((pattern, matched)) = self.best_pattern(
+        let reach = if speech { 2 } else { NEXT_SLOT_REACH };
+        match self.best_pattern(
             self.lexicon.patterns(verb),
             clause_start..i,
             end..clause_end,
+            reach,
         ) {
-            code = pattern.code.clone();
-            covered = covered.start.min(matched.start)..covered.end.max(matched.end);
+            Some((pattern, matched)) => {
+                code = pattern.code.clone();
+                weak = false;
+                covered = covered.start.min(matched.start)..covered.end.max(matched.end);
+            }
+            None if speech => return None,
+            None => {}
         }
         let mut code = code?;
         // CAMEO codes "speak", "talk" as statements (010); with someone, they consult.
@@ -325,16 +381,23 @@ impl Coder<'_, '_, '_> {
             kind,
             covered,
             nominal: false,
+            weak,
         })
     }
 
     fn noun_trigger(&self, i: usize, sentence: Range<usize>) -> Option<Trigger> {
         let tokens = &self.view.tokens;
-        // Only the head of a noun phrase names the event: "ceasefire proposal" is a proposal.
-        if tokens
-            .get(i + 1)
-            .is_some_and(|n| i + 1 < sentence.end && matches!(n.pos, "NOUN" | "PROPN"))
-        {
+        // Only the head of a noun phrase names the event: "ceasefire proposal" is a
+        // proposal; but "mediation mission" and "peace talks process" are the event.
+        if tokens.get(i + 1).is_some_and(|n| {
+            i + 1 < sentence.end
+                && matches!(n.pos, "NOUN" | "PROPN")
+                && !self.in_time[i + 1]
+                && !matches!(
+                    &*n.lemma.to_lowercase(),
+                    "mission" | "effort" | "process" | "bid" | "campaign" | "attempt" | "round"
+                )
+        }) {
             return None;
         }
         let lemma = self.lemma(i);
@@ -354,6 +417,16 @@ impl Coder<'_, '_, '_> {
             return None;
         }
         let start = i + 1 - noun.words.len();
+        if noun.object_only {
+            let floor = self
+                .clause_start(start, sentence.start)
+                .max(start.saturating_sub(5));
+            let governed =
+                (floor..start).any(|k| tokens[k].pos == "VERB" && light_verb(&self.lemma(k)));
+            if !governed {
+                return None;
+            }
+        }
         let (kind, mode) = self.lexicon.plover(&noun.code)?;
         Some(Trigger {
             tokens: start..i + 1,
@@ -362,6 +435,7 @@ impl Coder<'_, '_, '_> {
             kind,
             covered: start..i + 1,
             nominal: true,
+            weak: false,
         })
     }
 
@@ -384,10 +458,12 @@ impl Coder<'_, '_, '_> {
         patterns: &'p [Pattern],
         before: Range<usize>,
         after: Range<usize>,
+        reach: usize,
     ) -> Option<(&'p Pattern, Range<usize>)> {
         let mut best: Option<(&Pattern, Range<usize>, usize)> = None;
         for pattern in patterns {
-            let Some((after_words, after_end)) = self.match_after(&pattern.after, after.clone())
+            let Some((after_words, after_end)) =
+                self.match_after(&pattern.after, after.clone(), reach)
             else {
                 continue;
             };
@@ -405,7 +481,12 @@ impl Coder<'_, '_, '_> {
     }
 
     /// Slots matched in order after the verb: (words matched, end of the last match).
-    fn match_after(&self, slots: &[Slot], range: Range<usize>) -> Option<(usize, usize)> {
+    fn match_after(
+        &self,
+        slots: &[Slot],
+        range: Range<usize>,
+        next_reach: usize,
+    ) -> Option<(usize, usize)> {
         let mut at = range.start;
         let mut reach = FIRST_SLOT_REACH;
         let mut words = 0;
@@ -415,7 +496,7 @@ impl Coder<'_, '_, '_> {
                 (at..limit).find_map(|k| self.slot_at(slot, k, range.end).map(|len| (k, len)))?;
             at = k + len;
             words += len;
-            reach = NEXT_SLOT_REACH;
+            reach = next_reach;
         }
         Some((words, at))
     }
@@ -453,12 +534,13 @@ impl Coder<'_, '_, '_> {
         sentence: usize,
         range: Range<usize>,
         trigger: &Trigger,
+        others: &[Trigger],
         times: &[TimeExpression],
         quantities: &[Quantity],
     ) -> Option<Event> {
         let tokens = &self.view.tokens;
         let args = if trigger.nominal {
-            self.noun_arguments(trigger, range.clone())
+            self.noun_arguments(trigger, others, range.clone())
         } else {
             self.verb_arguments(trigger, range.clone())?
         };
@@ -475,6 +557,14 @@ impl Coder<'_, '_, '_> {
             .filter(|(_, q)| sentence_start <= q.start && q.end <= sentence_end)
             .map(|(i, _)| i)
             .collect();
+        let mut args = args;
+        // "… if it is attacked": a condition, not a report.
+        let clause_start = self.clause_start(trigger.tokens.start, range.start);
+        let conditional = (clause_start.saturating_sub(1).max(range.start)..trigger.tokens.start)
+            .any(|k| matches!(&*tokens[k].lower, "if" | "unless" | "whether"));
+        if conditional && args.status == EventStatus::Asserted {
+            args.status = EventStatus::Hypothetical;
+        }
         let (kind, mode, cameo) = if args.obligation {
             (EventType::Request, None, "100".to_owned())
         } else {
@@ -506,8 +596,8 @@ impl Coder<'_, '_, '_> {
         // comments came", "access has improved") makes no event.
         let subject = self
             .subject(group, sentence.start)
-            .filter(|(p, _)| self.names_actor(p));
-        if subject.is_none() && !passive {
+            .filter(|(p, _)| !trigger.weak || self.names_actor(p));
+        if subject.is_none() && !passive && trigger.weak {
             return None;
         }
         let object_from = self.skip_adverbs(trigger.tokens.end, sentence.end);
@@ -675,7 +765,12 @@ impl Coder<'_, '_, '_> {
         head.pos == "PRON" || self.lexicon.is_agent(&head.lower) || head.pos == "PROPN"
     }
 
-    fn noun_arguments(&self, trigger: &Trigger, sentence: Range<usize>) -> Arguments {
+    fn noun_arguments(
+        &self,
+        trigger: &Trigger,
+        others: &[Trigger],
+        sentence: Range<usize>,
+    ) -> Arguments {
         let tokens = &self.view.tokens;
         let head = trigger.tokens.end - 1;
         // The noun phrase before the trigger: determiner, modifiers, possessor.
@@ -735,9 +830,15 @@ impl Coder<'_, '_, '_> {
         // A light verb before the noun ("held talks", "launched attacks") gives the actor
         // and the modality.
         if actor.is_none() {
+            // The nearest verb before the noun phrase, when it is a light verb or no
+            // event of its own ("renewed negotiations", "speeded up the withdrawal").
             let light = (sentence.start.max(np_start.saturating_sub(4))..np_start)
                 .rev()
-                .find(|&k| tokens[k].pos == "VERB" && light_verb(&self.lemma(k)));
+                .find(|&k| tokens[k].pos == "VERB")
+                .filter(|&k| {
+                    light_verb(&self.lemma(k))
+                        || !others.iter().any(|t| !t.nominal && t.tokens.contains(&k))
+                });
             if let Some(verb) = light {
                 if let Some((group, s)) = self.verb_group(verb, sentence.start) {
                     if status == EventStatus::Asserted {

@@ -46,6 +46,10 @@ pub struct Verb {
     pub forms: Vec<String>,
     /// Its own code, else the block's; `None` codes only through patterns.
     pub code: Option<String>,
+    /// Whether `code` is the verb's own (or storyline's) rather than its block's default:
+    /// a block default is a weak guess ("come" in a block of meeting verbs).
+    #[serde(default)]
+    pub own_code: bool,
     /// Index into `LexiconData::blocks`: the block whose patterns apply.
     pub block: usize,
 }
@@ -55,6 +59,10 @@ pub struct Noun {
     /// Lemma of the head noun, preceded by required modifiers: ["phone", "call"].
     pub words: Vec<String>,
     pub code: String,
+    /// Names an event only as the object of a verb ("launched drones", not "drone
+    /// production"): marked `object` in the list.
+    #[serde(default)]
+    pub object_only: bool,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -327,6 +335,7 @@ fn override_verb(data: &mut LexiconData, words: &[String], code: &str) {
     let mut found = false;
     for verb in data.verbs.iter_mut().filter(|v| v.words == words) {
         verb.code = Some(code.to_owned());
+        verb.own_code = true;
         found = true;
     }
     if !found {
@@ -335,6 +344,7 @@ fn override_verb(data: &mut LexiconData, words: &[String], code: &str) {
             forms: regular_forms(&words[0]),
             words: words.to_vec(),
             code: Some(code.to_owned()),
+            own_code: true,
             block: data.blocks.len() - 1,
         });
     }
@@ -349,14 +359,23 @@ pub fn parse_nouns(text: &str) -> Result<Vec<Noun>, String> {
         if line.trim().is_empty() {
             continue;
         }
-        let (words, code) = line.split_once('\t').ok_or_else(|| line.to_owned())?;
+        let mut fields = line.split('\t');
+        let (Some(words), Some(code)) = (fields.next(), fields.next()) else {
+            return Err(line.to_owned());
+        };
         let code = code.trim();
         if code.is_empty() || !code.bytes().all(|b| b.is_ascii_digit()) {
             return Err(line.to_owned());
         }
+        let object_only = match fields.next().map(str::trim) {
+            None | Some("") => false,
+            Some("object") => true,
+            Some(_) => return Err(line.to_owned()),
+        };
         nouns.push(Noun {
             words: words.split_whitespace().map(str::to_lowercase).collect(),
             code: code.to_owned(),
+            object_only,
         });
     }
     Ok(nouns)
@@ -386,6 +405,7 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
     let mut current_set: Option<String> = None;
     let mut data = LexiconData::default();
     let mut block_code: Option<String> = None;
+    let mut block_name: Vec<String> = Vec::new();
     let mut in_block = false;
     let mut pattern_lines: Vec<(usize, String)> = Vec::new();
     for raw in text.lines() {
@@ -412,6 +432,12 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
         }
         if line.starts_with("---") {
             block_code = bracket_code(line).flatten();
+            block_name = line
+                .trim_start_matches('-')
+                .split_whitespace()
+                .next()
+                .map(dictionary_words)
+                .unwrap_or_default();
             data.blocks.push(Vec::new());
             in_block = true;
             continue;
@@ -439,9 +465,11 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
             continue;
         }
         // A member's own code wins, including `[---]` (coded only through patterns).
-        let code = match bracket_code(line) {
-            Some(own) => own,
-            None => block_code.clone(),
+        // The block's code is the verb's own when the block is named after it
+        // (`--- DEMAND [100] ---` for "demand").
+        let (code, own_code) = match bracket_code(line) {
+            Some(own) => (own, true),
+            None => (block_code.clone(), words == block_name),
         };
         let mut forms = regular_forms(&words[0]);
         if let (Some(open), Some(close)) = (line.find('{'), line.find('}')) {
@@ -459,6 +487,7 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
             words,
             forms,
             code,
+            own_code,
             block,
         });
     }
@@ -596,6 +625,10 @@ MOVE
             "an explicit [---] is not the block's code"
         );
         assert_eq!(data.verbs[1].code.as_deref(), Some("170"));
+        assert!(data.verbs[0].own_code && !data.verbs[1].own_code);
+        let data = parse_cameo_verbs("---  DEMAND   [100]  ---\nDEMAND\nINSIST\n");
+        assert!(data.verbs[0].own_code, "the block is named after it");
+        assert!(!data.verbs[1].own_code);
     }
 
     #[test]
@@ -663,8 +696,10 @@ MOVE
 
     #[test]
     fn noun_lines_need_a_numeric_code() {
-        let nouns = parse_nouns("# c\nphone call\t041\nattack\t190\n").unwrap();
+        let nouns = parse_nouns("# c\nphone call\t041\nattack\t190\ndrone\t195\tobject\n").unwrap();
         assert_eq!(nouns[0].words, ["phone", "call"]);
+        assert!(!nouns[1].object_only && nouns[2].object_only);
+        assert!(parse_nouns("drone\t195\tsometimes\n").is_err());
         assert!(parse_nouns("attack\tXYZ\n").is_err());
         assert!(parse_nouns("attack 190\n").is_err());
     }

@@ -76,13 +76,11 @@ pub fn read_gsr(path: &Path) -> std::io::Result<Vec<GsrRecord>> {
         .collect())
 }
 
-/// The event scored for a sentence: the first not negated that has an actor, else the
-/// first not negated, else the first.
+/// The event scored for a sentence: the first with an actor, else the first.
 pub fn primary(events: &[Event]) -> Option<&Event> {
-    let asserted = || events.iter().filter(|e| e.status != EventStatus::Negated);
-    asserted()
+    events
+        .iter()
         .find(|e| e.actor.is_some())
-        .or_else(|| asserted().next())
         .or_else(|| events.first())
 }
 
