@@ -612,7 +612,7 @@ impl Coder<'_, '_, '_> {
                 Some((p, partner)) => (Some(p), partner),
                 None => (None, None),
             };
-            let object = self.object(object_from, ceiling).or(partner);
+            let object = self.object(object_from, ceiling, sentence.end).or(partner);
             (actor, object)
         };
         let obligation = (group..i).any(|k| tokens[k].lower == "must");
@@ -708,43 +708,71 @@ impl Coder<'_, '_, '_> {
         k
     }
 
-    /// The recipient after the verb: the first noun phrase in the clause that names an
-    /// actor (a name, or an agent noun such as "police"), read across prepositions and
-    /// objects that are things ("gave a warm welcome to X", "handed medicine to X").
-    fn object(&self, from: usize, ceiling: usize) -> Option<Phrase> {
+    /// The recipient after the verb: a noun phrase that names someone, read across
+    /// prepositions, infinitives and objects that are things ("gave a warm welcome to X",
+    /// "agreed to provide aid for X"). Named parties win over agent nouns ("offered its
+    /// troops to Lebanon's president"); the verb's clause is searched first, then the
+    /// rest of the sentence up to the next reporting verb (", officials said").
+    fn object(&self, from: usize, clause_end: usize, sentence_end: usize) -> Option<Phrase> {
         let tokens = &self.view.tokens;
-        let ceiling = ceiling.min(from + ARGUMENT_REACH);
+        let limit = sentence_end.min(from + 2 * ARGUMENT_REACH);
+        let mut named_in_clause = None;
+        let mut agent_in_clause = None;
+        let mut named_later = None;
         let mut k = from;
-        while k < ceiling {
+        while k < limit {
             let t = &tokens[k];
-            // An infinitive or gerund continues the clause ("threatened to cut off
-            // electricity to X", "began collecting signatures"); a finite verb ends it.
-            if t.lower == "to" && tokens.get(k + 1).is_some_and(|n| n.pos == "VERB") {
-                k += 2;
-                continue;
+            if matches!(t.cue, Cue::Verb(_) | Cue::MultiBegin) || t.word == ";" || t.mark {
+                break;
             }
-            if t.pos == "VERB" {
-                if t.lower.ends_with("ing") {
-                    k += 1;
-                    continue;
-                }
-                return None;
-            }
-            if t.pos == "ADP" || t.pos == "PART" || t.pos == "CCONJ" || self.in_time[k] {
+            if matches!(
+                t.pos,
+                "ADP" | "PART" | "CCONJ" | "VERB" | "AUX" | "ADV" | "PUNCT"
+            ) || self.in_time[k]
+            {
                 k += 1;
                 continue;
             }
-            match self.resolver.right_of(k, ceiling) {
-                Some(phrase) => {
-                    if self.names_actor(&phrase) {
-                        return Some(phrase);
-                    }
-                    k = phrase.full.end.max(k + 1);
-                }
-                None => k += 1,
+            let Some(phrase) = self.resolver.right_of(k, limit) else {
+                k += 1;
+                continue;
+            };
+            let in_clause = phrase.core.start < clause_end.min(from + ARGUMENT_REACH);
+            // The actor's own people are its instruments, not recipients ("offered its
+            // troops to X").
+            let own = matches!(
+                &*tokens[phrase.full.start].lower,
+                "its" | "their" | "his" | "her" | "our"
+            );
+            if own {
+                k = phrase.full.end.max(k + 1);
+                continue;
             }
+            if self.names_party(&phrase) {
+                if in_clause {
+                    named_in_clause.get_or_insert(phrase.clone());
+                } else {
+                    named_later.get_or_insert(phrase.clone());
+                }
+            } else if in_clause && self.names_actor(&phrase) {
+                agent_in_clause.get_or_insert(phrase.clone());
+            }
+            if named_in_clause.is_some() {
+                break;
+            }
+            k = phrase.full.end.max(k + 1);
         }
-        None
+        named_in_clause.or(agent_in_clause).or(named_later)
+    }
+
+    /// Whether a phrase names a party: an entity mention or a proper noun outside time
+    /// expressions.
+    fn names_party(&self, phrase: &Phrase) -> bool {
+        let tokens = &self.view.tokens;
+        phrase
+            .core
+            .clone()
+            .any(|i| (tokens[i].entity.is_some() || tokens[i].pos == "PROPN") && !self.in_time[i])
     }
 
     /// Whether a phrase can be an actor: it holds a name (outside time expressions), a
