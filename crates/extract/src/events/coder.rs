@@ -105,6 +105,8 @@ fn light_verb(lemma: &str) -> bool {
             | "mount"
             | "unleash"
             | "order"
+            | "organize"
+            | "organise"
             | "fire"
             | "pay"
             | "impose"
@@ -228,9 +230,12 @@ impl Coder<'_, '_, '_> {
                 continue;
             }
             if let Some(trigger) = self.noun_trigger(i, sentence.clone()) {
-                // A weak verb whose object is this event noun gives way to it.
+                // A weak light verb whose object is this event noun gives way to it
+                // ("organized a general strike"); a verb acting on the event does not
+                // ("prevented the demonstration").
                 found.retain(|f| {
                     !(f.weak
+                        && light_verb(&self.lemma(f.tokens.start))
                         && f.tokens.end <= trigger.tokens.start
                         && trigger.tokens.start <= f.tokens.end + 4
                         && self.clause_end(f.tokens.end, sentence.end) > trigger.tokens.start)
@@ -274,7 +279,8 @@ impl Coder<'_, '_, '_> {
         }
     }
 
-    /// "plans to speak", "wants to meet": the event is the infinitive. Control verbs that
+    /// "plans to speak", "wants to meet", "began shelling": the event is the infinitive
+    /// or gerund. Control verbs that
     /// are acts themselves ("agreed to", "refused to", "threatened to") stay triggers.
     fn controls_infinitive(&self, i: usize) -> bool {
         let tokens = &self.view.tokens;
@@ -284,10 +290,14 @@ impl Coder<'_, '_, '_> {
         ]
         .iter()
         .any(|stem| lower.starts_with(stem));
-        control_word(lower).is_some()
-            && !acts
-            && tokens.get(i + 1).is_some_and(|t| t.lower == "to")
-            && tokens.get(i + 2).is_some_and(|t| t.pos == "VERB")
+        let infinitive = tokens.get(i + 1).is_some_and(|t| t.lower == "to")
+            && tokens.get(i + 2).is_some_and(|t| t.pos == "VERB");
+        // "began collecting", "continued shelling": aspect verbs take gerunds too.
+        let gerund = control_word(lower) == Some(EventStatus::Asserted)
+            && tokens
+                .get(i + 1)
+                .is_some_and(|t| t.pos == "VERB" && t.lower.ends_with("ing"));
+        control_word(lower).is_some() && !acts && (infinitive || gerund)
     }
 
     /// A participle used as an adjective: "Ousted President X", "the defeated party",

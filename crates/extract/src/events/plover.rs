@@ -84,22 +84,26 @@ pub fn primary(events: &[Event]) -> Option<&Event> {
         .or_else(|| events.first())
 }
 
-/// The type PLOVER gives an event: storyline keeps a planned or possible action's own type
-/// and marks its status; PLOVER codes the announcement itself, as AGREE (intent to
-/// cooperate: "will visit", "is ready to send troops") or THREATEN (intent to use
-/// material pressure: "plans to impose restrictions").
+/// The type PLOVER gives an event: storyline keeps a planned, possible or refused
+/// action's own type and marks its status; PLOVER codes the announcement or the refusal
+/// itself, as AGREE (intent to cooperate: "will visit", "is ready to send troops"),
+/// THREATEN (intent to use material pressure: "plans to impose restrictions") or REJECT
+/// (a cooperative act refused: "would not meet their demands").
 pub fn plover_type(event: &Event) -> EventType {
     use EventType::*;
-    if !matches!(
-        event.status,
-        EventStatus::Planned | EventStatus::Hypothetical
-    ) {
-        return event.kind;
-    }
-    match event.kind {
-        Consult | Support | Cooperate | Aid | Concede | Retreat => Agree,
-        Protest | Mobilize | Sanction | Coerce | Assault => Threaten,
-        other => other,
+    let cooperative = matches!(
+        event.kind,
+        Agree | Consult | Support | Cooperate | Aid | Concede | Retreat
+    );
+    let coercive = matches!(
+        event.kind,
+        Protest | Mobilize | Sanction | Coerce | Assault
+    );
+    match event.status {
+        EventStatus::Planned | EventStatus::Hypothetical if cooperative => Agree,
+        EventStatus::Planned | EventStatus::Hypothetical if coercive => Threaten,
+        EventStatus::Negated if cooperative => Reject,
+        _ => event.kind,
     }
 }
 
