@@ -218,6 +218,7 @@ impl Lexicon {
         for entry in overrides {
             override_verb(&mut data, &entry.words, &entry.code);
         }
+        default_from_patterns(&mut data);
         Ok(Lexicon::from_data(data))
     }
 }
@@ -328,6 +329,47 @@ fn plural(noun: &str) -> String {
         format!("{noun}s")
     }
 }
+
+/// Verbs the dictionary codes only through patterns ("accept", "return", "send") get a
+/// weak default: the PLOVER type most of their block's patterns give, when it is at least
+/// [`MAJORITY_SHARE`] of the block's coded patterns (of at least three), with the most
+/// frequent CAMEO code of that type.
+fn default_from_patterns(data: &mut LexiconData) {
+    let lexicon = Lexicon::from_data(LexiconData {
+        plover: data.plover.clone(),
+        ..LexiconData::default()
+    });
+    let mut defaults: HashMap<usize, Option<String>> = HashMap::new();
+    for verb in data.verbs.iter_mut().filter(|v| v.code.is_none()) {
+        let code = defaults.entry(verb.block).or_insert_with(|| {
+            let patterns = &data.blocks[verb.block];
+            let mut types: HashMap<EventType, Vec<&str>> = HashMap::new();
+            let mut coded = 0usize;
+            for code in patterns.iter().filter_map(|p| p.code.as_deref()) {
+                coded += 1;
+                if let Some((event, _)) = lexicon.plover(code) {
+                    types.entry(event).or_default().push(code);
+                }
+            }
+            let (_, codes) = types.into_iter().max_by_key(|(t, codes)| (codes.len(), *t))?;
+            if coded < 3 || (codes.len() as f64) < MAJORITY_SHARE * coded as f64 {
+                return None;
+            }
+            let mut counts: HashMap<&str, usize> = HashMap::new();
+            for code in &codes {
+                *counts.entry(code).or_default() += 1;
+            }
+            counts
+                .into_iter()
+                .max_by_key(|(code, n)| (*n, std::cmp::Reverse(*code)))
+                .map(|(code, _)| code.to_owned())
+        });
+        verb.code = code.clone();
+    }
+}
+
+/// See [`default_from_patterns`].
+const MAJORITY_SHARE: f64 = 0.35;
 
 /// Sets the code of a one-word verb, adding it (without patterns) when the dictionary
 /// lacks it.
