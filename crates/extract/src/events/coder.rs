@@ -113,6 +113,20 @@ fn light_verb(lemma: &str) -> bool {
     )
 }
 
+/// Types of verbs that act against what they govern ("prevented the demonstration",
+/// "banned the rally"): their object is not the event.
+fn acts_against(kind: EventType) -> bool {
+    matches!(
+        kind,
+        EventType::Reject
+            | EventType::Accuse
+            | EventType::Coerce
+            | EventType::Sanction
+            | EventType::Request
+            | EventType::Threaten
+    )
+}
+
 /// Addressees that make "spoke with …" a statement to the press, not a consultation.
 fn press(lower: &str) -> bool {
     matches!(
@@ -230,12 +244,12 @@ impl Coder<'_, '_, '_> {
                 continue;
             }
             if let Some(trigger) = self.noun_trigger(i, sentence.clone()) {
-                // A weak light verb whose object is this event noun gives way to it
-                // ("organized a general strike"); a verb acting on the event does not
-                // ("prevented the demonstration").
+                // A weak verb whose object is this event noun gives way to it
+                // ("organized a general strike", "speeded up the withdrawal"); a verb
+                // acting against the event does not ("prevented the demonstration").
                 found.retain(|f| {
                     !(f.weak
-                        && light_verb(&self.lemma(f.tokens.start))
+                        && !acts_against(f.kind)
                         && f.tokens.end <= trigger.tokens.start
                         && trigger.tokens.start <= f.tokens.end + 4
                         && self.clause_end(f.tokens.end, sentence.end) > trigger.tokens.start)
@@ -320,7 +334,14 @@ impl Coder<'_, '_, '_> {
             && tokens[i - 2].pos == "DET"
             && tokens[i - 3].word == ","
             && tokens.get(i + 1).is_some_and(|n| n.pos == "ADP");
-        before_noun && opens_phrase || appositive
+        // "the agreement signed in March": a participle after its noun, once the
+        // sentence has had its main verb.
+        let reduced_relative = i > floor
+            && tokens[i].lower.ends_with("ed")
+            && tokens[i - 1].pos == "NOUN"
+            && tokens.get(i + 1).is_some_and(|n| n.pos == "ADP")
+            && (floor..i - 1).any(|k| matches!(tokens[k].pos, "VERB" | "AUX"));
+        before_noun && opens_phrase || appositive || reduced_relative
     }
 
     fn lemma(&self, i: usize) -> String {
