@@ -224,7 +224,10 @@ impl Coder<'_, '_, '_> {
             if t.quote.is_some() || t.mark || !matches!(t.pos, "VERB") {
                 continue;
             }
-            if matches!(t.cue, Cue::MultiBegin | Cue::MultiInside)
+            // "according to X" attributes; it is not the verb "accord".
+            let according = t.lower == "according"
+                && tokens.get(i + 1).is_some_and(|n| n.lower == "to");
+            if according
                 || self.modifies_noun(i, sentence.start)
                 || self.controls_infinitive(i)
             {
