@@ -67,13 +67,14 @@ fn announced_possible_and_denied_events_are_not_facts() {
 
 #[test]
 fn arrests_and_attacks_carry_their_actors_places_and_counts() {
-    let layers = annotate("Police arrested 40 protesters on Tuesday.");
+    let layers = annotate("Police arrested 40 opposition activists on Tuesday.");
     let arrest = only(&layers, EventType::Coerce);
+    assert_eq!(arrest.mode.as_deref(), Some("arrest"));
     assert_eq!(actor(arrest), "Police");
-    assert_eq!(recipient(arrest), "40 protesters");
+    assert_eq!(recipient(arrest), "40 opposition activists");
     assert_eq!(arrest.time.as_deref(), Some("2025-06-03"));
     // A named party wins over a description, as PLOVER codes targets; the place is kept.
-    let layers = annotate("Police arrested 40 protesters in Nairobi.");
+    let layers = annotate("Police arrested 40 students in Nairobi.");
     let arrest = only(&layers, EventType::Coerce);
     assert_eq!(recipient(arrest), "Nairobi");
     assert_eq!(arrest.place.as_ref().map(|p| p.label()), Some("Nairobi"));

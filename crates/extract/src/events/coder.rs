@@ -225,12 +225,9 @@ impl Coder<'_, '_, '_> {
                 continue;
             }
             // "according to X" attributes; it is not the verb "accord".
-            let according = t.lower == "according"
-                && tokens.get(i + 1).is_some_and(|n| n.lower == "to");
-            if according
-                || self.modifies_noun(i, sentence.start)
-                || self.controls_infinitive(i)
-            {
+            let according =
+                t.lower == "according" && tokens.get(i + 1).is_some_and(|n| n.lower == "to");
+            if according || self.modifies_noun(i, sentence.start) || self.controls_infinitive(i) {
                 continue;
             }
             let trigger = self
@@ -489,7 +486,7 @@ impl Coder<'_, '_, '_> {
     /// The pattern matching the most words around the verb, with the tokens it covered.
     fn best_pattern<'p>(
         &self,
-        patterns: &'p [Pattern],
+        patterns: impl Iterator<Item = &'p Pattern>,
         before: Range<usize>,
         after: Range<usize>,
         reach: usize,

@@ -35,6 +35,10 @@ pub struct Pattern {
     pub after: Vec<Slot>,
     /// The CAMEO code, or `None` for a pattern that stops coding ("killed in an accident").
     pub code: Option<String>,
+    /// The member verbs the pattern was written for (its comment), when named: "take
+    /// part" is about "take", not about "capture" in the same block. Empty: every member.
+    #[serde(default)]
+    pub verbs: Vec<String>,
 }
 
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -150,8 +154,14 @@ impl Lexicon {
             .map(|&i| &self.data.verbs[i])
     }
 
-    pub fn patterns(&self, verb: &Verb) -> &[Pattern] {
-        self.data.blocks.get(verb.block).map_or(&[], Vec::as_slice)
+    /// The patterns of the verb's block that apply to it.
+    pub fn patterns<'a>(&'a self, verb: &'a Verb) -> impl Iterator<Item = &'a Pattern> {
+        self.data
+            .blocks
+            .get(verb.block)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.verbs.is_empty() || p.verbs.contains(&verb.words[0]))
     }
 
     /// Nouns whose head has this lemma, longest (most modifiers) first.
@@ -339,33 +349,40 @@ fn default_from_patterns(data: &mut LexiconData) {
         plover: data.plover.clone(),
         ..LexiconData::default()
     });
-    let mut defaults: HashMap<usize, Option<String>> = HashMap::new();
     for verb in data.verbs.iter_mut().filter(|v| v.code.is_none()) {
-        let code = defaults.entry(verb.block).or_insert_with(|| {
-            let patterns = &data.blocks[verb.block];
-            let mut types: HashMap<EventType, Vec<&str>> = HashMap::new();
-            let mut coded = 0usize;
-            for code in patterns.iter().filter_map(|p| p.code.as_deref()) {
-                coded += 1;
-                if let Some((event, _)) = lexicon.plover(code) {
-                    types.entry(event).or_default().push(code);
-                }
-            }
-            let (_, codes) = types.into_iter().max_by_key(|(t, codes)| (codes.len(), *t))?;
-            if coded < 3 || (codes.len() as f64) < MAJORITY_SHARE * coded as f64 {
-                return None;
-            }
-            let mut counts: HashMap<&str, usize> = HashMap::new();
-            for code in &codes {
-                *counts.entry(code).or_default() += 1;
-            }
-            counts
-                .into_iter()
-                .max_by_key(|(code, n)| (*n, std::cmp::Reverse(*code)))
-                .map(|(code, _)| code.to_owned())
-        });
-        verb.code = code.clone();
+        let patterns = data.blocks[verb.block]
+            .iter()
+            .filter(|p| p.verbs.is_empty() || p.verbs.contains(&verb.words[0]));
+        verb.code = majority_code(patterns, &lexicon);
     }
+}
+
+fn majority_code<'p>(
+    patterns: impl Iterator<Item = &'p Pattern>,
+    lexicon: &Lexicon,
+) -> Option<String> {
+    let mut types: HashMap<EventType, Vec<&str>> = HashMap::new();
+    let mut coded = 0usize;
+    for code in patterns.filter_map(|p| p.code.as_deref()) {
+        coded += 1;
+        if let Some((event, _)) = lexicon.plover(code) {
+            types.entry(event).or_default().push(code);
+        }
+    }
+    let (_, codes) = types
+        .into_iter()
+        .max_by_key(|(t, codes)| (codes.len(), *t))?;
+    if coded < 3 || (codes.len() as f64) < MAJORITY_SHARE * coded as f64 {
+        return None;
+    }
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    for code in &codes {
+        *counts.entry(code).or_default() += 1;
+    }
+    counts
+        .into_iter()
+        .max_by_key(|(code, n)| (*n, std::cmp::Reverse(*code)))
+        .map(|(code, _)| code.to_owned())
 }
 
 /// See [`default_from_patterns`].
@@ -449,7 +466,7 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
     let mut block_code: Option<String> = None;
     let mut block_name: Vec<String> = Vec::new();
     let mut in_block = false;
-    let mut pattern_lines: Vec<(usize, String)> = Vec::new();
+    let mut pattern_lines: Vec<(usize, String, Vec<String>)> = Vec::new();
     for raw in text.lines() {
         let line = raw.split('#').next().unwrap_or("").trim();
         if line.is_empty() {
@@ -489,7 +506,15 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
         }
         let block = data.blocks.len() - 1;
         if let Some(pattern) = line.strip_prefix('-') {
-            pattern_lines.push((block, pattern.trim().to_owned()));
+            // The comment names the member verb the pattern was written for.
+            let written_for: Vec<String> = raw
+                .split_once('#')
+                .map(|(_, comment)| comment)
+                .into_iter()
+                .flat_map(|c| c.split([',', ' ']))
+                .filter_map(|w| dictionary_words(w.trim()).into_iter().next())
+                .collect();
+            pattern_lines.push((block, pattern.trim().to_owned(), written_for));
             continue;
         }
         let Some(word) = line.split_whitespace().next() else {
@@ -533,8 +558,17 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
             block,
         });
     }
-    for (block, line) in pattern_lines {
-        if let Some(pattern) = parse_pattern(&line, &synonyms) {
+    for (block, line, written_for) in pattern_lines {
+        if let Some(mut pattern) = parse_pattern(&line, &synonyms) {
+            // Only names of this block's members count ("KILLED_AND" is a note).
+            pattern.verbs = written_for
+                .into_iter()
+                .filter(|w| {
+                    data.verbs
+                        .iter()
+                        .any(|v| v.block == block && v.words[0] == *w)
+                })
+                .collect();
             data.blocks[block].push(pattern);
         }
     }
@@ -611,6 +645,7 @@ fn parse_pattern(line: &str, synonyms: &HashMap<String, Vec<Vec<String>>>) -> Op
         before: slots(before),
         after: slots(after),
         code,
+        verbs: Vec::new(),
     };
     (!pattern.before.is_empty() || !pattern.after.is_empty()).then_some(pattern)
 }
@@ -658,6 +693,7 @@ MOVE
         );
         assert_eq!(fire[0].after[1], vec![vec!["at".to_owned()]]);
         assert_eq!(fire[1].code, None);
+        assert_eq!(fire[0].verbs, ["fire"], "the comment names the member");
         let move_block = &data.blocks[data.verbs[3].block];
         assert_eq!(move_block[0].before, vec![vec![vec!["troop".to_owned()]]]);
         assert_eq!(move_block[0].code.as_deref(), Some("154"));

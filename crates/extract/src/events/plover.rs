@@ -95,10 +95,7 @@ pub fn plover_type(event: &Event) -> EventType {
         event.kind,
         Agree | Consult | Support | Cooperate | Aid | Concede | Retreat
     );
-    let coercive = matches!(
-        event.kind,
-        Protest | Mobilize | Sanction | Coerce | Assault
-    );
+    let coercive = matches!(event.kind, Protest | Mobilize | Sanction | Coerce | Assault);
     match event.status {
         EventStatus::Planned | EventStatus::Hypothetical if cooperative => Agree,
         EventStatus::Planned | EventStatus::Hypothetical if coercive => Threaten,
