@@ -168,8 +168,7 @@ fn fact_layers(texts: &[String], all_layers: &[storyline_nlp::pipeline::Layers])
     let events: usize = inputs()
         .zip(quotes.iter().zip(times.iter().zip(&quantities)))
         .map(|((text, layers), (quotes, (times, quantities)))| {
-            let (events, claims) =
-                event_finder.find(text, layers, cues, quotes, times, quantities);
+            let (events, claims) = event_finder.find(text, layers, cues, quotes, times, quantities);
             events.len() + claims.len()
         })
         .sum();

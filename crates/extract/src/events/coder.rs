@@ -221,7 +221,14 @@ impl Coder<'_, '_, '_> {
         let mut found: Vec<Trigger> = Vec::new();
         for i in sentence.clone() {
             let t = &tokens[i];
-            if t.quote.is_some() || t.mark || !matches!(t.pos, "VERB") {
+            if t.quote.is_some() || t.mark {
+                continue;
+            }
+            if let Some(trigger) = self.opposed_trigger(i, sentence.clone()) {
+                found.push(trigger);
+                continue;
+            }
+            if t.pos != "VERB" {
                 continue;
             }
             // "according to X" attributes; it is not the verb "accord".
@@ -259,6 +266,27 @@ impl Coder<'_, '_, '_> {
         }
         found.sort_by_key(|f| f.tokens.start);
         found
+    }
+
+    /// "Israel is opposed to French mediation": being opposed to something rejects it
+    /// (an adjective, so the verb dictionary does not see it).
+    fn opposed_trigger(&self, i: usize, sentence: Range<usize>) -> Option<Trigger> {
+        let tokens = &self.view.tokens;
+        let opposed = tokens[i].lower == "opposed"
+            && i > sentence.start
+            && is_be(&tokens[i - 1].lower)
+            && tokens
+                .get(i + 1)
+                .is_some_and(|n| n.lower == "to" && i + 1 < sentence.end);
+        opposed.then(|| Trigger {
+            tokens: i..i + 1,
+            code: "120".to_owned(),
+            kind: EventType::Reject,
+            mode: None,
+            covered: i..(i + 6).min(sentence.end),
+            nominal: false,
+            weak: false,
+        })
     }
 
     /// "X said Y must do Z": whatever Z is, reported with "must" it is a demand.
@@ -648,11 +676,21 @@ impl Coder<'_, '_, '_> {
         };
         let obligation = (group..i).any(|k| tokens[k].lower == "must");
         if obligation {
-            // "X said Y must do Z": X demands it of Y.
+            // "X said Y must do Z", "X issued a reminder that Y must do Z": X demands it
+            // of Y.
+            let that_clause = (sentence.start..group)
+                .rev()
+                .find(|&k| tokens[k].lower == "that")
+                .and_then(|that| {
+                    (sentence.start..that)
+                        .rev()
+                        .find(|&k| tokens[k].pos == "VERB")
+                });
             let speaker = (sentence.start..group)
                 .rev()
                 .find(|&k| matches!(tokens[k].cue, Cue::Verb(_)))
-                .and_then(|cue| self.resolver.left_of(cue, sentence.start));
+                .or(that_clause)
+                .and_then(|verb| self.resolver.left_of(verb, sentence.start));
             return Some(Arguments {
                 actor: speaker.map(|p| self.participant(&p)),
                 recipient: actor.map(|p| self.participant(&p)),

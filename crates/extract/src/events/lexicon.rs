@@ -224,11 +224,11 @@ impl Lexicon {
         let nouns = authored.join("event_nouns.tsv");
         data.nouns = parse_nouns(&read(&nouns)?).map_err(|line| bad_line(&nouns, line))?;
         let verbs = authored.join("event_verbs.tsv");
-        let overrides = parse_nouns(&read(&verbs)?).map_err(|line| bad_line(&verbs, line))?;
-        for entry in overrides {
-            override_verb(&mut data, &entry.words, &entry.code);
-        }
+        let overrides = parse_verb_codes(&read(&verbs)?).map_err(|line| bad_line(&verbs, line))?;
         default_from_patterns(&mut data);
+        for (words, code) in overrides {
+            override_verb(&mut data, &words, code.as_deref());
+        }
         Ok(Lexicon::from_data(data))
     }
 }
@@ -390,10 +390,10 @@ const MAJORITY_SHARE: f64 = 0.35;
 
 /// Sets the code of a one-word verb, adding it (without patterns) when the dictionary
 /// lacks it.
-fn override_verb(data: &mut LexiconData, words: &[String], code: &str) {
+fn override_verb(data: &mut LexiconData, words: &[String], code: Option<&str>) {
     let mut found = false;
     for verb in data.verbs.iter_mut().filter(|v| v.words == words) {
-        verb.code = Some(code.to_owned());
+        verb.code = code.map(str::to_owned);
         verb.own_code = true;
         found = true;
     }
@@ -402,14 +402,36 @@ fn override_verb(data: &mut LexiconData, words: &[String], code: &str) {
         data.verbs.push(Verb {
             forms: regular_forms(&words[0]),
             words: words.to_vec(),
-            code: Some(code.to_owned()),
+            code: code.map(str::to_owned),
             own_code: true,
             block: data.blocks.len() - 1,
         });
     }
 }
 
-/// `event_nouns.tsv` and `event_verbs.tsv`: words, a tab, the CAMEO code per line
+/// `event_verbs.tsv`: words, a tab, and a CAMEO code or `---` (not an event by itself).
+pub fn parse_verb_codes(text: &str) -> Result<Vec<(Vec<String>, Option<String>)>, String> {
+    let mut verbs = Vec::new();
+    for line in text.lines() {
+        let line = line.split('#').next().unwrap_or("").trim_end();
+        if line.trim().is_empty() {
+            continue;
+        }
+        let (words, code) = line.split_once('\t').ok_or_else(|| line.to_owned())?;
+        let code = match code.trim() {
+            "---" => None,
+            c if !c.is_empty() && c.bytes().all(|b| b.is_ascii_digit()) => Some(c.to_owned()),
+            _ => return Err(line.to_owned()),
+        };
+        verbs.push((
+            words.split_whitespace().map(str::to_lowercase).collect(),
+            code,
+        ));
+    }
+    Ok(verbs)
+}
+
+/// `event_nouns.tsv`: words, a tab, the CAMEO code per line
 /// (`phone call` tab `041`); `#` starts a comment.
 pub fn parse_nouns(text: &str) -> Result<Vec<Noun>, String> {
     let mut nouns = Vec::new();
@@ -778,6 +800,10 @@ MOVE
         assert_eq!(nouns[0].words, ["phone", "call"]);
         assert!(!nouns[1].object_only && nouns[2].object_only);
         assert!(parse_nouns("drone\t195\tsometimes\n").is_err());
+        let verbs = parse_verb_codes("agree\t030\nissue\t---\n").unwrap();
+        assert_eq!(verbs[0], (vec!["agree".to_owned()], Some("030".to_owned())));
+        assert_eq!(verbs[1].1, None);
+        assert!(parse_verb_codes("issue\tnone\n").is_err());
         assert!(parse_nouns("attack\tXYZ\n").is_err());
         assert!(parse_nouns("attack 190\n").is_err());
     }
