@@ -409,8 +409,11 @@ fn override_verb(data: &mut LexiconData, words: &[String], code: Option<&str>) {
     }
 }
 
+/// A verb's words and the code storyline sets for it (`None`: not an event by itself).
+pub type VerbCode = (Vec<String>, Option<String>);
+
 /// `event_verbs.tsv`: words, a tab, and a CAMEO code or `---` (not an event by itself).
-pub fn parse_verb_codes(text: &str) -> Result<Vec<(Vec<String>, Option<String>)>, String> {
+pub fn parse_verb_codes(text: &str) -> Result<Vec<VerbCode>, String> {
     let mut verbs = Vec::new();
     for line in text.lines() {
         let line = line.split('#').next().unwrap_or("").trim_end();
