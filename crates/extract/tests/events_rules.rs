@@ -1,8 +1,6 @@
 //! Event coding and claims on invented sentences (none from the seeds): types, modes,
 //! actors, recipients, status, time, place, counts, denials, and bad input.
 
-mod common;
-
 use std::sync::OnceLock;
 
 use storyline_extract::Annotator;
