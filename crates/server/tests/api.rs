@@ -802,7 +802,7 @@ fn event(
 fn number(text: &str, needle: &str, value: f64, qualifier: Option<&str>) -> Value {
     let (start, end) = at(text, needle);
     json!({"start": start, "end": end, "text": needle, "value": value, "upper": null,
-           "qualifier": qualifier, "unit": null, "counts": "killed", "count_type": null,
+           "qualifier": qualifier, "unit": null, "counts": "killed", "count_type": "KILL",
            "claimed_by": null, "vague": false})
 }
 
