@@ -204,7 +204,7 @@ fn rebuild(global: &GlobalArgs) -> Result<()> {
                     )
                 })
                 .collect();
-            store.set_entity_ids(&article.id, &mentions, &speakers)?;
+            store.set_entity_ids(&article.id, &mentions, &speakers, &layer.events)?;
         }
         save_index(&mut store, &mut index, &resolver)?;
     }

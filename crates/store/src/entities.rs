@@ -122,12 +122,14 @@ impl Store {
     }
 
     /// Sets the entity ids of an article's mention rows and quote speakers, matched by span
-    /// (`(start, end, entity)`), in one transaction.
+    /// (`(start, end, entity)`), and of its event rows (actor, recipient, place, matched by
+    /// position in the events layer), in one transaction.
     pub fn set_entity_ids(
         &mut self,
         article_id: &str,
         mentions: &[(usize, usize, Option<String>)],
         speakers: &[(usize, usize, Option<String>)],
+        events: &[storyline_model::Event],
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
@@ -143,6 +145,22 @@ impl Store {
             )?;
             for (start, end, entity) in speakers {
                 speaker.execute(params![article_id, *start as i64, *end as i64, entity])?;
+            }
+            let mut event = tx.prepare_cached(
+                "UPDATE events SET actor_entity = ?3, recipient_entity = ?4, place_entity = ?5
+                 WHERE article_id = ?1 AND idx = ?2",
+            )?;
+            let entity = |p: &Option<storyline_model::Participant>| {
+                p.as_ref().and_then(|p| p.entity.clone())
+            };
+            for (i, e) in events.iter().enumerate() {
+                event.execute(params![
+                    article_id,
+                    i as i64,
+                    entity(&e.actor),
+                    entity(&e.recipient),
+                    entity(&e.place)
+                ])?;
             }
         }
         tx.commit()?;
