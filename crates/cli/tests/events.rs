@@ -7,20 +7,12 @@ mod common;
 use std::collections::{BTreeSet, HashMap};
 use std::sync::OnceLock;
 
-use common::{Sandbox, shared_dir};
+use common::{Sandbox, seed_path, shared_dir};
 use serde_json::Value;
 
 fn expected() -> Value {
     let path = shared_dir().join("seeds-expected.json");
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
-}
-
-fn seed_path(prefix: &str) -> std::path::PathBuf {
-    std::fs::read_dir(shared_dir().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
 }
 
 /// The seeds ingested once for every test here, with the article id of each seed.

@@ -2,21 +2,13 @@
 
 mod common;
 
-use common::{Sandbox, shared_dir};
+use common::{Sandbox, seed_path, shared_dir};
 use serde_json::Value;
 
 fn expected_documents() -> serde_json::Map<String, Value> {
     let path = shared_dir().join("seeds-expected.json");
     let expected: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     expected["documents"].as_object().unwrap().clone()
-}
-
-fn seed_path(prefix: &str) -> std::path::PathBuf {
-    std::fs::read_dir(shared_dir().join("seeds"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no seed {prefix}"))
 }
 
 fn collapse(s: &str) -> String {

@@ -13,6 +13,18 @@ pub fn repo_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
+/// The seed article whose file name starts with `prefix` ("003").
+pub fn seed_path(prefix: &str) -> PathBuf {
+    std::fs::read_dir(shared_dir().join("seeds"))
+        .expect("read the seeds folder")
+        .map(|e| e.expect("a seed file").path())
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(prefix))
+        })
+        .unwrap_or_else(|| panic!("no seed {prefix}"))
+}
+
 pub fn fixture(name: &str) -> PathBuf {
     repo_dir().join("crates/ingest/tests/fixtures").join(name)
 }

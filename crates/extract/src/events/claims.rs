@@ -66,17 +66,7 @@ impl ClaimFinder<'_, '_> {
                 .as_ref()
                 .is_some_and(|cue| cue_lemma(&cue.text).is_some_and(claim_cue));
             if asserted && !claims.iter().any(|c| c.quote == Some(q)) {
-                claims.push(Claim {
-                    content: TextSpan {
-                        start: quote.start,
-                        end: quote.end,
-                        text: quote.text.clone(),
-                    },
-                    asserted_by: quote.speaker.as_ref().and_then(speaker_participant),
-                    sentence: self.sentence_of(quote.start),
-                    quote: Some(q),
-                    disputed_by: Vec::new(),
-                });
+                claims.push(self.quote_claim(q, quote, None));
             }
         }
         claims.sort_by_key(|c| c.content.start);
@@ -166,7 +156,7 @@ impl ClaimFinder<'_, '_> {
                     q.end <= cue_start && self.sentence_of(q.start) >= first_sentence
                 });
             if let Some((q, quote)) = quote {
-                claims.push(self.quote_claim(q, quote, dispute));
+                claims.push(self.quote_claim(q, quote, Some(dispute)));
             }
             return;
         }
@@ -177,14 +167,14 @@ impl ClaimFinder<'_, '_> {
                 .is_some_and(|c| c.start <= tokens[i].start && tokens[i].end <= c.end)
         });
         if let Some((q, quote)) = content {
-            let mut claim = self.quote_claim(q, quote, dispute);
+            let mut claim = self.quote_claim(q, quote, Some(dispute));
             // The denier said it; who claimed the opposite is not in this sentence.
             claim.asserted_by = None;
             claims.push(claim);
         }
     }
 
-    fn quote_claim(&self, q: usize, quote: &Quote, dispute: Dispute) -> Claim {
+    fn quote_claim(&self, q: usize, quote: &Quote, dispute: Option<Dispute>) -> Claim {
         Claim {
             content: TextSpan {
                 start: quote.start,
@@ -194,7 +184,7 @@ impl ClaimFinder<'_, '_> {
             asserted_by: quote.speaker.as_ref().and_then(speaker_participant),
             sentence: self.sentence_of(quote.start),
             quote: Some(q),
-            disputed_by: vec![dispute],
+            disputed_by: dispute.into_iter().collect(),
         }
     }
 
@@ -205,26 +195,11 @@ impl ClaimFinder<'_, '_> {
     }
 
     fn participant(&self, phrase: &Phrase) -> Participant {
-        let speaker = self.resolver.resolve(phrase, None);
-        let tokens = &self.view.tokens;
-        Participant {
-            mention: speaker.mention.unwrap_or_else(|| {
-                self.span(
-                    tokens[phrase.full.start].start,
-                    tokens[phrase.full.end - 1].end,
-                )
-            }),
-            name: speaker.name,
-            entity: None,
-        }
+        super::participant(self.view, self.resolver, phrase)
     }
 
     fn span(&self, start: usize, end: usize) -> TextSpan {
-        TextSpan {
-            start,
-            end,
-            text: self.view.span_text(start, end).to_owned(),
-        }
+        super::text_span(self.view, start, end)
     }
 }
 

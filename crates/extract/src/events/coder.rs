@@ -1031,27 +1031,11 @@ impl Coder<'_, '_, '_> {
                 return participant;
             }
         }
-        let speaker = self.resolver.resolve(phrase, None);
-        let mention = speaker.mention.unwrap_or_else(|| {
-            let tokens = &self.view.tokens;
-            self.span(
-                tokens[phrase.full.start].start,
-                tokens[phrase.full.end - 1].end,
-            )
-        });
-        Participant {
-            mention,
-            name: speaker.name,
-            entity: None,
-        }
+        super::participant(self.view, self.resolver, phrase)
     }
 
     fn span(&self, start: usize, end: usize) -> TextSpan {
-        TextSpan {
-            start,
-            end,
-            text: self.view.span_text(start, end).to_owned(),
-        }
+        super::text_span(self.view, start, end)
     }
 
     /// The calendar time expression nearest the trigger in its clause, or opening the

@@ -14,13 +14,13 @@ pub mod lexicon;
 pub mod petrarch;
 pub mod plover;
 
-use storyline_model::{Claim, Event, Quantity, Quote, TimeExpression};
+use storyline_model::{Claim, Event, Participant, Quantity, Quote, TextSpan, TimeExpression};
 use storyline_nlp::models::model_bytes;
 use storyline_nlp::pipeline::Layers;
 
 use crate::quotes::lexicon::Lexicon as CueLexicon;
 use crate::quotes::marks::find_quotations;
-use crate::quotes::speaker::Resolver;
+use crate::quotes::speaker::{self, Resolver};
 use crate::quotes::view::View;
 pub use lexicon::{LEXICON_FILE, Lexicon};
 
@@ -73,5 +73,29 @@ impl EventFinder {
     }
 }
 
-#[cfg(test)]
-mod tests;
+/// The text between two code points as a span.
+fn text_span(view: &View, start: usize, end: usize) -> TextSpan {
+    TextSpan {
+        start,
+        end,
+        text: view.span_text(start, end).to_owned(),
+    }
+}
+
+/// A phrase as a participant: its mention, and the name the quote finder's resolver gives
+/// it (full names for short ones, the person a description or pronoun refers to).
+fn participant(view: &View, resolver: &Resolver, phrase: &speaker::Phrase) -> Participant {
+    let speaker = resolver.resolve(phrase, None);
+    let tokens = &view.tokens;
+    Participant {
+        mention: speaker.mention.unwrap_or_else(|| {
+            text_span(
+                view,
+                tokens[phrase.full.start].start,
+                tokens[phrase.full.end - 1].end,
+            )
+        }),
+        name: speaker.name,
+        entity: None,
+    }
+}
