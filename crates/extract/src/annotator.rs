@@ -36,17 +36,10 @@ impl Annotator {
         let language = Pipeline::load()?;
         let quotes = QuoteFinder::load()?;
         let events = EventFinder::load()?;
-        let hash = |file: &str| {
-            storyline_nlp::models::model_bytes(file)
-                .map(|bytes| xxhash_rust::xxh3::xxh3_64(&bytes))
-                .unwrap_or_default()
-        };
         let version = format!(
             "{}+{:016x}",
             env!("CARGO_PKG_VERSION"),
-            language.fingerprint()
-                ^ hash(crate::quotes::MODEL_FILE)
-                ^ hash(crate::events::LEXICON_FILE).rotate_left(1)
+            language.fingerprint() ^ quotes.fingerprint() ^ events.fingerprint().rotate_left(1)
         );
         Ok(Annotator {
             language,

@@ -31,6 +31,7 @@ pub struct LoadError(String);
 /// Codes events and finds claims. Load once, share between threads.
 pub struct EventFinder {
     lexicon: Lexicon,
+    fingerprint: u64,
 }
 
 impl EventFinder {
@@ -38,11 +39,15 @@ impl EventFinder {
     pub fn load() -> Result<EventFinder, LoadError> {
         let bytes = model_bytes(LEXICON_FILE).map_err(|e| LoadError(e.to_string()))?;
         let lexicon = Lexicon::from_bytes(&bytes).map_err(|e| LoadError(e.to_string()))?;
-        Ok(EventFinder { lexicon })
+        Ok(EventFinder {
+            lexicon,
+            fingerprint: xxhash_rust::xxh3::xxh3_64(&bytes),
+        })
     }
 
-    pub fn from_lexicon(lexicon: Lexicon) -> EventFinder {
-        EventFinder { lexicon }
+    /// A hash of the lexicon file it was loaded from: part of the annotator's version.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn lexicon(&self) -> &Lexicon {

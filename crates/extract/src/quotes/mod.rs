@@ -38,6 +38,7 @@ pub struct LoadError(String);
 /// Finds quotes and their speakers. Load once, share between threads.
 pub struct QuoteFinder {
     tagger: Tagger,
+    fingerprint: u64,
 }
 
 impl QuoteFinder {
@@ -45,11 +46,23 @@ impl QuoteFinder {
     pub fn load() -> Result<QuoteFinder, LoadError> {
         let bytes = model_bytes(MODEL_FILE).map_err(|e| LoadError(e.to_string()))?;
         let tagger = Tagger::from_bytes(&bytes).map_err(|e| LoadError(e.to_string()))?;
-        Ok(QuoteFinder { tagger })
+        Ok(QuoteFinder {
+            tagger,
+            fingerprint: xxhash_rust::xxh3::xxh3_64(&bytes),
+        })
     }
 
+    /// A finder over a tagger trained in this process (fingerprint 0).
     pub fn from_tagger(tagger: Tagger) -> QuoteFinder {
-        QuoteFinder { tagger }
+        QuoteFinder {
+            tagger,
+            fingerprint: 0,
+        }
+    }
+
+    /// A hash of the model file it was loaded from: part of the annotator's version.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
     }
 
     pub fn lexicon(&self) -> &Lexicon {
