@@ -13,7 +13,7 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use storyline_model::{Document, EventType};
-use storyline_store::{EventRow, Hits, Page, SearchFilter, Store, fts_query};
+use storyline_store::{EventFilter, EventRow, Hits, Page, SearchFilter, Store, fts_query};
 
 use crate::{ApiError, Db, facts, stories};
 
@@ -460,25 +460,21 @@ pub fn event_type(value: Option<&str>) -> Result<Option<&'static str>, ApiError>
 
 /// Events of a story (or all), of one type, with `entity` (id or name, any case) as actor
 /// or recipient.
-pub fn event_rows(
+/// One page of events of these articles, of one type, with this entity (id or name) as
+/// actor or recipient; filtered and paged by the store.
+pub fn event_page(
     store: &Store,
     articles: Option<&[String]>,
     kind: Option<&str>,
     entity: Option<&str>,
-) -> Result<Vec<EventRow>, ApiError> {
-    let mut rows = facts::events(store, articles, kind)?;
-    if let Some(entity) = entity.map(str::trim).filter(|e| !e.is_empty()) {
-        let matches = |label: &Option<String>, id: &Option<String>| {
-            id.as_deref() == Some(entity)
-                || label
-                    .as_deref()
-                    .is_some_and(|l| l.eq_ignore_ascii_case(entity))
-        };
-        rows.retain(|e| {
-            matches(&e.actor, &e.actor_entity) || matches(&e.recipient, &e.recipient_entity)
-        });
-    }
-    Ok(rows)
+    page: Page,
+) -> Result<Hits<EventRow>, ApiError> {
+    let filter = EventFilter {
+        kind,
+        articles,
+        entity: entity.map(str::trim).filter(|e| !e.is_empty()),
+    };
+    Ok(store.events_page(&filter, page)?)
 }
 
 async fn events(State(db): State<Arc<Db>>, query: Q) -> Result<Json<Value>, ApiError> {
@@ -487,8 +483,8 @@ async fn events(State(db): State<Arc<Db>>, query: Q) -> Result<Json<Value>, ApiE
     let kind = event_type(p.entity_type.as_deref())?;
     db.run(move |store| {
         let ids = p.story_articles(store)?;
-        let rows = event_rows(store, ids.as_deref(), kind, p.entity.as_deref())?;
-        to_json(List::new(slice(rows, page), page))
+        let hits = event_page(store, ids.as_deref(), kind, p.entity.as_deref(), page)?;
+        to_json(List::new(hits, page))
     })
     .await
     .map(Json)

@@ -13,7 +13,7 @@ use storyline_corpus::timeline::{Entry, Party};
 use storyline_model::{EntityType, EventType};
 use storyline_store::{EventRow, Store};
 
-use crate::api::{Params, event_rows, event_type, slice, story_or_404};
+use crate::api::{Params, event_page, event_type, story_or_404};
 use crate::pages::{
     ArticleItem, PageResult, Pager, article_item, dates, evidence_href, href, page, params, pct,
 };
@@ -912,8 +912,7 @@ pub async fn events(
                 (t.as_str(), link, Some(t.as_str()) == kind)
             })
             .collect();
-        let rows = event_rows(store, ids.as_deref(), kind, p.entity.as_deref())?;
-        let hits = slice(rows, pg);
+        let hits = event_page(store, ids.as_deref(), kind, p.entity.as_deref(), pg)?;
         out.events = hits.items.iter().map(event_view).collect();
         out.pager = Pager::new(
             "/events",

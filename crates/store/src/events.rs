@@ -6,7 +6,7 @@ use rusqlite::{Transaction, params};
 use serde::Serialize;
 use storyline_model::{Annotations, EventStatus, Participant};
 
-use crate::{Result, Store};
+use crate::{Hits, Page, Result, Store};
 
 /// An event as `storyline events` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -47,7 +47,8 @@ pub struct EventFilter<'a> {
     pub kind: Option<&'a str>,
     /// Only these articles (e.g. one story's).
     pub articles: Option<&'a [String]>,
-    /// Only events whose actor or recipient is this entity.
+    /// Only events whose actor or recipient is this entity: its id, or its name as the
+    /// text gives it (any case).
     pub entity: Option<&'a str>,
 }
 
@@ -124,6 +125,18 @@ pub(crate) fn write_events(
 impl Store {
     /// Events across the store, oldest article first, in text order within an article.
     pub fn events(&self, filter: &EventFilter) -> Result<Vec<EventRow>> {
+        self.query_events(filter, None)
+    }
+
+    /// One page of [`Store::events`], paged by SQLite (for listings over a large store).
+    pub fn events_page(&self, filter: &EventFilter, page: Page) -> Result<Hits<EventRow>> {
+        let mut items = self.query_events(filter, Some(page))?;
+        let more = items.len() > page.limit;
+        items.truncate(page.limit);
+        Ok(Hits { items, more })
+    }
+
+    fn query_events(&self, filter: &EventFilter, page: Option<Page>) -> Result<Vec<EventRow>> {
         let mut statement = self.conn.prepare_cached(
             "SELECT e.article_id, e.idx, a.published, a.source, a.headline, e.type, e.mode,
                     e.status, e.cameo, e.trigger_text, e.trigger_start, e.trigger_end, e.actor,
@@ -131,42 +144,164 @@ impl Store {
                     e.time, e.sentence, e.sentence_start, e.sentence_end, e.evidence
              FROM events e JOIN articles a ON a.id = e.article_id
              WHERE (?1 IS NULL OR e.type = upper(?1))
-               AND (?2 IS NULL OR e.actor_entity = ?2 OR e.recipient_entity = ?2)
-             ORDER BY a.published, a.rowid, e.idx",
+               AND (?2 IS NULL OR e.actor_entity = ?2 OR e.recipient_entity = ?2
+                    OR e.actor = ?2 COLLATE NOCASE OR e.recipient = ?2 COLLATE NOCASE)
+               AND (?3 IS NULL OR e.article_id IN (SELECT value FROM json_each(?3)))
+             ORDER BY a.published, a.rowid, e.idx
+             LIMIT ?4 OFFSET ?5",
         )?;
-        let rows = statement.query_map(params![filter.kind, filter.entity], |row| {
-            let usize_at = |i: usize| row.get::<_, i64>(i).map(|v| v as usize);
-            Ok(EventRow {
-                article_id: row.get(0)?,
-                index: usize_at(1)?,
-                published: row.get(2)?,
-                source: row.get(3)?,
-                headline: row.get(4)?,
-                kind: row.get(5)?,
-                mode: row.get(6)?,
-                status: row.get(7)?,
-                cameo: row.get(8)?,
-                trigger: row.get(9)?,
-                trigger_start: usize_at(10)?,
-                trigger_end: usize_at(11)?,
-                actor: row.get(12)?,
-                actor_entity: row.get(13)?,
-                recipient: row.get(14)?,
-                recipient_entity: row.get(15)?,
-                place: row.get(16)?,
-                place_entity: row.get(17)?,
-                time: row.get(18)?,
-                sentence: usize_at(19)?,
-                sentence_start: usize_at(20)?,
-                sentence_end: usize_at(21)?,
-                evidence: row.get(22)?,
-            })
-        })?;
-        let mut events: Vec<EventRow> = rows.collect::<rusqlite::Result<_>>()?;
-        if let Some(ids) = filter.articles {
-            let ids: std::collections::HashSet<&str> = ids.iter().map(String::as_str).collect();
-            events.retain(|e| ids.contains(e.article_id.as_str()));
+        let ids = filter
+            .articles
+            .map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
+        let (limit, offset) = match page {
+            Some(p) => (p.limit as i64 + 1, p.offset as i64),
+            None => (-1, 0),
+        };
+        let rows = statement.query_map(
+            params![filter.kind, filter.entity, ids, limit, offset],
+            |row| {
+                let usize_at = |i: usize| row.get::<_, i64>(i).map(|v| v as usize);
+                Ok(EventRow {
+                    article_id: row.get(0)?,
+                    index: usize_at(1)?,
+                    published: row.get(2)?,
+                    source: row.get(3)?,
+                    headline: row.get(4)?,
+                    kind: row.get(5)?,
+                    mode: row.get(6)?,
+                    status: row.get(7)?,
+                    cameo: row.get(8)?,
+                    trigger: row.get(9)?,
+                    trigger_start: usize_at(10)?,
+                    trigger_end: usize_at(11)?,
+                    actor: row.get(12)?,
+                    actor_entity: row.get(13)?,
+                    recipient: row.get(14)?,
+                    recipient_entity: row.get(15)?,
+                    place: row.get(16)?,
+                    place_entity: row.get(17)?,
+                    time: row.get(18)?,
+                    sentence: usize_at(19)?,
+                    sentence_start: usize_at(20)?,
+                    sentence_end: usize_at(21)?,
+                    evidence: row.get(22)?,
+                })
+            },
+        )?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use storyline_model::{Article, Event, EventType, Span, TextSpan};
+
+    use super::*;
+
+    fn participant(name: &str, entity: &str) -> Option<Participant> {
+        Some(Participant {
+            mention: TextSpan {
+                start: 0,
+                end: name.chars().count(),
+                text: name.into(),
+            },
+            name: Some(name.into()),
+            entity: Some(entity.into()),
+        })
+    }
+
+    fn event(kind: EventType, trigger: (usize, usize, &str), actor: &str) -> Event {
+        Event {
+            kind,
+            mode: None,
+            cameo: "040".into(),
+            status: EventStatus::Asserted,
+            trigger: TextSpan {
+                start: trigger.0,
+                end: trigger.1,
+                text: trigger.2.into(),
+            },
+            actor: participant(actor, &actor.to_lowercase()),
+            recipient: participant("Harbour Board", "harbour-board"),
+            place: None,
+            time: Some("2025-01-02".into()),
+            time_expression: None,
+            sentence: 0,
+            quantities: vec![],
         }
-        Ok(events)
+    }
+
+    #[test]
+    fn events_are_stored_with_their_evidence_and_listed_by_page_and_filter() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        let text = "Ana met the board. Rui met it too. Rui struck.";
+        let article = Article {
+            text: text.into(),
+            paragraphs: vec![Span::new(0, text.chars().count())],
+            ..crate::tests::article("a1", "a1.txt", None)
+        };
+        store.insert_batch(&[article], "t").unwrap();
+        let layers = Annotations {
+            sentences: vec![Span::new(0, 18), Span::new(19, 34), Span::new(35, 46)],
+            events: vec![
+                event(EventType::Consult, (4, 7, "met"), "Ana"),
+                Event {
+                    sentence: 1,
+                    ..event(EventType::Consult, (23, 26, "met"), "Rui")
+                },
+                Event {
+                    sentence: 2,
+                    ..event(EventType::Assault, (39, 45, "struck"), "Rui")
+                },
+            ],
+            ..Annotations::default()
+        };
+        store.save_annotations(&[("a1", &layers)], "v1").unwrap();
+
+        let all = store.events(&EventFilter::default()).unwrap();
+        assert_eq!(all.len(), 3);
+        assert_eq!(all[1].evidence, "Rui met it too.");
+        assert_eq!((all[2].kind.as_str(), all[2].index), ("ASSAULT", 2));
+
+        let page = Page {
+            limit: 2,
+            offset: 0,
+        };
+        let first = store.events_page(&EventFilter::default(), page).unwrap();
+        assert_eq!((first.items.len(), first.more), (2, true));
+        let last = store
+            .events_page(
+                &EventFilter::default(),
+                Page {
+                    limit: 2,
+                    offset: 2,
+                },
+            )
+            .unwrap();
+        assert_eq!((last.items.len(), last.more), (1, false));
+
+        let by_name = EventFilter {
+            entity: Some("RUI"),
+            kind: Some("consult"),
+            ..EventFilter::default()
+        };
+        let found = store.events(&by_name).unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].actor_entity.as_deref(), Some("rui"));
+        let elsewhere = ["b2".to_owned()];
+        let none = EventFilter {
+            articles: Some(&elsewhere),
+            ..EventFilter::default()
+        };
+        assert!(store.events(&none).unwrap().is_empty());
+
+        // Re-saving the layers replaces the rows.
+        let fewer = Annotations {
+            events: layers.events[..1].to_vec(),
+            ..layers.clone()
+        };
+        store.save_annotations(&[("a1", &fewer)], "v2").unwrap();
+        assert_eq!(store.events(&EventFilter::default()).unwrap().len(), 1);
     }
 }
