@@ -4,6 +4,7 @@
 
 pub mod claims;
 pub mod dedup;
+pub mod ecbplus;
 pub mod entities;
 pub mod stories;
 pub mod timeline;

@@ -25,6 +25,7 @@ use hashbrown::{HashMap, HashSet};
 use super::Resolver;
 use super::score::{Scores, score};
 use super::within::PersonName;
+use crate::ecbplus::{self, File};
 
 /// One document: tokens and the evaluated mentions.
 #[derive(Debug)]
@@ -56,108 +57,27 @@ pub struct Report {
     pub system: Scores,
 }
 
-fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let pattern = format!("{name}=\"");
-    let start = tag.find(&pattern)? + pattern.len();
-    let end = tag[start..].find('"')? + start;
-    Some(&tag[start..end])
-}
-
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
-
-/// Parses one CAT XML document. `sentences`: the evaluated sentence numbers.
-fn parse_doc(
-    xml: &str,
-    name: &str,
-    topic: u32,
-    sentences: &HashSet<u32>,
-    next_id: &mut u32,
-) -> Doc {
+/// Builds one document from its parsed file. `sentences`: the evaluated sentence numbers.
+fn doc(file: File, topic: u32, sentences: &HashSet<u32>, next_id: &mut u32) -> Doc {
+    let gold = file.chains();
+    // Tokens without an id cannot be anchored and are left out; `at` maps the file's
+    // token indices to the kept ones.
+    let mut at = vec![usize::MAX; file.tokens.len()];
     let mut tokens = Vec::new();
     let mut sentence = Vec::new();
-    let mut t_index: HashMap<String, usize> = HashMap::new();
-    // (m_id, kind, token ids) of anchored markables.
-    let mut markables: Vec<(String, String, Vec<usize>)> = Vec::new();
-    let mut open: Option<(String, String, Vec<usize>)> = None;
-    let mut relation: Option<(String, Vec<String>, Option<String>)> = None;
-    let mut gold: HashMap<String, String> = HashMap::new();
-    let mut rest = xml;
-    while let Some(lt) = rest.find('<') {
-        let Some(gt) = rest[lt..].find('>') else {
-            break;
-        };
-        let tag = &rest[lt + 1..lt + gt];
-        let after = &rest[lt + gt + 1..];
-        let tag_name: &str = tag
-            .trim_start_matches('/')
-            .split([' ', '/', '\t', '\n'])
-            .next()
-            .unwrap_or("");
-        let closing = tag.starts_with('/');
-        let self_closing = tag.ends_with('/');
-        match tag_name {
-            "token" if !closing => {
-                let text_end = after.find('<').unwrap_or(after.len());
-                if let Some(id) = attr(tag, "t_id") {
-                    t_index.insert(id.to_string(), tokens.len());
-                    tokens.push(unescape(&after[..text_end]));
-                    sentence.push(
-                        attr(tag, "sentence")
-                            .and_then(|s| s.parse().ok())
-                            .unwrap_or(0),
-                    );
-                }
-            }
-            "token_anchor" => {
-                if let (Some(m), Some(t)) = (open.as_mut(), attr(tag, "t_id"))
-                    && let Some(&i) = t_index.get(t)
-                {
-                    m.2.push(i);
-                }
-            }
-            "CROSS_DOC_COREF" | "INTRA_DOC_COREF" if !closing => {
-                let note = attr(tag, "note").map(str::to_string);
-                let id = match (tag_name, note) {
-                    ("CROSS_DOC_COREF", Some(n)) => n,
-                    _ => format!("intra:{name}:{}", attr(tag, "r_id").unwrap_or("")),
-                };
-                relation = Some((id, Vec::new(), None));
-            }
-            "CROSS_DOC_COREF" | "INTRA_DOC_COREF" => {
-                if let Some((id, sources, _)) = relation.take() {
-                    let cross = !id.starts_with("intra:");
-                    for s in sources {
-                        // Cross-document chains win over within-document ones.
-                        if cross || !gold.contains_key(&s) {
-                            gold.insert(s, id.clone());
-                        }
-                    }
-                }
-            }
-            "source" => {
-                if let (Some(r), Some(m)) = (relation.as_mut(), attr(tag, "m_id")) {
-                    r.1.push(m.to_string());
-                }
-            }
-            kind if (kind.starts_with("HUMAN_PART") || kind.starts_with("LOC_")) => {
-                if closing {
-                    if let Some(m) = open.take() {
-                        markables.push(m);
-                    }
-                } else if !self_closing && let Some(m) = attr(tag, "m_id") {
-                    open = Some((m.to_string(), kind.to_string(), Vec::new()));
-                }
-            }
-            _ => {}
+    for (i, t) in file.tokens.into_iter().enumerate() {
+        if t.id.is_some() {
+            at[i] = tokens.len();
+            tokens.push(t.text);
+            sentence.push(t.sentence);
         }
-        rest = after;
     }
+    let mut markables: Vec<(String, String, Vec<usize>)> = file
+        .markables
+        .into_iter()
+        .filter(|m| m.kind.starts_with("HUMAN_PART") || m.kind.starts_with("LOC_"))
+        .map(|m| (m.id, m.kind, m.tokens.into_iter().map(|i| at[i]).collect()))
+        .collect();
     // Text order, which antecedent search relies on (markables come in annotation order).
     markables.sort_by_key(|(_, _, toks)| toks.iter().min().copied());
     let mut mentions = Vec::new();
@@ -172,7 +92,7 @@ fn parse_doc(
         let gold = gold
             .get(&m_id)
             .cloned()
-            .unwrap_or_else(|| format!("single:{name}:{m_id}"));
+            .unwrap_or_else(|| format!("single:{}:{m_id}", file.name));
         mentions.push(Mention {
             id: *next_id,
             tokens: first..last + 1,
@@ -182,7 +102,7 @@ fn parse_doc(
         *next_id += 1;
     }
     Doc {
-        name: name.to_string(),
+        name: file.name,
         topic,
         tokens,
         sentence,
@@ -211,28 +131,18 @@ pub fn load(dir: &Path, topics: &[u32]) -> Result<Vec<Doc>, String> {
     let mut next_id = 0;
     for &topic in topics {
         let folder = dir.join("ECB+").join(topic.to_string());
-        let Ok(entries) = std::fs::read_dir(&folder) else {
+        let Ok(files) = ecbplus::documents(&folder) else {
             continue;
         };
-        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
-        files.sort();
-        for path in files {
-            let Some(file) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-                continue;
-            };
-            let Some(stem) = file
-                .strip_suffix(".xml")
-                .and_then(|s| s.split_once('_'))
-                .map(|(_, s)| s.to_string())
+        for file in files {
+            let Some(sentences) = file
+                .stem()
+                .and_then(|s| listed.get(&(topic, s.to_string())))
             else {
                 continue;
             };
-            let Some(sentences) = listed.get(&(topic, stem)) else {
-                continue;
-            };
-            let xml =
-                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            docs.push(parse_doc(&xml, &file, topic, sentences, &mut next_id));
+            let parsed = file.read().map_err(|e| e.to_string())?;
+            docs.push(doc(parsed, topic, sentences, &mut next_id));
         }
     }
     if docs.is_empty() {
