@@ -6,7 +6,7 @@ use storyline_model::{EventStatus, EventType, Participant, TimeExpression};
 
 use super::{
     ARGUMENT_REACH, Arguments, Coder, Trigger, control_word, is_be, is_calendar, is_clause_end,
-    light_verb, modal_word, noun_modality, recipient_preposition,
+    is_preposition_like, light_verb, modal_word, noun_modality, recipient_preposition,
 };
 use crate::quotes::speaker::Phrase;
 use crate::quotes::view::Cue;
@@ -308,6 +308,7 @@ impl Coder<'_, '_, '_> {
             let light = (sentence.start.max(np_start.saturating_sub(4))..np_start)
                 .rev()
                 .find(|&k| tokens[k].pos == "VERB")
+                .filter(|&k| !is_preposition_like(&tokens[k].lower))
                 .filter(|&k| {
                     light_verb(&self.lemma(k))
                         || !others.iter().any(|t| !t.nominal && t.tokens.contains(&k))

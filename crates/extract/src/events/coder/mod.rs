@@ -138,6 +138,23 @@ fn press(lower: &str) -> bool {
     )
 }
 
+/// Participles used as prepositions ("according to X", "following talks", "regarding
+/// Ukraine"): neither events nor light verbs.
+fn is_preposition_like(lower: &str) -> bool {
+    matches!(
+        lower,
+        "according"
+            | "following"
+            | "including"
+            | "regarding"
+            | "concerning"
+            | "pending"
+            | "excluding"
+            | "considering"
+            | "given"
+    )
+}
+
 fn is_be(lower: &str) -> bool {
     matches!(
         lower,

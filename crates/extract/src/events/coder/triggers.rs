@@ -7,7 +7,7 @@ use storyline_model::{EventStatus, EventType};
 
 use super::{
     BEFORE_REACH, Coder, FIRST_SLOT_REACH, NEXT_SLOT_REACH, Trigger, acts_against, control_word,
-    is_be, light_verb, press,
+    is_be, is_preposition_like, light_verb, press,
 };
 use crate::events::lexicon::{Pattern, Slot, Verb};
 use crate::quotes::view::Cue;
@@ -28,10 +28,10 @@ impl Coder<'_, '_, '_> {
             if t.pos != "VERB" {
                 continue;
             }
-            // "according to X" attributes; it is not the verb "accord".
-            let according =
-                t.lower == "according" && tokens.get(i + 1).is_some_and(|n| n.lower == "to");
-            if according || self.modifies_noun(i, sentence.start) || self.controls_infinitive(i) {
+            if is_preposition_like(&t.lower)
+                || self.modifies_noun(i, sentence.start)
+                || self.controls_infinitive(i)
+            {
                 continue;
             }
             let trigger = self
