@@ -2,8 +2,9 @@
 //! events` prints: event-type accuracy, and actor and recipient accuracy.
 //!
 //! Each record is one sentence with one gold event. The coder may find several events in
-//! a sentence; the one scored is the first in text order that is not negated (the main
-//! clause usually comes first in news sentences). An actor or recipient is correct when
+//! a sentence; the one scored is the first in text order that has an actor (the main
+//! clause usually comes first in news sentences), compared after [`plover_type`] maps
+//! announced and refused acts to PLOVER's conventions. An actor or recipient is correct when
 //! its head word (last word) is a word of a gold actor's text, or a gold actor's head word
 //! is a word of it — mentions are compared by words because gold spans and ours differ in
 //! where they start ("the rebel Revolutionary United Front (RUF)" / "Revolutionary United
