@@ -112,10 +112,11 @@ pub fn search(global: &GlobalArgs, args: SearchArgs) -> Result<u8> {
     let mut out = std::io::stdout().lock();
     if args.quotes {
         let hits = store.search_quotes(Some(&query), &filter, page)?;
-        for q in &hits.items {
+        for hit in &hits.items {
             if args.json {
-                writeln!(out, "{}", serde_json::to_string(q)?)?;
+                writeln!(out, "{}", serde_json::to_string(hit)?)?;
             } else {
+                let q = &hit.quote;
                 let who = q
                     .speaker
                     .as_deref()
@@ -128,7 +129,7 @@ pub fn search(global: &GlobalArgs, args: SearchArgs) -> Result<u8> {
                     q.published.as_deref().unwrap_or("-"),
                     q.source,
                     who,
-                    plain(&q.snippet)
+                    plain(&hit.snippet)
                 )?;
             }
         }

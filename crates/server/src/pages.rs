@@ -11,7 +11,9 @@ use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
-use storyline_store::{ArticleHit, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, Store};
+use storyline_store::{
+    ArticleHit, Page, QuoteHit, QuoteRow, SearchFilter, Segment, SourceCoverage, Store,
+};
 
 use crate::api::{Params, slice};
 use crate::stories::{self, StorySummary, shorten};
@@ -357,7 +359,7 @@ struct QuotesPage {
     pager: Pager,
 }
 
-fn quote_item(q: &QuoteHit) -> QuoteItem {
+fn quote_item(q: &QuoteRow) -> QuoteItem {
     QuoteItem {
         text: q.text.clone(),
         meta: format!(
@@ -369,15 +371,19 @@ fn quote_item(q: &QuoteHit) -> QuoteItem {
     }
 }
 
+/// Who said it, as pages show it: the name, else the description.
+fn speaker_label(q: &QuoteRow) -> String {
+    q.speaker
+        .clone()
+        .or_else(|| q.speaker_description.clone())
+        .unwrap_or_else(|| "Unattributed".to_owned())
+}
+
 fn group_by_speaker(quotes: &[QuoteHit]) -> Vec<SpeakerGroup> {
     let mut order: Vec<SpeakerGroup> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
-    for q in quotes {
-        let speaker = q
-            .speaker
-            .clone()
-            .or_else(|| q.speaker_description.clone())
-            .unwrap_or_else(|| "Unattributed".to_owned());
+    for q in quotes.iter().map(|hit| &hit.quote) {
+        let speaker = speaker_label(q);
         let at = *index.entry(speaker.clone()).or_insert_with(|| {
             order.push(SpeakerGroup {
                 speaker,
@@ -683,13 +689,12 @@ async fn search(
                 )?
                 .items
                 .iter()
-                .map(|q| {
-                    let who = q
-                        .speaker
-                        .clone()
-                        .or_else(|| q.speaker_description.clone())
-                        .unwrap_or_else(|| "Unattributed".to_owned());
-                    (quote_item(q), who, q.snippet.clone())
+                .map(|hit| {
+                    (
+                        quote_item(&hit.quote),
+                        speaker_label(&hit.quote),
+                        hit.snippet.clone(),
+                    )
                 })
                 .collect();
         }

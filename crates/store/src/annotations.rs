@@ -29,6 +29,31 @@ pub struct QuoteRow {
     pub speaker_entity: Option<String>,
 }
 
+impl QuoteRow {
+    /// The columns [`QuoteRow::from_row`] reads, in order (quotes `q`, articles `a`).
+    pub(crate) const COLUMNS: &'static str = "q.article_id, a.published, a.source, a.headline,
+        q.start, q.end, q.kind, q.text, q.cue, q.speaker, q.speaker_description, q.speaker_entity";
+
+    /// A row selected with [`QuoteRow::COLUMNS`] starting at column `first`.
+    pub(crate) fn from_row(row: &rusqlite::Row, first: usize) -> rusqlite::Result<QuoteRow> {
+        let at = |i: usize| first + i;
+        Ok(QuoteRow {
+            article_id: row.get(at(0))?,
+            published: row.get(at(1))?,
+            source: row.get(at(2))?,
+            headline: row.get(at(3))?,
+            start: row.get::<_, i64>(at(4))? as usize,
+            end: row.get::<_, i64>(at(5))? as usize,
+            kind: row.get(at(6))?,
+            text: row.get(at(7))?,
+            cue: row.get(at(8))?,
+            speaker: row.get(at(9))?,
+            speaker_description: row.get(at(10))?,
+            speaker_entity: row.get(at(11))?,
+        })
+    }
+}
+
 /// A quantity as `storyline numbers` lists it.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuantityRow {
@@ -201,30 +226,15 @@ impl Store {
 
     /// Quotes across the store, oldest article first, in text order within an article.
     pub fn quotes(&self, filter: &FactFilter) -> Result<Vec<QuoteRow>> {
-        let mut statement = self.conn.prepare(
-            "SELECT q.article_id, a.published, a.source, a.headline, q.start, q.end, q.kind,
-                    q.text, q.cue, q.speaker, q.speaker_description, q.speaker_entity
+        let mut statement = self.conn.prepare(&format!(
+            "SELECT {}
              FROM quotes q JOIN articles a ON a.id = q.article_id
              WHERE ?1 IS NULL OR instr(lower(coalesce(q.speaker, '') || ' ' ||
                                              coalesce(q.speaker_description, '')), lower(?1)) > 0
              ORDER BY a.published, a.rowid, q.start",
-        )?;
-        let rows = statement.query_map([filter.who], |row| {
-            Ok(QuoteRow {
-                article_id: row.get(0)?,
-                published: row.get(1)?,
-                source: row.get(2)?,
-                headline: row.get(3)?,
-                start: row.get::<_, i64>(4)? as usize,
-                end: row.get::<_, i64>(5)? as usize,
-                kind: row.get(6)?,
-                text: row.get(7)?,
-                cue: row.get(8)?,
-                speaker: row.get(9)?,
-                speaker_description: row.get(10)?,
-                speaker_entity: row.get(11)?,
-            })
-        })?;
+            QuoteRow::COLUMNS
+        ))?;
+        let rows = statement.query_map([filter.who], |row| QuoteRow::from_row(row, 0))?;
         let mut quotes: Vec<QuoteRow> = rows.collect::<rusqlite::Result<_>>()?;
         if let Some(ids) = filter.articles {
             quotes.retain(|q| ids.contains(&q.article_id));

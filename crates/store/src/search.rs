@@ -14,7 +14,7 @@
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use crate::{Result, Store};
+use crate::{QuoteRow, Result, Store};
 
 /// Marks FTS5's `snippet()` puts around hits: control characters that cleaned article text
 /// does not contain, stripped from the text before the snippet is split on them.
@@ -77,21 +77,13 @@ pub struct ArticleHit {
     pub snippet: Vec<Segment>,
 }
 
+/// A quote found by search: the quote as listings show it, with its rank and snippet.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuoteHit {
     /// The quote's row id: stable while its article's layers are not recomputed.
     pub id: i64,
-    pub article_id: String,
-    pub published: Option<String>,
-    pub source: String,
-    pub headline: Option<String>,
-    pub start: usize,
-    pub end: usize,
-    pub kind: String,
-    pub text: String,
-    pub speaker: Option<String>,
-    pub speaker_description: Option<String>,
-    pub speaker_entity: Option<String>,
+    #[serde(flatten)]
+    pub quote: QuoteRow,
     pub score: Option<f64>,
     pub snippet: Vec<Segment>,
 }
@@ -403,8 +395,7 @@ impl Store {
         let ids = ids_json(filter.articles);
         let speaker = "AND (?10 IS NULL OR instr(lower(coalesce(q.speaker, '') || ' ' ||
                                   coalesce(q.speaker_description, '')), lower(?10)) > 0)";
-        let columns = "q.rowid, q.article_id, a.published, a.source, a.headline, q.start, q.end,
-                       q.kind, q.text, q.speaker, q.speaker_description, q.speaker_entity";
+        let columns = format!("q.rowid, {}", QuoteRow::COLUMNS);
         let sql_for = |full: bool| match query {
             Some(_) => format!(
                 "SELECT {columns}, f.rank
@@ -444,18 +435,8 @@ impl Store {
                 |r| {
                     Ok(QuoteHit {
                         id: r.get(0)?,
-                        article_id: r.get(1)?,
-                        published: r.get(2)?,
-                        source: r.get(3)?,
-                        headline: r.get(4)?,
-                        start: r.get::<_, i64>(5)? as usize,
-                        end: r.get::<_, i64>(6)? as usize,
-                        kind: r.get(7)?,
-                        text: r.get(8)?,
-                        speaker: r.get(9)?,
-                        speaker_description: r.get(10)?,
-                        speaker_entity: r.get(11)?,
-                        score: r.get(12)?,
+                        quote: QuoteRow::from_row(r, 1)?,
+                        score: r.get(13)?,
                         snippet: Vec::new(),
                     })
                 },
@@ -764,7 +745,7 @@ mod tests {
             .search_quotes(Some(&q), &SearchFilter::default(), PAGE)
             .unwrap();
         assert_eq!(hits.items.len(), 1);
-        assert_eq!(hits.items[0].speaker.as_deref(), Some("Rubio"));
+        assert_eq!(hits.items[0].quote.speaker.as_deref(), Some("Rubio"));
         // Replacing the layers deletes the old quote rows; the index must forget them.
         store
             .save_annotations(&[("a1", &Annotations::default())], "p2")
