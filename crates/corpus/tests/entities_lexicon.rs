@@ -39,6 +39,20 @@ fn built_lexicon_links_general_knowledge() {
     let kyiv = lex.place(&f("Kyiv"), &[]).expect("Kyiv").geonameid;
     assert_eq!(lex.place(&f("Kiev"), &[]).map(|p| p.geonameid), Some(kyiv));
     assert_eq!(lex.place(&f("Київ"), &[]).map(|p| p.geonameid), Some(kyiv));
+    // A national capital wins over a namesake in the article's country (Rome, Georgia);
+    // otherwise the article's country decides (Birmingham, Alabama in a US article).
+    let us = ["US".to_owned()];
+    let rome = lex.place(&f("Rome"), &us).expect("Rome");
+    assert_eq!(
+        (rome.country.as_str(), rome.feature.as_str()),
+        ("IT", "PPLC")
+    );
+    let birmingham = lex.place(&f("Birmingham"), &us).expect("Birmingham");
+    assert_eq!(birmingham.country, "US");
+    assert_eq!(
+        lex.place(&f("Birmingham"), &[]).map(|p| p.country.as_str()),
+        Some("GB")
+    );
     assert!(lex.given_compatible("mike", "michael"));
     assert!(lex.given_compatible("volodymyr", "vladimir"));
     assert!(!lex.given_compatible("francis", "leo"));

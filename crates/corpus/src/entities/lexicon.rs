@@ -232,9 +232,9 @@ impl Lexicon {
             .and_then(|&i| self.tables.countries.get(i as usize))
     }
 
-    /// The best GeoNames place for a folded name: in a country of `context` (ISO2) first, then
-    /// countries, capitals, region seats,
-    /// first-level regions, then the most populous.
+    /// The best GeoNames place for a folded name: a national capital first (an American
+    /// article's "Rome" is Italy's), then a place in a country of `context` (ISO2), then
+    /// countries, capitals, region seats, first-level regions, then the most populous.
     pub fn place(&self, folded: &str, context: &[String]) -> Option<&Place> {
         let candidates = self.place_alias.get(folded)?;
         candidates
@@ -253,6 +253,7 @@ impl Lexicon {
                     _ => 0,
                 };
                 (
+                    p.feature == "PPLC",
                     in_context,
                     rank,
                     p.population,
