@@ -11,7 +11,6 @@ use storyline_corpus::timeline::Entry;
 use storyline_store::{ArticleHit, Hits, Page, SearchFilter, Store, StoryRow};
 
 use crate::ApiError;
-use crate::api::slice;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StorySummary {
@@ -84,7 +83,7 @@ fn from_story(store: &Store, row: &StoryRow) -> Result<StorySummary, ApiError> {
 
 pub fn list(store: &Store, page: Page) -> Result<Hits<StorySummary>, ApiError> {
     if store.has_rows("stories")? {
-        let rows = slice(store.stories()?, page);
+        let rows = store.stories_page(page)?;
         return Ok(Hits {
             items: rows
                 .items

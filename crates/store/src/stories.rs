@@ -4,7 +4,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
-use crate::{Result, Store, StoreError};
+use crate::{Hits, Page, Result, Store, StoreError};
 
 /// One story as stored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -147,12 +147,25 @@ impl Store {
 
     /// Stories not merged into another, most articles first, then newest.
     pub fn stories(&self) -> Result<Vec<StoryRow>> {
-        let mut stmt = self.conn.prepare(
+        self.query_stories(-1, 0)
+    }
+
+    /// One page of [`Store::stories`], paged by SQLite.
+    pub fn stories_page(&self, page: Page) -> Result<Hits<StoryRow>> {
+        let mut items = self.query_stories(page.limit as i64 + 1, page.offset as i64)?;
+        let more = items.len() > page.limit;
+        items.truncate(page.limit);
+        Ok(Hits { items, more })
+    }
+
+    fn query_stories(&self, limit: i64, offset: i64) -> Result<Vec<StoryRow>> {
+        let mut stmt = self.conn.prepare_cached(
             "SELECT id, label, label_article, articles, first_seen, last_seen, entities, open
              FROM stories WHERE merged_into IS NULL
-             ORDER BY articles DESC, last_seen DESC, id",
+             ORDER BY articles DESC, last_seen DESC, id
+             LIMIT ?1 OFFSET ?2",
         )?;
-        let rows = stmt.query_map([], story_row)?;
+        let rows = stmt.query_map(params![limit, offset], story_row)?;
         rows.map(|r| r?.map_err(|(id, reason)| StoreError::Corrupt { id, reason }))
             .collect()
     }
@@ -341,5 +354,34 @@ mod tests {
         assert_eq!(store.story_merges().unwrap().len(), 1);
         assert_eq!(store.resolve_story("s").unwrap(), ["s1", "s2"]);
         assert_eq!(store.story_state().unwrap().as_deref(), Some(&b"two"[..]));
+    }
+
+    #[test]
+    fn stories_are_paged_by_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("s.db")).unwrap();
+        store
+            .record_stories(&StoryBatch {
+                stories: vec![story("small", 1), story("big", 5), story("mid", 3)],
+                ..StoryBatch::default()
+            })
+            .unwrap();
+        let first = store
+            .stories_page(Page {
+                limit: 2,
+                offset: 0,
+            })
+            .unwrap();
+        let ids: Vec<&str> = first.items.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!((ids, first.more), (vec!["big", "mid"], true));
+        let last = store
+            .stories_page(Page {
+                limit: 2,
+                offset: 2,
+            })
+            .unwrap();
+        assert_eq!(last.items.len(), 1);
+        assert!(!last.more);
+        assert_eq!(store.stories().unwrap().len(), 3);
     }
 }
