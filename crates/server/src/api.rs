@@ -356,29 +356,17 @@ async fn entities(State(db): State<Arc<Db>>, query: Q) -> Result<Json<Value>, Ap
     let page = p.page(20)?;
     db.run(move |store| {
         let kind = p.entity_type.as_deref().filter(|t| !t.is_empty());
-        let all = store.entity_rows(kind)?;
-        to_json(List::new(slice(all, page), page))
+        to_json(List::new(store.entity_rows_page(kind, page)?, page))
     })
     .await
     .map(Json)
-}
-
-/// A page of an in-memory list.
-pub fn slice<T>(all: Vec<T>, page: Page) -> Hits<T> {
-    let more = all.len() > page.offset + page.limit;
-    Hits {
-        items: all.into_iter().skip(page.offset).take(page.limit).collect(),
-        more,
-    }
 }
 
 async fn entity(State(db): State<Arc<Db>>, path: Id) -> Result<Json<Value>, ApiError> {
     let id = id(path)?;
     db.run(move |store| {
         let entity = store
-            .entity_rows(None)?
-            .into_iter()
-            .find(|e| e.id == id)
+            .entity_row(&id)?
             .ok_or_else(|| ApiError::not_found(format!("no entity {id}")))?;
         let co_mentioned = store.co_mentioned(&id, 20)?;
         let quotes: Vec<Value> = store

@@ -15,7 +15,7 @@ use storyline_store::{
     ArticleHit, Page, QuoteHit, QuoteRow, SearchFilter, Segment, SourceCoverage, Store,
 };
 
-use crate::api::{Params, slice};
+use crate::api::Params;
 use crate::stories::{self, StorySummary, shorten};
 use crate::{ApiError, Db, story_pages};
 
@@ -459,10 +459,7 @@ async fn entities(
     };
     page(&db, move |store| {
         let kind = p.entity_type.clone().unwrap_or_default();
-        let hits = slice(
-            store.entity_rows(Some(&kind).filter(|k| !k.is_empty()).map(|k| k.as_str()))?,
-            pg,
-        );
+        let hits = store.entity_rows_page(Some(kind.as_str()).filter(|k| !k.is_empty()), pg)?;
         let articles = if hits.items.is_empty() && pg.offset == 0 {
             store
                 .search_articles(
@@ -546,9 +543,7 @@ fn nodes(co: &[storyline_store::entities::CoMention]) -> Vec<Node> {
 async fn entity(State(db): State<Arc<Db>>, Path(id): Path<String>) -> PageResult {
     page(&db, move |store| {
         let e = store
-            .entity_rows(None)?
-            .into_iter()
-            .find(|e| e.id == id)
+            .entity_row(&id)?
             .ok_or_else(|| ApiError::not_found(format!("no entity {id}")))?;
         let co = store.co_mentioned(&id, 12)?;
         Ok(EntityPage {

@@ -5,7 +5,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
-use crate::{Result, Store};
+use crate::{Hits, Page, Result, Store};
 
 /// One entity as stored and listed.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -178,13 +178,38 @@ impl Store {
 
     /// Entities, most mentioned first, optionally of one type (PERSON, ORG, PLACE, MISC).
     pub fn entity_rows(&self, kind: Option<&str>) -> Result<Vec<EntityRow>> {
-        let mut statement = self.conn.prepare(
+        self.query_entities(kind, None, -1, 0)
+    }
+
+    /// One page of [`Store::entity_rows`], paged by SQLite.
+    pub fn entity_rows_page(&self, kind: Option<&str>, page: Page) -> Result<Hits<EntityRow>> {
+        let mut items =
+            self.query_entities(kind, None, page.limit as i64 + 1, page.offset as i64)?;
+        let more = items.len() > page.limit;
+        items.truncate(page.limit);
+        Ok(Hits { items, more })
+    }
+
+    /// One entity by id, with its aliases and roles.
+    pub fn entity_row(&self, id: &str) -> Result<Option<EntityRow>> {
+        Ok(self.query_entities(None, Some(id), 1, 0)?.pop())
+    }
+
+    fn query_entities(
+        &self,
+        kind: Option<&str>,
+        id: Option<&str>,
+        limit: i64,
+        offset: i64,
+    ) -> Result<Vec<EntityRow>> {
+        let mut statement = self.conn.prepare_cached(
             "SELECT id, seq, name, type, mentions, articles, geonames, lat, lon, country, iso3,
                     actor, data
-             FROM entities WHERE ?1 IS NULL OR type = ?1
-             ORDER BY mentions DESC, seq",
+             FROM entities WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR id = ?2)
+             ORDER BY mentions DESC, seq
+             LIMIT ?3 OFFSET ?4",
         )?;
-        let rows = statement.query_map([kind], |r| {
+        let rows = statement.query_map(params![kind, id, limit, offset], |r| {
             Ok(EntityRow {
                 id: r.get(0)?,
                 seq: r.get(1)?,
@@ -332,5 +357,23 @@ mod tests {
         );
         assert_eq!(store.entity_records().unwrap()[0], "{\"id\":\"kyiv\"}");
         assert!(store.entity_rows(Some("PERSON")).unwrap().is_empty());
+        // Paged and single lookups by SQLite agree with the full listing.
+        let page = |offset| Page { limit: 1, offset };
+        let first = store.entity_rows_page(Some("PLACE"), page(0)).unwrap();
+        assert_eq!(
+            (first.items[0].id.as_str(), first.more),
+            (rows[0].id.as_str(), true)
+        );
+        let second = store.entity_rows_page(Some("PLACE"), page(1)).unwrap();
+        assert_eq!(
+            (second.items[0].id.as_str(), second.more),
+            (rows[1].id.as_str(), false)
+        );
+        let lviv = store.entity_row("lviv").unwrap().expect("lviv");
+        assert_eq!(
+            lviv.aliases,
+            rows.iter().find(|r| r.id == "lviv").unwrap().aliases
+        );
+        assert_eq!(store.entity_row("nowhere").unwrap(), None);
     }
 }
