@@ -694,27 +694,13 @@ async fn stored_stories_replace_the_fallback() {
             "t",
         )
         .unwrap();
-    let member = |article: &str| storyline_store::MemberRow {
-        article_id: article.into(),
-        story_id: "st-talks".into(),
-        similarity: 1.0,
-    };
-    store
-        .record_stories(&storyline_store::StoryBatch {
-            members: vec![member("s1"), member("s2")],
-            stories: vec![storyline_store::StoryRow {
-                id: "st-talks".into(),
-                label: Some("Peace talks".into()),
-                label_article: Some("s1".into()),
-                articles: 2,
-                first_seen: Some("2025-03-01".into()),
-                last_seen: Some("2025-03-05".into()),
-                entities: vec![],
-                open: true,
-            }],
-            ..storyline_store::StoryBatch::default()
-        })
-        .unwrap();
+    record_story(
+        &mut store,
+        "st-talks",
+        "Peace talks",
+        &["s1", "s2"],
+        ("2025-03-01", "2025-03-05"),
+    );
     drop(store);
     let app = router(Db::open(&path, 1).unwrap(), Duration::from_secs(5));
     let list = get(&app, "/api/stories").await.json();
@@ -902,27 +888,13 @@ fn events_fixture() -> Fixture {
             place("kyiv", 2, "Kyiv", Some((50.45, 30.52))),
         ])
         .unwrap();
-    let member = |article: &str| storyline_store::MemberRow {
-        article_id: article.into(),
-        story_id: "st-call".into(),
-        similarity: 1.0,
-    };
-    store
-        .record_stories(&storyline_store::StoryBatch {
-            members: vec![member("call-a"), member("call-b")],
-            stories: vec![storyline_store::StoryRow {
-                id: "st-call".into(),
-                label: Some("The call".into()),
-                label_article: Some("call-a".into()),
-                articles: 2,
-                first_seen: Some("2025-03-17".into()),
-                last_seen: Some("2025-03-17".into()),
-                entities: vec![],
-                open: true,
-            }],
-            ..storyline_store::StoryBatch::default()
-        })
-        .unwrap();
+    record_story(
+        &mut store,
+        "st-call",
+        "The call",
+        &["call-a", "call-b"],
+        ("2025-03-17", "2025-03-17"),
+    );
     drop(store);
     Fixture {
         _dir: dir,
@@ -1143,4 +1115,38 @@ async fn story_pages_show_events_claims_places_and_coverage() {
             "{uri}"
         );
     }
+}
+
+/// Stores one open story of these articles (the first gives the label), dated `first..last`.
+fn record_story(
+    store: &mut Store,
+    id: &str,
+    label: &str,
+    articles: &[&str],
+    (first, last): (&str, &str),
+) {
+    let members = articles
+        .iter()
+        .map(|article| storyline_store::MemberRow {
+            article_id: (*article).into(),
+            story_id: id.into(),
+            similarity: 1.0,
+        })
+        .collect();
+    store
+        .record_stories(&storyline_store::StoryBatch {
+            members,
+            stories: vec![storyline_store::StoryRow {
+                id: id.into(),
+                label: Some(label.into()),
+                label_article: articles.first().map(|a| (*a).to_owned()),
+                articles: articles.len() as u64,
+                first_seen: Some(first.into()),
+                last_seen: Some(last.into()),
+                entities: vec![],
+                open: true,
+            }],
+            ..storyline_store::StoryBatch::default()
+        })
+        .unwrap();
 }
