@@ -5,6 +5,7 @@
 use rusqlite::params;
 use serde::Serialize;
 
+use crate::search::paged;
 use crate::{Hits, Page, Result, Store};
 
 /// One entity as stored and listed.
@@ -183,11 +184,8 @@ impl Store {
 
     /// One page of [`Store::entity_rows`], paged by SQLite.
     pub fn entity_rows_page(&self, kind: Option<&str>, page: Page) -> Result<Hits<EntityRow>> {
-        let mut items =
-            self.query_entities(kind, None, page.limit as i64 + 1, page.offset as i64)?;
-        let more = items.len() > page.limit;
-        items.truncate(page.limit);
-        Ok(Hits { items, more })
+        let (limit, offset) = page.sql_bounds();
+        Ok(paged(self.query_entities(kind, None, limit, offset)?, page))
     }
 
     /// One entity by id, with its aliases and roles.

@@ -6,6 +6,7 @@ use rusqlite::{Transaction, params};
 use serde::Serialize;
 use storyline_model::{Annotations, EventStatus, Participant};
 
+use crate::search::paged;
 use crate::{Hits, Page, Result, Store};
 
 /// An event as `storyline events` lists it.
@@ -130,10 +131,7 @@ impl Store {
 
     /// One page of [`Store::events`], paged by SQLite (for listings over a large store).
     pub fn events_page(&self, filter: &EventFilter, page: Page) -> Result<Hits<EventRow>> {
-        let mut items = self.query_events(filter, Some(page))?;
-        let more = items.len() > page.limit;
-        items.truncate(page.limit);
-        Ok(Hits { items, more })
+        Ok(paged(self.query_events(filter, Some(page))?, page))
     }
 
     fn query_events(&self, filter: &EventFilter, page: Option<Page>) -> Result<Vec<EventRow>> {
@@ -153,10 +151,7 @@ impl Store {
         let ids = filter
             .articles
             .map(|ids| serde_json::Value::from(ids.to_vec()).to_string());
-        let (limit, offset) = match page {
-            Some(p) => (p.limit as i64 + 1, p.offset as i64),
-            None => (-1, 0),
-        };
+        let (limit, offset) = page.map_or((-1, 0), Page::sql_bounds);
         let rows = statement.query_map(
             params![filter.kind, filter.entity, ids, limit, offset],
             |row| {

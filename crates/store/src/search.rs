@@ -47,6 +47,14 @@ pub struct Page {
     pub offset: usize,
 }
 
+impl Page {
+    /// SQL `LIMIT` and `OFFSET` for this page, one row past it so [`paged`] knows whether
+    /// more follow.
+    pub(crate) fn sql_bounds(self) -> (i64, i64) {
+        (self.limit as i64 + 1, self.offset as i64)
+    }
+}
+
 /// A piece of a snippet: `hit` pieces are the matched terms. Plain text, never markup, so
 /// each consumer escapes it for its own output.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -512,7 +520,9 @@ impl Store {
     }
 }
 
-fn paged<T>(mut items: Vec<T>, page: Page) -> Hits<T> {
+/// A page of rows fetched with [`Page::sql_bounds`] (one row past the page tells whether
+/// there are more).
+pub(crate) fn paged<T>(mut items: Vec<T>, page: Page) -> Hits<T> {
     let more = items.len() > page.limit;
     items.truncate(page.limit);
     Hits { items, more }

@@ -4,6 +4,7 @@
 
 use rusqlite::{OptionalExtension, params};
 
+use crate::search::paged;
 use crate::{Hits, Page, Result, Store, StoreError};
 
 /// One story as stored.
@@ -152,10 +153,8 @@ impl Store {
 
     /// One page of [`Store::stories`], paged by SQLite.
     pub fn stories_page(&self, page: Page) -> Result<Hits<StoryRow>> {
-        let mut items = self.query_stories(page.limit as i64 + 1, page.offset as i64)?;
-        let more = items.len() > page.limit;
-        items.truncate(page.limit);
-        Ok(Hits { items, more })
+        let (limit, offset) = page.sql_bounds();
+        Ok(paged(self.query_stories(limit, offset)?, page))
     }
 
     fn query_stories(&self, limit: i64, offset: i64) -> Result<Vec<StoryRow>> {
