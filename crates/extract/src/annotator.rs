@@ -9,6 +9,7 @@ use storyline_nlp::pipeline::Pipeline;
 use crate::events::EventFinder;
 use crate::quantity::QuantityFinder;
 use crate::quotes::QuoteFinder;
+use crate::quotes::speaker::Resolver;
 use crate::time::TimeFinder;
 
 #[derive(Debug, thiserror::Error)]
@@ -66,17 +67,23 @@ impl Annotator {
         let text = &article.text;
         let layers = self.language.annotate(text);
         let published = article.published.as_deref().and_then(publication_date);
-        let quotes = self.quotes.find(text, &layers);
         let times = self.times.find(text, &layers, published);
-        let quantities = self.quantities.find(text, &layers, &quotes);
-        let (events, claims) = self.events.find(
-            text,
-            &layers,
-            self.quotes.lexicon(),
-            &quotes,
-            &times,
-            &quantities,
-        );
+        // One token view and speaker resolver for the quote finder and the event coder.
+        let (quotes, quantities, events, claims) = {
+            let view = self.quotes.view(text, &layers);
+            let resolver = Resolver::new(&view);
+            let quotes = self.quotes.find_in(&view, &resolver);
+            let quantities = self.quantities.find(text, &layers, &quotes);
+            let (events, claims) = self.events.find_in(
+                &view,
+                &resolver,
+                self.quotes.lexicon(),
+                &quotes,
+                &times,
+                &quantities,
+            );
+            (quotes, quantities, events, claims)
+        };
         Annotations {
             sentences: layers.sentences,
             tokens: layers.tokens,

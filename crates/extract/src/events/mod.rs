@@ -67,11 +67,24 @@ impl EventFinder {
     ) -> (Vec<Event>, Vec<Claim>) {
         let view = View::new(text, layers, cues, find_quotations(text));
         let resolver = Resolver::new(&view);
-        let coder = coder::Coder::new(&self.lexicon, cues, &view, &resolver, times);
+        self.find_in(&view, &resolver, cues, quotes, times, quantities)
+    }
+
+    /// [`EventFinder::find`] over the view the quote finder already built.
+    pub(crate) fn find_in(
+        &self,
+        view: &View,
+        resolver: &Resolver,
+        cues: &CueLexicon,
+        quotes: &[Quote],
+        times: &[TimeExpression],
+        quantities: &[Quantity],
+    ) -> (Vec<Event>, Vec<Claim>) {
+        let coder = coder::Coder::new(&self.lexicon, cues, view, resolver, times);
         let events = coder.events(times, quantities);
         let finder = claims::ClaimFinder {
-            view: &view,
-            resolver: &resolver,
+            view,
+            resolver,
             cues,
         };
         (events, finder.claims(quotes))

@@ -74,24 +74,38 @@ impl QuoteFinder {
     /// the model's reported speech, each kept only where it does not overlap an earlier
     /// one, in text order.
     pub fn find(&self, text: &str, layers: &Layers) -> Vec<Quote> {
-        let quotations = marks::find_quotations(text);
-        let lexicon = self.tagger.lexicon();
-        let view = View::new(text, layers, lexicon, quotations);
+        let view = self.view(text, layers);
         let resolver = speaker::Resolver::new(&view);
-        let mut quotes = direct::attribute(&view, &resolver);
+        self.find_in(&view, &resolver)
+    }
+
+    /// The token view of an article the quote finder (and the event coder) read.
+    pub(crate) fn view<'a>(&self, text: &'a str, layers: &'a Layers) -> View<'a> {
+        View::new(
+            text,
+            layers,
+            self.tagger.lexicon(),
+            marks::find_quotations(text),
+        )
+    }
+
+    /// [`QuoteFinder::find`] over a view built by [`QuoteFinder::view`].
+    pub(crate) fn find_in(&self, view: &View, resolver: &speaker::Resolver) -> Vec<Quote> {
+        let lexicon = self.tagger.lexicon();
+        let mut quotes = direct::attribute(view, resolver);
         let overlaps = |quotes: &[Quote], start: usize, end: usize| {
             quotes.iter().any(|q| q.start < end && start < q.end)
         };
-        for quote in sourced_after_cue(&view, &resolver, lexicon) {
+        for quote in sourced_after_cue(view, resolver, lexicon) {
             if !overlaps(&quotes, quote.start, quote.end) {
                 quotes.push(quote);
             }
         }
         let ruled = quotes.len();
-        for attribution in self.tagger.tag(&view) {
+        for attribution in self.tagger.tag(view) {
             let (start, end) = attribution.content;
             if !overlaps(&quotes[..ruled], start, end) {
-                quotes.push(reported(&view, &resolver, &attribution));
+                quotes.push(reported(view, resolver, &attribution));
             }
         }
         quotes.sort_by_key(|q| (q.start, q.end));
