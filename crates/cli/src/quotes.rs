@@ -85,7 +85,9 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
         seed: args.seed,
     };
     let started = Instant::now();
-    let model = Tagger::train(&examples, lexicon.data().clone(), clusters, &options);
+    let bytes = Tagger::train(&examples, lexicon.data().clone(), clusters, &options)
+        .context("encoding the quote model")?;
+    let model = Tagger::from_bytes(&bytes).context("reading back the quote model")?;
     let [sc, content, sc2] = model.feature_counts();
     eprintln!(
         "trained on {} annotated articles, {} epochs, in {:.1} s ({sc} + {content} + {sc2} features)",
@@ -95,9 +97,7 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
     );
     std::fs::create_dir_all(&args.out)?;
     let path = args.out.join(MODEL_FILE);
-    model
-        .save(&path)
-        .with_context(|| format!("writing {}", path.display()))?;
+    std::fs::write(&path, &bytes).with_context(|| format!("writing {}", path.display()))?;
     println!(
         "wrote {} ({} bytes)",
         path.display(),

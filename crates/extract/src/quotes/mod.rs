@@ -19,6 +19,7 @@ pub mod polnear;
 pub(crate) mod speaker;
 pub mod tagger;
 pub(crate) mod view;
+pub(crate) mod weights;
 
 use storyline_model::{Quote, QuoteKind};
 use storyline_nlp::models::model_bytes;

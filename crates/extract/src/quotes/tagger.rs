@@ -15,6 +15,7 @@ use storyline_nlp::perceptron::{Model, Trainer};
 use super::clusters::WordClusters;
 use super::lexicon::{Lexicon, LexiconData};
 use super::view::{Cue, View};
+use super::weights::{self, ModelPart, Weights};
 
 const MAGIC: &[u8; 8] = b"STLQUOT1";
 
@@ -45,10 +46,9 @@ pub struct RoleSpans {
 pub struct Tagger {
     lexicon: Lexicon,
     clusters: WordClusters,
-    sc: Model,
-    content: Model,
-    /// Second pass over sources and cues, seeing the content layer.
-    sc2: Model,
+    /// The three layers' weights: source/cue, content, and the second source/cue pass
+    /// that sees the content layer.
+    weights: Weights,
 }
 
 #[inline]
@@ -587,14 +587,15 @@ fn shuffled(n: usize, epoch: usize, seed: u64) -> Vec<usize> {
 }
 
 impl Tagger {
-    /// Trains both layers (gold previous tags in training; the content layer sees the
-    /// source/cue layer's own predictions, as it will when tagging).
+    /// Trains the three layers (gold previous tags in training; later layers see earlier
+    /// layers' predictions, as they will when tagging) and returns the model file's bytes,
+    /// which [`Tagger::from_bytes`] loads.
     pub fn train(
         examples: &[Example],
         lexicon: LexiconData,
         clusters: WordClusters,
         options: &TrainOptions,
-    ) -> Tagger {
+    ) -> io::Result<Vec<u8>> {
         let sc_meta = serde_json::json!({
             "task": "PolNeAR attribution: source and cue layer, first pass",
             "epochs": options.epochs,
@@ -704,16 +705,7 @@ impl Tagger {
         );
         let sc = train_sc(&all);
         let content = train_ct(&all);
-        let lexicon = Lexicon::from_data(
-            serde_json::from_value(sc.meta()["lexicon"].clone()).unwrap_or_default(),
-        );
-        Tagger {
-            lexicon,
-            clusters,
-            sc,
-            content,
-            sc2,
-        }
+        encode([&sc, &content, &sc2], &clusters)
     }
 
     pub fn lexicon(&self) -> &Lexicon {
@@ -722,37 +714,7 @@ impl Tagger {
 
     /// Features kept in each model: source/cue, content, source/cue second pass.
     pub fn feature_counts(&self) -> [usize; 3] {
-        [
-            self.sc.feature_count(),
-            self.content.feature_count(),
-            self.sc2.feature_count(),
-        ]
-    }
-
-    /// The file: a magic number, then each part with its length: the three perceptron
-    /// models (source/cue, content, source/cue second pass; the first carries the cue
-    /// lexicon in its metadata) and the word clusters.
-    pub fn save(&self, path: &std::path::Path) -> io::Result<()> {
-        let dir = tempfile_dir(path)?;
-        let mut parts = Vec::new();
-        for (name, model) in [
-            ("sc", &self.sc),
-            ("content", &self.content),
-            ("sc2", &self.sc2),
-        ] {
-            let file = dir.join(name);
-            model.save(&file)?;
-            parts.push(std::fs::read(&file)?);
-        }
-        let _ = std::fs::remove_dir_all(&dir);
-        parts.push(self.clusters.to_bytes()?);
-        let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 40);
-        out.extend_from_slice(MAGIC);
-        for part in &parts {
-            out.extend_from_slice(&(part.len() as u64).to_le_bytes());
-            out.extend_from_slice(part);
-        }
-        std::fs::write(path, out)
+        self.weights.counts()
     }
 
     pub fn from_bytes(bytes: &[u8]) -> io::Result<Tagger> {
@@ -773,18 +735,16 @@ impl Tagger {
             rest = tail;
             Ok(body)
         };
-        let sc = Model::from_bytes(part()?)?;
-        let content = Model::from_bytes(part()?)?;
-        let sc2 = Model::from_bytes(part()?)?;
+        let sc = ModelPart::from_bytes(part()?)?;
+        let content = ModelPart::from_bytes(part()?)?;
+        let sc2 = ModelPart::from_bytes(part()?)?;
         let clusters = WordClusters::from_bytes(part()?)?;
-        let data: LexiconData = serde_json::from_value(sc.meta()["lexicon"].clone())
+        let data: LexiconData = serde_json::from_value(sc.meta["lexicon"].clone())
             .map_err(|e| invalid(&format!("quote model has no cue lexicon: {e}")))?;
         Ok(Tagger {
             lexicon: Lexicon::from_data(data),
             clusters,
-            sc,
-            content,
-            sc2,
+            weights: Weights::new(&sc, &content, &sc2)?,
         })
     }
 
@@ -796,38 +756,41 @@ impl Tagger {
         let info = infos(view, &self.clusters);
         let dist = cue_distances(view, |i| view.is_speech_cue(i));
         let n = info.len();
-        let mut base = Vec::with_capacity(n * BASE_FEATURES);
+        let mut keys = Vec::with_capacity(n * BASE_FEATURES);
         for i in 0..n {
-            base_features(&info, &dist, i, &mut base);
+            base_features(&info, &dist, i, &mut keys);
         }
-        let base_of = |i: usize| base.get(i * BASE_FEATURES..(i + 1) * BASE_FEATURES);
-        let mut feats = Vec::with_capacity(96);
-        let start = |i: usize, feats: &mut Vec<u64>| {
-            feats.clear();
-            feats.extend_from_slice(base_of(i).unwrap_or_default());
+        // Each token's base features summed once for all three layers; a layer's scores
+        // start from its slice and add the features that read tags.
+        let base = self.weights.sums(&keys, BASE_FEATURES);
+        let mut feats = Vec::with_capacity(32);
+        let score = |i: usize, layer: Range<usize>, feats: &[u64], scores: &mut Vec<f32>| {
+            scores.clear();
+            scores.extend_from_slice(&base[i][layer.clone()]);
+            self.weights.add(feats, layer, scores);
         };
         let sc = decode(
             &SC_CLASSES,
             n,
             |_| true,
             |i, tags, scores| {
-                start(i, &mut feats);
+                feats.clear();
                 sc_rest(&info, i, tags, &mut feats);
-                self.sc.predict(&feats, scores);
+                score(i, weights::SC, &feats, scores);
             },
         );
         let near = near_attributions(view, &sc);
         let active = |i: usize| near[view.tokens[i].sentence];
         let sc_dist = sc_distances(&view.sentences, n, &sc);
         let content = decode(&CT_CLASSES, n, active, |i, tags, scores| {
-            start(i, &mut feats);
+            feats.clear();
             ct_rest(&info, &sc, &sc_dist, i, tags, &mut feats);
-            self.content.predict(&feats, scores);
+            score(i, weights::CONTENT, &feats, scores);
         });
         let sc2 = decode(&SC_CLASSES, n, active, |i, tags, scores| {
-            start(i, &mut feats);
+            feats.clear();
             sc2_rest(&info, &sc, &sc_dist, &content, i, tags, &mut feats);
-            self.sc2.predict(&feats, scores);
+            score(i, weights::SC2, &feats, scores);
         });
         RoleSpans {
             sources: spans_of(&SC_CLASSES, &sc2, "Source"),
@@ -882,11 +845,31 @@ impl Tagger {
     }
 }
 
-fn tempfile_dir(path: &std::path::Path) -> io::Result<std::path::PathBuf> {
-    let parent = path.parent().unwrap_or(std::path::Path::new("."));
-    let dir = parent.join(format!(".quotes-tmp-{}", std::process::id()));
+/// The model file: a magic number, then each part with its length: the three perceptron
+/// models (source/cue, content, source/cue second pass; the first carries the cue lexicon
+/// in its metadata) and the word clusters.
+fn encode(models: [&Model; 3], clusters: &WordClusters) -> io::Result<Vec<u8>> {
+    // `Model::save` writes only to a path.
+    let dir = std::env::temp_dir().join(format!(".quotes-model-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    let mut parts = Vec::new();
+    for (name, model) in ["sc", "content", "sc2"].into_iter().zip(models) {
+        let file = dir.join(name);
+        let written = model.save(&file).and_then(|()| std::fs::read(&file));
+        if written.is_err() {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+        parts.push(written?);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+    parts.push(clusters.to_bytes()?);
+    let mut out = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 40);
+    out.extend_from_slice(MAGIC);
+    for part in &parts {
+        out.extend_from_slice(&(part.len() as u64).to_le_bytes());
+        out.extend_from_slice(part);
+    }
+    Ok(out)
 }
 
 /// A training example from a text, its language layers and its gold spans.
@@ -946,7 +929,7 @@ mod tests {
         (text, layers)
     }
 
-    /// A smoke run: the tagger learns one sentence, survives a save and load, and tags it.
+    /// A smoke run: the tagger learns one sentence, survives encoding and loading, and tags it.
     #[test]
     fn trains_saves_loads_and_tags() {
         let (text, layers) = layers();
@@ -965,11 +948,8 @@ mod tests {
             .map(|_| example(&text, &layers, &lexicon, &clusters, &gold))
             .collect();
         let options = TrainOptions { epochs: 3, seed: 1 };
-        let tagger = Tagger::train(&examples, data, clusters, &options);
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("quotes.model");
-        tagger.save(&path).unwrap();
-        let loaded = Tagger::from_bytes(&std::fs::read(&path).unwrap()).unwrap();
+        let bytes = Tagger::train(&examples, data, clusters, &options).unwrap();
+        let loaded = Tagger::from_bytes(&bytes).unwrap();
         let view = View::new(&text, &layers, loaded.lexicon(), Vec::new());
         let attributions = loaded.tag(&view);
         assert_eq!(attributions.len(), 1);
