@@ -316,6 +316,9 @@ fn spans_of(classes: &[&str], tags: &[usize], kind: &str) -> Vec<Range<usize>> {
     spans
 }
 
+/// How many keys `content_features` makes.
+const CONTENT_FEATURES: usize = 10;
+
 /// Features of the content layer that read the source/cue layer's tags.
 fn content_features(sc: &[usize], sc_dist: &[(u64, u64)], i: usize, out: &mut Vec<u64>) {
     let tag = |k: isize| -> u64 {
@@ -488,6 +491,11 @@ fn ct_rest(
     out: &mut Vec<u64>,
 ) {
     content_features(sc, sc_dist, i, out);
+    ct_history(info, sc, i, tags, out);
+}
+
+/// The content layer's features that read its own previous tags.
+fn ct_history(info: &[TokenInfo], sc: &[usize], i: usize, tags: &[usize], out: &mut Vec<u64>) {
     let (prev, prev2) = previous(tags);
     history(prev, prev2, &info[i], out, 70);
     out.push(key(80, prev as u64 * 16 + sc[i] as u64));
@@ -536,20 +544,36 @@ fn sc2_rest(
 ) {
     sc_rest(info, i, tags, out);
     content_features(sc, sc_dist, i, out);
-    let ct = |k: isize| -> u64 {
-        let j = i as isize + k;
-        if j < 0 {
-            return OUTSIDE;
-        }
-        content.get(j as usize).map_or(OUTSIDE, |&t| t as u64)
-    };
+    content_tag_features(content, i, out);
+    sc2_content_history(content, i, tags, out);
+}
+
+/// How many keys `content_tag_features` makes.
+const CONTENT_TAG_FEATURES: usize = 5;
+
+/// Features of the second source/cue layer that read the content layer's tags.
+fn content_tag_features(content: &[usize], i: usize, out: &mut Vec<u64>) {
+    let ct = |k: isize| content_tag(content, i, k);
     out.push(key(100, ct(0)));
     out.push(key(101, ct(-1) * 8 + ct(1)));
     out.push(key(102, ct(-2) * 8 + ct(2)));
     out.push(key(103, ct(1) * 8 + ct(0)));
     out.push(key(104, ct(-1) * 8 + ct(0)));
+}
+
+/// The second source/cue layer's previous tag with the content tag.
+fn sc2_content_history(content: &[usize], i: usize, tags: &[usize], out: &mut Vec<u64>) {
     let prev = tags.last().copied().unwrap_or(0) as u64;
-    out.push(key(105, prev * 8 + ct(0)));
+    out.push(key(105, prev * 8 + content_tag(content, i, 0)));
+}
+
+/// The content layer's tag at `i + k`.
+fn content_tag(content: &[usize], i: usize, k: isize) -> u64 {
+    let j = i as isize + k;
+    if j < 0 {
+        return OUTSIDE;
+    }
+    content.get(j as usize).map_or(OUTSIDE, |&t| t as u64)
 }
 
 /// How many sentences before and after one with a source or cue the later passes still
@@ -761,12 +785,20 @@ impl Tagger {
             base_features(&info, &dist, i, &mut keys);
         }
         // Each token's base features summed once for all three layers; a layer's scores
-        // start from its slice and add the features that read tags.
-        let base = self.weights.sums(&keys, BASE_FEATURES);
-        let mut feats = Vec::with_capacity(32);
-        let score = |i: usize, layer: Range<usize>, feats: &[u64], scores: &mut Vec<f32>| {
+        // start from its slice and add the features that read its own previous tags. The
+        // features that read an earlier layer's tags are added to the sums (batched and
+        // prefetched) once that layer is done.
+        let all: Vec<usize> = (0..n).collect();
+        let mut sums = vec![[0.0; weights::CLASSES]; n];
+        self.weights.add_runs(&keys, BASE_FEATURES, &all, &mut sums);
+        let mut feats = Vec::with_capacity(8);
+        let score = |sums: &[[f32; weights::CLASSES]],
+                     i: usize,
+                     layer: Range<usize>,
+                     feats: &[u64],
+                     scores: &mut Vec<f32>| {
             scores.clear();
-            scores.extend_from_slice(&base[i][layer.clone()]);
+            scores.extend_from_slice(&sums[i][layer.clone()]);
             self.weights.add(feats, layer, scores);
         };
         let sc = decode(
@@ -776,21 +808,36 @@ impl Tagger {
             |i, tags, scores| {
                 feats.clear();
                 sc_rest(&info, i, tags, &mut feats);
-                score(i, weights::SC, &feats, scores);
+                score(&sums, i, weights::SC, &feats, scores);
             },
         );
         let near = near_attributions(view, &sc);
-        let active = |i: usize| near[view.tokens[i].sentence];
+        let active: Vec<usize> = (0..n).filter(|&i| near[view.tokens[i].sentence]).collect();
+        let is_active = |i: usize| near[view.tokens[i].sentence];
         let sc_dist = sc_distances(&view.sentences, n, &sc);
-        let content = decode(&CT_CLASSES, n, active, |i, tags, scores| {
+        // The content and second source/cue layers share these keys (templates 40–49).
+        keys.clear();
+        for &i in &active {
+            content_features(&sc, &sc_dist, i, &mut keys);
+        }
+        self.weights
+            .add_runs(&keys, CONTENT_FEATURES, &active, &mut sums);
+        let content = decode(&CT_CLASSES, n, is_active, |i, tags, scores| {
             feats.clear();
-            ct_rest(&info, &sc, &sc_dist, i, tags, &mut feats);
-            score(i, weights::CONTENT, &feats, scores);
+            ct_history(&info, &sc, i, tags, &mut feats);
+            score(&sums, i, weights::CONTENT, &feats, scores);
         });
-        let sc2 = decode(&SC_CLASSES, n, active, |i, tags, scores| {
+        keys.clear();
+        for &i in &active {
+            content_tag_features(&content, i, &mut keys);
+        }
+        self.weights
+            .add_runs(&keys, CONTENT_TAG_FEATURES, &active, &mut sums);
+        let sc2 = decode(&SC_CLASSES, n, is_active, |i, tags, scores| {
             feats.clear();
-            sc2_rest(&info, &sc, &sc_dist, &content, i, tags, &mut feats);
-            score(i, weights::SC2, &feats, scores);
+            sc_rest(&info, i, tags, &mut feats);
+            sc2_content_history(&content, i, tags, &mut feats);
+            score(&sums, i, weights::SC2, &feats, scores);
         });
         RoleSpans {
             sources: spans_of(&SC_CLASSES, &sc2, "Source"),

@@ -198,21 +198,19 @@ impl Weights {
         }
     }
 
-    /// For each run of `per` keys, the sum of their weights in every layer, in key order
-    /// (so a layer's scores come out exactly as adding the same keys one by one would give).
-    pub fn sums(&self, keys: &[u64], per: usize) -> Vec<[f32; CLASSES]> {
-        let mut out = vec![[0.0; CLASSES]; keys.len() / per.max(1)];
+    /// Adds the weights (every layer's) of run `k` of `per` keys to `sums[rows[k]]`, in key
+    /// order, prefetching the keys ahead.
+    pub fn add_runs(&self, keys: &[u64], per: usize, rows: &[usize], sums: &mut [[f32; CLASSES]]) {
         for (k, &key) in keys.iter().enumerate() {
             if let Some(&ahead) = keys.get(k + PREFETCH_AHEAD) {
                 self.prefetch(ahead);
             }
             if let Some(weights) = self.get(key) {
-                for (score, weight) in out[k / per].iter_mut().zip(weights) {
+                for (score, weight) in sums[rows[k / per]].iter_mut().zip(weights) {
                     *score += weight;
                 }
             }
         }
-        out
     }
 }
 
@@ -229,7 +227,7 @@ mod tests {
     }
 
     #[test]
-    fn merges_layers_and_sums_runs() {
+    fn merges_layers_and_adds_runs() {
         let sc = part(5, vec![(7, 1, 0.5), (7, 3, -1.0), (9, 0, 2.0)]);
         let content = part(3, vec![(7, 2, 4.0)]);
         let sc2 = part(5, vec![(11, 4, 3.0)]);
@@ -238,11 +236,12 @@ mod tests {
         let mut scores = [0.0; 5];
         weights.add(&[7, 9, 12345], SC, &mut scores);
         assert_eq!(scores, [2.0, 0.5, 0.0, -1.0, 0.0]);
-        let sums = weights.sums(&[7, 11, 9, 9], 2);
-        assert_eq!(sums.len(), 2);
-        assert_eq!(sums[0][CONTENT.start + 2], 4.0);
-        assert_eq!(sums[0][SC2.start + 4], 3.0);
-        assert_eq!(sums[1][SC.start], 4.0);
+        let mut sums = [[0.0; CLASSES]; 3];
+        weights.add_runs(&[7, 11, 9, 9], 2, &[2, 0], &mut sums);
+        assert_eq!(sums[2][CONTENT.start + 2], 4.0);
+        assert_eq!(sums[2][SC2.start + 4], 3.0);
+        assert_eq!(sums[0][SC.start], 4.0);
+        assert_eq!(sums[1], [0.0; CLASSES]);
         assert!(Weights::new(&part(3, vec![]), &content, &sc2).is_err());
         assert!(ModelPart::from_bytes(b"STLPERC1garbage").is_err());
     }
