@@ -89,6 +89,10 @@ fn progress(global: &GlobalArgs) -> ProgressBar {
     bar
 }
 
+/// How often a long ingest brings the search index up to date, so searches running
+/// meanwhile find recent articles without waiting long.
+const SEARCH_SYNC_INTERVAL: Duration = Duration::from_secs(10);
+
 pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     let options = read_options(&args.read)?;
     let (inputs, bad_arguments) = inputs(&args.inputs)?;
@@ -139,6 +143,7 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
                 annotated += enricher.annotate_and_store(&mut store, &new)?;
             }
             crate::stories::assign_stories(&mut store, &mut story_index, &new)?;
+            store.sync_search_every(SEARCH_SYNC_INTERVAL)?;
             bar.inc(records as u64);
             Ok::<_, anyhow::Error>(())
         },
@@ -146,6 +151,9 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     );
     bar.finish_and_clear();
     result.with_context(|| format!("storing into {}", global.db.display()))?;
+    store
+        .sync_search()
+        .with_context(|| format!("indexing {} for search", global.db.display()))?;
     summary.ingested = ingested;
     summary.annotated = annotated;
     summary.duplicates = duplicates;

@@ -208,6 +208,8 @@ fn rebuild(global: &GlobalArgs) -> Result<()> {
         }
         save_index(&mut store, &mut index, &resolver)?;
     }
+    // Entity ids are search filters: re-index now rather than on the next search.
+    store.sync_search()?;
     if !global.quiet {
         eprintln!(
             "resolved {} entities in {} articles",

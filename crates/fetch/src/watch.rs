@@ -819,6 +819,7 @@ fn write_batch(
         }
     }
     let outcomes = store.insert_batch(&articles, &at)?;
+    store.sync_search_every(Duration::from_secs(10))?;
     let mut new_per_source: Vec<(i64, u64)> = Vec::new();
     let mut new = Vec::new();
     for ((article, job), outcome) in articles.iter().zip(&article_jobs).zip(&outcomes) {

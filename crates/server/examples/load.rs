@@ -298,6 +298,7 @@ async fn main() -> anyhow::Result<()> {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
         }
+        let _ = std::fs::remove_dir_all(format!("{}.search", db.display()));
         generate(&db, articles)?;
     }
     let store = Store::open_read_only(&db)?;

@@ -64,7 +64,7 @@ impl Params {
         Ok(Page { limit, offset })
     }
 
-    /// The FTS5 query for `q`, `None` when `q` is absent or blank.
+    /// The search query for `q` (canonical form), `None` when `q` is absent or blank.
     pub fn fts(&self) -> Result<Option<String>, ApiError> {
         match self.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
             None => Ok(None),

@@ -68,11 +68,11 @@ pub struct Db {
 }
 
 impl Db {
-    /// Brings the store's schema up to date (the one write the server makes, so the search
-    /// index exists for stores made by older builds), then opens `connections` read-only
-    /// connections.
+    /// Brings the store's schema and search index up to date (the one write the server
+    /// makes, so the first search does not wait for indexing), then opens `connections`
+    /// read-only connections.
     pub fn open(path: &Path, connections: usize) -> anyhow::Result<Arc<Db>> {
-        drop(Store::open(path)?);
+        Store::open(path)?.sync_search()?;
         let connections = connections.max(1);
         let idle = (0..connections)
             .map(|_| Store::open_read_only(path))

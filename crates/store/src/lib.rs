@@ -7,7 +7,9 @@
 //! - Writes happen in batches, one transaction each: a crash or `kill -9` leaves the last
 //!   committed batch and nothing half-written; re-running the same ingest completes the rest.
 
-use std::path::Path;
+use std::cell::OnceCell;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use storyline_model::{Article, Format, Origin};
@@ -15,6 +17,7 @@ use storyline_model::{Article, Format, Origin};
 mod annotations;
 pub mod entities;
 mod events;
+mod fulltext;
 mod migrations;
 mod search;
 mod sources;
@@ -22,9 +25,8 @@ mod stories;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
 pub use events::{EventFilter, EventRow};
-pub use search::{
-    ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage, fts_query,
-};
+pub use fulltext::fts_query;
+pub use search::{ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage};
 pub use sources::{FetchedUrl, Source, SourcePoll, Validators};
 pub use stories::{DuplicateRow, MemberRow, MergeRow, StoryBatch, StoryRow};
 
@@ -45,6 +47,13 @@ pub enum StoreError {
     },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+    #[error(
+        "search index {dir}: {source} (it can be deleted: storyline rebuilds it from the database)"
+    )]
+    Index {
+        dir: String,
+        source: tantivy::TantivyError,
+    },
     #[error("stored article {id} is corrupt: {reason}")]
     Corrupt { id: String, reason: String },
 }
@@ -85,6 +94,10 @@ pub struct Sighting {
 
 pub struct Store {
     conn: Connection,
+    path: PathBuf,
+    writable: bool,
+    /// The full-text index, opened on first use.
+    fulltext: OnceCell<Arc<fulltext::FullText>>,
 }
 
 impl Store {
@@ -104,7 +117,7 @@ impl Store {
             .map_err(open_err)?;
         conn.pragma_update(None, "foreign_keys", "ON")
             .map_err(open_err)?;
-        let mut store = Store { conn };
+        let mut store = Store::with(conn, path, true);
         migrations::migrate(&mut store.conn, &display)?;
         Ok(store)
     }
@@ -122,7 +135,44 @@ impl Store {
         })?;
         conn.busy_timeout(std::time::Duration::from_secs(30))?;
         migrations::check_version(&conn, &display)?;
-        Ok(Store { conn })
+        Ok(Store::with(conn, path, false))
+    }
+
+    fn with(conn: Connection, path: &Path, writable: bool) -> Store {
+        // The server's pages run a few dozen distinct statements per connection; the
+        // default cache (16) re-parsed some of them on every request.
+        conn.set_prepared_statement_cache_capacity(64);
+        Store {
+            conn,
+            path: path.to_owned(),
+            writable,
+            fulltext: OnceCell::new(),
+        }
+    }
+
+    fn fulltext(&self) -> Result<&fulltext::FullText> {
+        if let Some(index) = self.fulltext.get() {
+            return Ok(index);
+        }
+        let index = fulltext::FullText::shared(&self.path)?;
+        Ok(self.fulltext.get_or_init(|| index))
+    }
+
+    /// Brings the full-text index up to date with everything stored, and returns how many
+    /// articles it (re)indexed. Searches do this themselves before they run; writers call it
+    /// after a batch of work so the next search need not wait.
+    pub fn sync_search(&self) -> Result<usize> {
+        self.fulltext()?.catch_up(&self.conn, self.writable)
+    }
+
+    /// [`Store::sync_search`], unless this process did so less than `interval` ago: for
+    /// loops that write all the time, so searches meanwhile wait for little.
+    pub fn sync_search_every(&self, interval: std::time::Duration) -> Result<usize> {
+        let index = self.fulltext()?;
+        if !index.due(interval) {
+            return Ok(0);
+        }
+        index.catch_up(&self.conn, self.writable)
     }
 
     /// Stores a batch of articles in one transaction and says what happened to each.

@@ -252,6 +252,63 @@ const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (article_id, idx)
     );
     CREATE INDEX events_type ON events (type);",
+    // 8: full text moves to a tantivy index beside the database (FTS5 ranks every match of
+    // a common word, too slow at scale). SQLite stays the source of truth: triggers append
+    // the id of every article whose text, quotes, mentions or filter fields change to
+    // `search_changes` (one row per article, renumbered by each change), and the index
+    // catches up from there (see `fulltext`). `instance`
+    // tells an index which database it was built from.
+    "DROP TRIGGER articles_fts_insert;
+    DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update;
+    DROP TRIGGER quotes_fts_insert;
+    DROP TRIGGER quotes_fts_delete;
+    DROP TRIGGER quotes_fts_update;
+    DROP TABLE articles_fts;
+    DROP TABLE quotes_fts;
+    CREATE TABLE search_changes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        article_id TEXT NOT NULL UNIQUE
+    );
+    CREATE TABLE search_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    INSERT INTO search_state (key, value) VALUES ('instance', lower(hex(randomblob(16))));
+    CREATE TRIGGER search_article_insert AFTER INSERT ON articles BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (new.id);
+    END;
+    CREATE TRIGGER search_article_update
+    AFTER UPDATE OF id, headline, text, source, published, language ON articles BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.id);
+        INSERT OR REPLACE INTO search_changes (article_id) SELECT new.id WHERE new.id <> old.id;
+    END;
+    CREATE TRIGGER search_article_delete AFTER DELETE ON articles BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.id);
+    END;
+    CREATE TRIGGER search_quote_insert AFTER INSERT ON quotes BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (new.article_id);
+    END;
+    CREATE TRIGGER search_quote_update
+    AFTER UPDATE OF article_id, text, speaker, speaker_description ON quotes BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.article_id);
+        INSERT OR REPLACE INTO search_changes (article_id)
+        SELECT new.article_id WHERE new.article_id <> old.article_id;
+    END;
+    CREATE TRIGGER search_quote_delete AFTER DELETE ON quotes BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.article_id);
+    END;
+    CREATE TRIGGER search_mention_insert AFTER INSERT ON mentions BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (new.article_id);
+    END;
+    CREATE TRIGGER search_mention_update AFTER UPDATE OF article_id, text, entity ON mentions BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.article_id);
+        INSERT OR REPLACE INTO search_changes (article_id)
+        SELECT new.article_id WHERE new.article_id <> old.article_id;
+    END;
+    CREATE TRIGGER search_mention_delete AFTER DELETE ON mentions BEGIN
+        INSERT OR REPLACE INTO search_changes (article_id) VALUES (old.article_id);
+    END;",
 ];
 
 /// The schema version this build writes.

@@ -1,25 +1,18 @@
-//! Full-text search over articles and quotes (SQLite FTS5, BM25 ranking), and the paged
-//! listings the server reads.
+//! Search over articles and quotes and the paged listings the server reads.
 //!
-//! The FTS5 tables are *external content* tables over `articles` and `quotes`, kept in step
-//! by triggers (schema 5): every insert, replace or delete of a row updates the index in the
-//! same transaction, so search never disagrees with the store and ingest needs no extra
-//! step. Headlines weigh four times body text (the `rank` option set by the migration).
-//!
-//! User queries are never passed to FTS5 verbatim: [`fts_query`] quotes every word, so
-//! stray syntax (`AND(`, `col:`, unbalanced quotes) cannot make a query fail or reach
-//! another column; phrases in double quotes, `word*` prefixes and `OR` between terms are
-//! kept.
+//! A query ranks with the full-text index ([`crate::fulltext`], BM25, filters applied in
+//! the index) and then reads the page's rows and texts from SQLite for the snippets; with no
+//! query, a listing is plain SQL in date order.
 
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
+use crate::fulltext::{Found, Highlighter, Target, parse};
 use crate::{QuoteRow, Result, Store};
 
-/// Marks FTS5's `snippet()` puts around hits: control characters that cleaned article text
-/// does not contain, stripped from the text before the snippet is split on them.
-const HIT_OPEN: char = '\u{2}';
-const HIT_CLOSE: char = '\u{3}';
+/// Words in an article snippet and in a quote snippet.
+const ARTICLE_SNIPPET: usize = 24;
+const QUOTE_SNIPPET: usize = 32;
 
 /// Which articles a search or listing covers. Every field narrows; `None` means any.
 #[derive(Debug, Clone, Default)]
@@ -79,7 +72,7 @@ pub struct ArticleHit {
     pub language: Option<String>,
     pub url: Option<String>,
     pub words: u64,
-    /// BM25 score (lower is better, as FTS5 reports it); `None` for listings.
+    /// BM25 score (higher is better); `None` for listings.
     pub score: Option<f64>,
     /// The best-matching passage with hits marked; empty for listings.
     pub snippet: Vec<Segment>,
@@ -107,110 +100,8 @@ pub struct SourceCoverage {
     pub speakers: Vec<(String, u64)>,
 }
 
-/// Turns what a user typed into an FTS5 query, or `None` when nothing searchable is left.
-///
-/// Words and `"phrases"` are quoted (so FTS5 syntax inside them is literal) and must all
-/// match; `OR` and `NOT` between two terms are kept as operators; `word*` is a prefix search.
-pub fn fts_query(input: &str) -> Option<String> {
-    enum Item {
-        Term(String),
-        Op(&'static str),
-    }
-    let mut items = Vec::new();
-    let mut rest = input.trim();
-    while let Some(c) = rest.chars().next() {
-        if c.is_whitespace() {
-            rest = rest.trim_start();
-            continue;
-        }
-        if c == '"' {
-            let body = &rest[1..];
-            let end = body.find('"').unwrap_or(body.len());
-            let phrase = clean(&body[..end]);
-            if !phrase.trim().is_empty() {
-                items.push(Item::Term(format!("\"{}\"", phrase.replace('"', "\"\""))));
-            }
-            rest = body.get(end + 1..).unwrap_or("");
-            continue;
-        }
-        let end = rest
-            .find(|c: char| c.is_whitespace() || c == '"')
-            .unwrap_or(rest.len());
-        let word = &rest[..end];
-        rest = &rest[end..];
-        match word {
-            "OR" => items.push(Item::Op("OR")),
-            "NOT" => items.push(Item::Op("NOT")),
-            _ => {
-                let prefix = word.ends_with('*');
-                let bare: String = clean(word)
-                    .chars()
-                    .filter(|c| c.is_alphanumeric() || matches!(c, '-' | '\'' | '.' | '_'))
-                    .collect();
-                if bare.chars().any(char::is_alphanumeric) {
-                    let star = if prefix { "*" } else { "" };
-                    items.push(Item::Term(format!("\"{bare}\"{star}")));
-                }
-            }
-        }
-    }
-    // Keep an operator only between two terms; implicit AND everywhere else.
-    let mut out: Vec<String> = Vec::new();
-    let mut pending: Option<&str> = None;
-    for item in items {
-        match item {
-            Item::Op(op) => {
-                if !out.is_empty() {
-                    pending = Some(op);
-                }
-            }
-            Item::Term(term) => {
-                if let Some(op) = pending.take() {
-                    out.push(op.to_owned());
-                }
-                out.push(term);
-            }
-        }
-    }
-    (!out.is_empty()).then(|| out.join(" "))
-}
-
-fn clean(s: &str) -> String {
-    s.replace([HIT_OPEN, HIT_CLOSE], "")
-}
-
-/// Splits FTS5 snippet output (hits between [`HIT_OPEN`] and [`HIT_CLOSE`]) into segments.
-fn segments(snippet: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut hit = false;
-    let mut current = String::new();
-    for c in snippet.chars() {
-        let toggle = match c {
-            HIT_OPEN => Some(true),
-            HIT_CLOSE => Some(false),
-            _ => None,
-        };
-        match toggle {
-            Some(next) => {
-                if !current.is_empty() {
-                    out.push(Segment {
-                        text: std::mem::take(&mut current),
-                        hit,
-                    });
-                }
-                hit = next;
-            }
-            None => current.push(c),
-        }
-    }
-    if !current.is_empty() {
-        out.push(Segment { text: current, hit });
-    }
-    out
-}
-
 /// The upper bound of a `to` date: a bare `YYYY-MM-DD` covers that whole day.
-fn day_end(to: Option<&str>) -> Option<String> {
+pub(crate) fn day_end(to: Option<&str>) -> Option<String> {
     to.map(|t| {
         if t.len() == 10 {
             format!("{t}\u{10FFFF}")
@@ -224,87 +115,47 @@ fn ids_json(ids: Option<&[String]>) -> Option<String> {
     ids.map(|ids| serde_json::Value::from(ids.to_vec()).to_string())
 }
 
-/// SQL conditions on article `a` shared by every query; parameters ?2..?8.
+/// SQL conditions on article `a` shared by the listings; parameters ?1..?6.
 const ARTICLE_FILTERS: &str = "
-    (?2 IS NULL OR a.published >= ?2)
-    AND (?3 IS NULL OR a.published <= ?3)
-    AND (?4 IS NULL OR a.source = ?4 COLLATE NOCASE)
-    AND (?5 IS NULL OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id
-                               AND (m.entity = ?5 OR m.text = ?5 COLLATE NOCASE)))
-    AND (?6 IS NULL OR a.language = ?6 COLLATE NOCASE)
-    AND (?7 IS NULL OR a.id IN (SELECT value FROM json_each(?7)))";
+    (?1 IS NULL OR a.published >= ?1)
+    AND (?2 IS NULL OR a.published <= ?2)
+    AND (?3 IS NULL OR a.source = ?3 COLLATE NOCASE)
+    AND (?4 IS NULL OR EXISTS (SELECT 1 FROM mentions m WHERE m.article_id = a.id
+                               AND (m.entity = ?4 OR m.text = ?4 COLLATE NOCASE)))
+    AND (?5 IS NULL OR a.language = ?5 COLLATE NOCASE)
+    AND (?6 IS NULL OR a.id IN (SELECT value FROM json_each(?6)))";
 
 /// The `FROM` of a listing: with a list of articles (a story), start from the list so the
 /// query reads only those rows instead of scanning the date index past every other article.
 fn driving_articles(filter: &SearchFilter) -> &'static str {
     if filter.articles.is_some() {
-        "json_each(?7) j JOIN articles a ON a.id = j.value"
+        "json_each(?6) j JOIN articles a ON a.id = j.value"
     } else {
         "articles a"
     }
 }
 
-/// The `FROM` of a ranked search. Unfiltered, FTS5 ranks alone and keeps only the page (a
-/// top-k sort over rowids), and only those rows are joined; with filters, first the best
-/// [`CANDIDATES`] are joined and tested, then (`full`) every match. `?1` is the query; the page is `?8`/`?9`, applied by the outer
-/// query (the inner one keeps everything up to the page's end).
-fn ranked(fts: &str, join: &str, filter: &SearchFilter, full: bool) -> String {
-    if !filtered(filter) {
-        format!(
-            "(SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank LIMIT ?8 + ?9) f
-             {join}"
-        )
-    } else if !full {
-        // First try: filter only the best-ranked candidates. If they hold a full page, it
-        // is the true top of the filtered matches (everything outside ranks lower).
-        format!(
-            "(SELECT rowid, rank FROM {fts} WHERE {fts} MATCH ?1 ORDER BY rank
-              LIMIT max({CANDIDATES}, 20 * (?8 + ?9))) f
-             {join}"
-        )
-    } else {
-        format!("{fts} f {join} AND {fts} MATCH ?1")
-    }
-}
-
-/// Best-ranked matches a filtered search looks at before it falls back to joining every
-/// match: enough for a page when the filter keeps a few percent of the matches.
-const CANDIDATES: usize = 2000;
-
-fn filtered(filter: &SearchFilter) -> bool {
-    filter.from.is_some()
-        || filter.to.is_some()
-        || filter.source.is_some()
-        || filter.entity.is_some()
-        || filter.language.is_some()
-        || filter.speaker.is_some()
-        || filter.articles.is_some()
-}
-
 impl Store {
-    /// The best passage of one indexed row for `query`, hits marked. Computed per hit after
-    /// ranking: in the ranking query SQLite would build a snippet for every match.
-    fn snippet(
+    /// Ranks `target` documents for `query` (text as typed or as [`crate::fts_query`]
+    /// wrote it) after catching the index up with the store.
+    fn ranked(
         &self,
-        fts: &str,
-        column: i32,
-        tokens: i32,
+        target: Target,
         query: &str,
-        rowid: Option<i64>,
-    ) -> Result<Vec<Segment>> {
-        let Some(rowid) = rowid else {
-            return Ok(Vec::new());
+        filter: &SearchFilter,
+        page: Page,
+    ) -> Result<(Vec<Found>, bool, Option<Highlighter>)> {
+        let Some(parsed) = parse(query) else {
+            return Ok((Vec::new(), false, None));
         };
-        let sql = format!(
-            "SELECT snippet({fts}, ?3, char(2), char(3), '…', ?4) FROM {fts}
-             WHERE {fts} MATCH ?1 AND rowid = ?2"
-        );
-        let text: Option<String> = self
-            .conn
-            .prepare_cached(&sql)?
-            .query_row(params![query, rowid, column, tokens], |r| r.get(0))
-            .optional()?;
-        Ok(text.map(|t| segments(&t)).unwrap_or_default())
+        let index = self.fulltext()?;
+        index.catch_up(&self.conn, self.writable)?;
+        let (found, more) = index.search(target, &parsed, filter, page)?;
+        Ok((
+            found,
+            more,
+            Some(Highlighter::new(&parsed, index.analyzer())),
+        ))
     }
 
     /// Articles matching `query` (best first, with snippets), or with no query all articles
@@ -315,80 +166,70 @@ impl Store {
         filter: &SearchFilter,
         page: Page,
     ) -> Result<Hits<ArticleHit>> {
-        let to = day_end(filter.to);
-        let ids = ids_json(filter.articles);
-        let sql_for = |full: bool| match query {
-            Some(_) => {
-                format!(
-                    "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
-                        f.rank, a.rowid
-                 FROM {}
+        const COLUMNS: &str = "a.id, a.published, a.source, a.headline, a.language, a.url, a.words";
+        let hit = |r: &rusqlite::Row| -> rusqlite::Result<ArticleHit> {
+            Ok(ArticleHit {
+                id: r.get(0)?,
+                published: r.get(1)?,
+                source: r.get(2)?,
+                headline: r.get(3)?,
+                language: r.get(4)?,
+                url: r.get(5)?,
+                words: r.get::<_, i64>(6)? as u64,
+                score: None,
+                snippet: Vec::new(),
+            })
+        };
+        let Some(query) = query else {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM {}
                  WHERE {ARTICLE_FILTERS}
-                 ORDER BY f.rank LIMIT ?8 OFFSET ?9",
-                    ranked(
-                        "articles_fts",
-                        "JOIN articles a ON a.rowid = f.rowid",
-                        filter,
-                        full
-                    )
-                )
-            }
-            None => format!(
-                "SELECT a.id, a.published, a.source, a.headline, a.language, a.url, a.words,
-                        NULL, NULL
-                 FROM {}
-                 WHERE ?1 IS NULL AND {ARTICLE_FILTERS}
-                 ORDER BY a.published DESC, a.rowid DESC LIMIT ?8 OFFSET ?9",
+                 ORDER BY a.published DESC, a.rowid DESC LIMIT ?7 OFFSET ?8",
                 driving_articles(filter)
-            ),
+            );
+            let (limit, offset) = page.sql_bounds();
+            let to = day_end(filter.to);
+            let rows = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![
+                        filter.from,
+                        to,
+                        filter.source,
+                        filter.entity,
+                        filter.language,
+                        ids_json(filter.articles),
+                        limit,
+                        offset,
+                    ],
+                    hit,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            return Ok(paged(rows, page));
         };
-        let run = |sql: &str| -> Result<Vec<(ArticleHit, Option<i64>)>> {
-            let mut statement = self.conn.prepare_cached(sql)?;
-            let rows = statement.query_map(
-                params![
-                    query,
-                    filter.from,
-                    to,
-                    filter.source,
-                    filter.entity,
-                    filter.language,
-                    ids,
-                    page.limit as i64 + 1,
-                    page.offset as i64,
-                ],
-                |r| {
-                    Ok((
-                        ArticleHit {
-                            id: r.get(0)?,
-                            published: r.get(1)?,
-                            source: r.get(2)?,
-                            headline: r.get(3)?,
-                            language: r.get(4)?,
-                            url: r.get(5)?,
-                            words: r.get::<_, i64>(6)? as u64,
-                            score: r.get(7)?,
-                            snippet: Vec::new(),
-                        },
-                        r.get::<_, Option<i64>>(8)?,
-                    ))
-                },
-            )?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        let mut rows = run(&sql_for(false))?;
-        if query.is_some() && filtered(filter) && rows.len() <= page.limit {
-            rows = run(&sql_for(true))?;
-        }
-        let mut hits = paged(rows, page);
-        if let Some(query) = query {
-            for (hit, rowid) in &mut hits.items {
-                hit.snippet = self.snippet("articles_fts", -1, 24, query, *rowid)?;
+        let (found, more, highlighter) = self.ranked(Target::Articles, query, filter, page)?;
+        let mut row = self.conn.prepare_cached(&format!(
+            "SELECT {COLUMNS}, a.text FROM articles a WHERE a.id = ?1"
+        ))?;
+        let mut items = Vec::with_capacity(found.len());
+        for f in found {
+            let Some((mut hit, text)) = row
+                .query_row([&f.article], |r| Ok((hit(r)?, r.get::<_, String>(7)?)))
+                .optional()?
+            else {
+                continue; // deleted since it was indexed
+            };
+            hit.score = Some(f.score);
+            if let Some(h) = &highlighter {
+                hit.snippet = h
+                    .snippet(&text, ARTICLE_SNIPPET)
+                    .or_else(|| h.snippet(hit.headline.as_deref()?, ARTICLE_SNIPPET))
+                    .unwrap_or_else(|| h.opening(&text, ARTICLE_SNIPPET));
             }
+            items.push(hit);
         }
-        Ok(Hits {
-            items: hits.items.into_iter().map(|(hit, _)| hit).collect(),
-            more: hits.more,
-        })
+        Ok(Hits { items, more })
     }
 
     /// Quotes matching `query` (best first), or with no query all quotes in date and text
@@ -399,69 +240,66 @@ impl Store {
         filter: &SearchFilter,
         page: Page,
     ) -> Result<Hits<QuoteHit>> {
-        let to = day_end(filter.to);
-        let ids = ids_json(filter.articles);
-        let speaker = "AND (?10 IS NULL OR instr(lower(coalesce(q.speaker, '') || ' ' ||
-                                  coalesce(q.speaker_description, '')), lower(?10)) > 0)";
         let columns = format!("q.rowid, {}", QuoteRow::COLUMNS);
-        let sql_for = |full: bool| match query {
-            Some(_) => format!(
-                "SELECT {columns}, f.rank
-                 FROM {}
-                 WHERE {ARTICLE_FILTERS} {speaker}
-                 ORDER BY f.rank LIMIT ?8 OFFSET ?9",
-                ranked(
-                    "quotes_fts",
-                    "JOIN quotes q ON q.rowid = f.rowid JOIN articles a ON a.id = q.article_id",
-                    filter,
-                    full
-                )
-            ),
-            None => format!(
-                "SELECT {columns}, NULL
+        let hit = |r: &rusqlite::Row| -> rusqlite::Result<QuoteHit> {
+            Ok(QuoteHit {
+                id: r.get(0)?,
+                quote: QuoteRow::from_row(r, 1)?,
+                score: None,
+                snippet: Vec::new(),
+            })
+        };
+        let Some(query) = query else {
+            let sql = format!(
+                "SELECT {columns}
                  FROM {} JOIN quotes q ON q.article_id = a.id
-                 WHERE ?1 IS NULL AND {ARTICLE_FILTERS} {speaker}
-                 ORDER BY a.published, a.rowid, q.start LIMIT ?8 OFFSET ?9",
+                 WHERE {ARTICLE_FILTERS}
+                   AND (?9 IS NULL OR instr(lower(coalesce(q.speaker, '') || ' ' ||
+                                        coalesce(q.speaker_description, '')), lower(?9)) > 0)
+                 ORDER BY a.published, a.rowid, q.start LIMIT ?7 OFFSET ?8",
                 driving_articles(filter)
-            ),
+            );
+            let (limit, offset) = page.sql_bounds();
+            let to = day_end(filter.to);
+            let rows = self
+                .conn
+                .prepare_cached(&sql)?
+                .query_map(
+                    params![
+                        filter.from,
+                        to,
+                        filter.source,
+                        filter.entity,
+                        filter.language,
+                        ids_json(filter.articles),
+                        limit,
+                        offset,
+                        filter.speaker,
+                    ],
+                    hit,
+                )?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            return Ok(paged(rows, page));
         };
-        let run = |sql: &str| -> Result<Vec<QuoteHit>> {
-            let mut statement = self.conn.prepare_cached(sql)?;
-            let rows = statement.query_map(
-                params![
-                    query,
-                    filter.from,
-                    to,
-                    filter.source,
-                    filter.entity,
-                    filter.language,
-                    ids,
-                    page.limit as i64 + 1,
-                    page.offset as i64,
-                    filter.speaker,
-                ],
-                |r| {
-                    Ok(QuoteHit {
-                        id: r.get(0)?,
-                        quote: QuoteRow::from_row(r, 1)?,
-                        score: r.get(13)?,
-                        snippet: Vec::new(),
-                    })
-                },
-            )?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        };
-        let mut items = run(&sql_for(false))?;
-        if query.is_some() && filtered(filter) && items.len() <= page.limit {
-            items = run(&sql_for(true))?;
-        }
-        let mut hits = paged(items, page);
-        if let Some(query) = query {
-            for hit in &mut hits.items {
-                hit.snippet = self.snippet("quotes_fts", 0, 32, query, Some(hit.id))?;
+        let (found, more, highlighter) = self.ranked(Target::Quotes, query, filter, page)?;
+        let mut row = self.conn.prepare_cached(&format!(
+            "SELECT {columns} FROM quotes q JOIN articles a ON a.id = q.article_id
+             WHERE q.rowid = ?1"
+        ))?;
+        let mut items = Vec::with_capacity(found.len());
+        for f in found {
+            let Some(mut hit) = row.query_row([f.quote], hit).optional()? else {
+                continue; // deleted since it was indexed
+            };
+            hit.score = Some(f.score);
+            if let Some(h) = &highlighter {
+                hit.snippet = h
+                    .snippet(&hit.quote.text, QUOTE_SNIPPET)
+                    .unwrap_or_else(|| h.opening(&hit.quote.text, QUOTE_SNIPPET));
             }
+            items.push(hit);
         }
-        Ok(hits)
+        Ok(Hits { items, more })
     }
 
     /// Every outlet with its article count, date range and most quoted speakers.
@@ -536,6 +374,7 @@ mod tests {
     };
 
     use super::*;
+    use crate::fts_query;
 
     fn article(id: &str, source: &str, published: &str, headline: &str, text: &str) -> Article {
         Article {
@@ -620,26 +459,6 @@ mod tests {
 
     fn ids(hits: &Hits<ArticleHit>) -> Vec<&str> {
         hits.items.iter().map(|h| h.id.as_str()).collect()
-    }
-
-    #[test]
-    fn queries_are_quoted_and_operators_kept_only_between_terms() {
-        assert_eq!(
-            fts_query("ceasefire Kursk").unwrap(),
-            "\"ceasefire\" \"Kursk\""
-        );
-        assert_eq!(
-            fts_query("\"peace talks\" kurs*").unwrap(),
-            "\"peace talks\" \"kurs\"*"
-        );
-        assert_eq!(fts_query("OR a OR NOT").unwrap(), "\"a\"");
-        assert_eq!(fts_query("a OR b").unwrap(), "\"a\" OR \"b\"");
-        assert_eq!(
-            fts_query("headline:x AND("),
-            Some("\"headlinex\" \"AND\"".into())
-        );
-        assert_eq!(fts_query("\"unbalanced"), Some("\"unbalanced\"".into()));
-        assert_eq!(fts_query("*** \"\" ()"), None);
     }
 
     #[test]
@@ -764,6 +583,135 @@ mod tests {
             .search_quotes(Some(&q), &SearchFilter::default(), PAGE)
             .unwrap();
         assert!(hits.items.is_empty());
+    }
+
+    #[test]
+    fn operators_prefixes_and_speaker_filters() {
+        let (_dir, store) = store();
+        let search = |q: &str, filter: &SearchFilter| {
+            let hits = store.search_articles(Some(q), filter, PAGE).unwrap();
+            ids(&hits).iter().map(|s| s.to_string()).collect::<Vec<_>>()
+        };
+        let any = SearchFilter::default();
+        assert_eq!(search("ceasefire NOT markets", &any), ["a1"]);
+        assert_eq!(search("rain OR markets", &any).len(), 2);
+        // Stemmed: "talk" finds "Talks"; a prefix finds "Kursk" and is highlighted.
+        assert_eq!(search("talk", &any), ["a1"]);
+        let hits = store.search_articles(Some("kurs*"), &any, PAGE).unwrap();
+        assert_eq!(ids(&hits), ["a1"]);
+        assert!(
+            hits.items[0]
+                .snippet
+                .iter()
+                .any(|s| s.hit && s.text == "Kursk")
+        );
+        // A bare `to` date covers its whole day; the story filter keeps only its articles.
+        let one_day = SearchFilter {
+            from: Some("2025-03-10"),
+            to: Some("2025-03-10"),
+            ..SearchFilter::default()
+        };
+        assert_eq!(search("ceasefire", &one_day), ["a2"]);
+        let story = ["a2".to_owned(), "a3".to_owned()];
+        let in_story = SearchFilter {
+            articles: Some(&story),
+            ..SearchFilter::default()
+        };
+        assert_eq!(search("ceasefire", &in_story), ["a2"]);
+
+        fn speaker(who: &str) -> SearchFilter<'_> {
+            SearchFilter {
+                speaker: Some(who),
+                ..SearchFilter::default()
+            }
+        }
+        let quotes = |filter: &SearchFilter| {
+            store
+                .search_quotes(Some("happen"), filter, PAGE)
+                .unwrap()
+                .items
+                .len()
+        };
+        assert_eq!(quotes(&speaker("rub")), 1);
+        assert_eq!(quotes(&speaker("Rubio")), 1);
+        assert_eq!(quotes(&speaker("Lavrov")), 0);
+    }
+
+    #[test]
+    fn the_index_follows_other_connections_and_rebuilds_when_lost() {
+        let (dir, mut writer) = store();
+        let path = dir.path().join("s.db");
+        let reader = Store::open_read_only(&path).unwrap();
+        let q = "drought";
+        let found = |store: &Store| {
+            ids(&store
+                .search_articles(Some(q), &SearchFilter::default(), PAGE)
+                .unwrap())
+            .len()
+        };
+        assert_eq!(found(&reader), 0);
+        writer
+            .insert_batch(
+                &[article(
+                    "a4",
+                    "Courier",
+                    "2025-05-01",
+                    "Dry",
+                    "A drought in Kherson.",
+                )],
+                "t",
+            )
+            .unwrap();
+        // The read-only connection sees the write without anyone syncing for it.
+        assert_eq!(found(&reader), 1);
+        assert_eq!(writer.sync_search().unwrap(), 0, "already caught up");
+        drop((reader, writer));
+
+        // A deleted index is rebuilt from the store on the next search.
+        std::fs::remove_dir_all(crate::fulltext::index_dir(&path)).unwrap();
+        let store = Store::open(&path).unwrap();
+        assert_eq!(found(&store), 1);
+        assert_eq!(
+            store
+                .search_articles(Some("ceasefire"), &SearchFilter::default(), PAGE)
+                .unwrap()
+                .items
+                .len(),
+            2
+        );
+    }
+
+    #[test]
+    fn an_index_of_another_database_is_not_trusted() {
+        let (dir, store) = store();
+        let path = dir.path().join("s.db");
+        assert_eq!(store.sync_search().unwrap(), 3);
+        drop(store);
+        // A new database at the same path, beside the old one's index.
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(dir.path().join(format!("s.db{suffix}")));
+        }
+        let mut fresh = Store::open(&path).unwrap();
+        fresh
+            .insert_batch(
+                &[article(
+                    "b1",
+                    "Post",
+                    "2025-06-01",
+                    "Other",
+                    "Nothing of note.",
+                )],
+                "t",
+            )
+            .unwrap();
+        let hits = fresh
+            .search_articles(Some("ceasefire"), &SearchFilter::default(), PAGE)
+            .unwrap();
+        assert!(
+            hits.items.is_empty(),
+            "old articles leaked: {:?}",
+            ids(&hits)
+        );
     }
 
     #[test]
