@@ -85,6 +85,8 @@ pub(crate) enum Sem {
     /// "the year-ago quarter": the quarter under discussion (else the latest that has
     /// ended), a year before.
     QuarterYearBefore,
+    /// "the 1988 period": the period under discussion, in that year.
+    YearPeriod(i32),
     /// "the first half".
     Half {
         half: u32,
@@ -399,8 +401,16 @@ impl Grammar<'_, '_> {
             // than name a time.
             "recently" => return self.cand(i, i + 1, Sem::Reference("PAST_REF")),
             "recent" => {
-                // "in recent days"; "recent strikes" is not a time.
+                // "in recent days", "in recent years" (the past); "recent weeks" and
+                // "recent months" are a span of the unit up to now, as TimeBank writes
+                // them (`PXW`, `PXM`). "recent strikes" is not a time.
                 return match lexicon::unit(self.lw(i + 1)) {
+                    // "in recent weeks and months" stays the vague past.
+                    Some((unit @ (Unit::Week | Unit::Month), true))
+                        if !matches!(self.lw(i + 2), "and" | "or") =>
+                    {
+                        self.cand(i, i + 2, Sem::Duration { amount: None, unit })
+                    }
                     Some((_, true)) => self.cand(i, i + 2, Sem::Reference("PAST_REF")),
                     _ => None,
                 };
@@ -497,6 +507,23 @@ impl Grammar<'_, '_> {
                 if matches!(self.lw(i + 1), "earlier" | "ago") && w == "year" {
                     if matches!(self.lw(i + 2), "quarter" | "period") {
                         return self.cand(i, i + 3, Sem::QuarterYearBefore);
+                    }
+                    // "the year-ago third quarter": that quarter of last year.
+                    if let Some(q) =
+                        lexicon::ordinal(self.lw(i + 2)).filter(|q| (1..=4).contains(q))
+                        && self.is(i + 3, "quarter")
+                    {
+                        let sem = Sem::YearQuarter {
+                            offset: -1,
+                            quarter: Some(q),
+                        };
+                        return self.cand(i, i + 4, sem);
+                    }
+                    // "the year-earlier nine months": a length, the same as this year's.
+                    if let Some((amount, after)) = self.amount(i + 2, buf)
+                        && let Some((unit, true)) = lexicon::unit(self.lw(after))
+                    {
+                        return self.cand(i, after + 1, Sem::Duration { amount, unit });
                     }
                     let end = if self.is(i + 2, "level") {
                         i + 3
@@ -847,6 +874,9 @@ impl Grammar<'_, '_> {
             Some(q) if (1..=4).contains(&q) => (Some(q), i + 2),
             _ => (None, i + 1),
         };
+        if self.is(at, "period") && ordinal.is_none() {
+            return self.cand(i, at + 1, Sem::YearPeriod(y));
+        }
         if matches!(self.lw(at), "quarter" | "period") && (ordinal.is_some() || at == i + 1) {
             return self.cand(
                 i,
@@ -1170,6 +1200,13 @@ impl Grammar<'_, '_> {
                 return Some(Candidate { start: i, ..inner });
             }
             "quarter" => {
+                // "the quarter a year ago": the quarter under discussion, a year before.
+                if self.is(i + 2, "a")
+                    && self.is(i + 3, "year")
+                    && matches!(self.lw(i + 4), "ago" | "earlier")
+                {
+                    return self.cand(i, i + 5, Sem::QuarterYearBefore);
+                }
                 let sem = Sem::Quarter {
                     quarter: None,
                     year: None,
@@ -1203,9 +1240,17 @@ impl Grammar<'_, '_> {
                 }
                 return self.cand(i, i + 3, self.the_year(i, i + 3));
             }
-            "latest" | "current" | "comparable"
-                if matches!(self.lw(i + 2), "quarter" | "period") =>
-            {
+            // "the current quarter", "the current fiscal year": the one under way.
+            "current" => {
+                let fiscal = usize::from(self.is(i + 2, "fiscal"));
+                if let Some((unit @ (Unit::Quarter | Unit::Year), false)) =
+                    lexicon::unit(self.lw(i + 2 + fiscal))
+                {
+                    let sem = Sem::Relative { unit, offset: 0 };
+                    return self.cand(i, i + 3 + fiscal, sem);
+                }
+            }
+            "latest" | "comparable" if matches!(self.lw(i + 2), "quarter" | "period") => {
                 let sem = Sem::Quarter {
                     quarter: None,
                     year: None,

@@ -10,7 +10,7 @@ pub(crate) mod scan;
 pub mod score;
 pub mod timeml;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use storyline_model::{CharIndex, TimeExpression};
 use storyline_nlp::pipeline::Layers;
 
@@ -77,17 +77,31 @@ impl TimeFinder {
                 tense: &mut tense,
             };
             let resolved = resolve(&found.sem, &mut cx);
-            // A comparison period ("a year earlier") does not move the discussion: the
-            // next "a year earlier" still compares with the same period.
+            // A comparison period ("a year earlier", "the 1988 period", "last year's
+            // quarter") does not move the discussion: the next "a year earlier" still
+            // compares with the same period.
             let comparison = matches!(
                 found.sem,
                 grammar::Sem::Shift {
                     unit: lexicon::Unit::Year,
                     ..
                 } | grammar::Sem::QuarterYearBefore
+                    | grammar::Sem::Quarter {
+                        quarter: None,
+                        year: Some(_),
+                    }
+                    | grammar::Sem::YearPeriod(_)
+                    | grammar::Sem::YearQuarter { offset: ..=-1, .. }
             );
             if resolved.point.is_some() && !comparison {
                 previous = resolved.point;
+            } else if let Some(year) = reporting_months(&found.sem, &low[words[start].start..])
+                .then(|| discussed_year(previous, published))
+                .flatten()
+            {
+                // "For the nine months, … a year earlier": the comparison is with the
+                // same months of the year before, a year, not the quarter last discussed.
+                previous = Some(Point::Year(year));
             }
             out.push(TimeExpression {
                 start: cstart,
@@ -102,6 +116,33 @@ impl TimeFinder {
             i = end;
         }
         out
+    }
+}
+
+/// "the nine months", "the first six months": a reporting period of months within a
+/// year. `rest` is the lower-cased text from the expression on.
+fn reporting_months(sem: &grammar::Sem, rest: &str) -> bool {
+    let months = matches!(
+        *sem,
+        grammar::Sem::Duration {
+            amount: Some(a),
+            unit: lexicon::Unit::Month,
+        } if (2.0..12.0).contains(&a)
+    );
+    // "the past two months" runs up to now: a span, not a reporting period.
+    months
+        && rest.strip_prefix("the ").is_some_and(|r| {
+            !["past ", "last ", "next ", "coming "]
+                .iter()
+                .any(|w| r.starts_with(w))
+        })
+}
+
+/// The year of the period under discussion, else of the publication date.
+fn discussed_year(previous: Option<Point>, published: Option<NaiveDate>) -> Option<i32> {
+    match previous {
+        Some(Point::Quarter(y, _) | Point::Year(y) | Point::Month(y, _)) => Some(y),
+        _ => published.map(|d| d.year()),
     }
 }
 

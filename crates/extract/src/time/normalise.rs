@@ -351,7 +351,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
                     current.map(|(y, cq)| (if q <= cq { y } else { y - 1 }, q)),
                     from_dct,
                 ),
-                // "the 1988 period": the quarter under discussion, in that year.
+                // "the 1988 quarter": the quarter under discussion, in that year.
                 (None, Some(y)) => (previous.or(latest).map(|(_, q)| (y, q)), from_dct),
                 // "the quarter": the one under discussion, else the latest that has ended.
                 (None, None) => match previous {
@@ -361,6 +361,20 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             };
             Resolved::point(point.map(|(y, q)| Point::Quarter(y, q)), anchor)
         }
+        // "the 1988 period": the period under discussion, in that year; after "the nine
+        // months" the months of that year, written as the year.
+        Sem::YearPeriod(y) => match cx.previous {
+            Some(Point::Year(_)) => {
+                Resolved::point(Some(Point::Year(y)), Some(TimeAnchor::Previous))
+            }
+            _ => resolve(
+                &Sem::Quarter {
+                    quarter: None,
+                    year: Some(y),
+                },
+                cx,
+            ),
+        },
         Sem::Holiday { rule, shift } => {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
@@ -391,6 +405,10 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             Resolved::point(Some(Point::Quarter(dct.year() + offset, q)), from_dct)
         }
         Sem::QuarterYearBefore => {
+            // After "the nine months" the period under discussion is a year's months.
+            if let Some(Point::Year(y)) = cx.previous {
+                return Resolved::point(Some(Point::Year(y - 1)), Some(TimeAnchor::Previous));
+            }
             let quarter = match (cx.previous, dct) {
                 (Some(Point::Quarter(y, q)), _) => Some((y, q, TimeAnchor::Previous)),
                 (_, Some(d)) => Some(match (d.month() - 1) / 3 {

@@ -185,3 +185,85 @@ fn hours_in_the_morning_and_evening() {
     // Thirteen is no hour of a twelve-hour clock.
     assert!(find("13 in the morning session").is_empty());
 }
+
+fn found_at(text: &str, published: (i32, u32, u32)) -> Vec<(String, Option<String>)> {
+    let (y, m, d) = published;
+    TimeFinder::new()
+        .find(text, &Layers::default(), NaiveDate::from_ymd_opt(y, m, d))
+        .into_iter()
+        .map(|t| (t.text, t.value))
+        .collect()
+}
+
+#[test]
+fn months_of_a_year_compare_by_year() {
+    // After "the nine months" a comparison is with the same months of the year before.
+    let found = found_at(
+        "Acme earned $5 million in the third quarter, up from $4 million a year earlier. \
+         For the nine months, it earned $12 million, against $10 million a year earlier \
+         and $9 million in the 2023 period. The year-ago results included a charge.",
+        (2024, 11, 2),
+    );
+    let values: Vec<_> = found.iter().map(|(_, v)| v.as_deref()).collect();
+    assert_eq!(
+        values,
+        [
+            Some("2024-Q3"),
+            Some("2023-Q3"),
+            Some("P9M"),
+            Some("2023"),
+            Some("2023"),
+            Some("2023")
+        ],
+        "{found:?}"
+    );
+    // Without the months the 2023 period is the quarter under discussion.
+    let found = found_at(
+        "Sales rose in the second quarter; in the 2023 period they fell.",
+        (2024, 8, 2),
+    );
+    assert_eq!(found[1], ("2023 period".to_string(), s("2023-Q2")));
+}
+
+#[test]
+fn comparison_quarters_and_current_periods() {
+    let found = found_at(
+        "Profit doubled in the third quarter. In the year-ago third quarter it was \
+         $2 million, and in the quarter a year ago revenue was flat. The year-earlier \
+         nine months included a gain.",
+        (2024, 11, 2),
+    );
+    let texts: Vec<_> = found
+        .iter()
+        .map(|(t, v)| (t.as_str(), v.as_deref()))
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            ("the third quarter", Some("2024-Q3")),
+            ("the year-ago third quarter", Some("2023-Q3")),
+            ("the quarter a year ago", Some("2023-Q3")),
+            ("The year-earlier nine months", Some("P9M")),
+        ]
+    );
+    assert_eq!(
+        one("sales in the current fiscal year will rise").0,
+        "the current fiscal year"
+    );
+    assert_eq!(
+        one("sales in the current fiscal year will rise").2,
+        s("2025")
+    );
+    assert_eq!(one("the current quarter began well").2, s("2025-Q1"));
+}
+
+#[test]
+fn recent_weeks_and_months_are_spans() {
+    assert_eq!(one("prices fell in recent months").2, s("PXM"));
+    assert_eq!(one("prices fell in recent weeks").2, s("PXW"));
+    assert_eq!(one("prices fell in recent years").2, s("PAST_REF"));
+    assert_eq!(
+        one("prices fell in recent weeks and months").2,
+        s("PAST_REF")
+    );
+}
