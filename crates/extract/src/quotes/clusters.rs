@@ -3,14 +3,25 @@
 //! carried inside the quote model. They let the tagger generalise from the reporting verbs
 //! PolNeAR shows to verbs it does not ("bemoaning" sits near "lamenting").
 
+use std::hash::BuildHasherDefault;
 use std::io::{self, Read};
 use std::path::Path;
 
 use hashbrown::HashMap;
+use storyline_nlp::perceptron::IdentityHasher;
 
 #[derive(Debug, Default)]
 pub struct WordClusters {
     words: HashMap<String, [u16; 3]>,
+    /// The same clusters keyed by [`word_hash`]: the tagger has that hash of every token
+    /// already, and a lookup by it skips hashing and comparing the string again.
+    by_hash: HashMap<u64, [u16; 3], BuildHasherDefault<IdentityHasher>>,
+}
+
+/// The xxh3 hash of a lower-cased word, as the tagger makes it. Two of the 73k cluster
+/// words sharing a hash, or another word hitting one, is a 64-bit collision: not a concern.
+pub fn word_hash(lower: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(lower.as_bytes())
 }
 
 impl WordClusters {
@@ -37,7 +48,11 @@ impl WordClusters {
                 words.insert(lower, ids);
             }
         }
-        WordClusters { words }
+        let by_hash = words
+            .iter()
+            .map(|(word, ids)| (word_hash(word), *ids))
+            .collect();
+        WordClusters { words, by_hash }
     }
 
     pub fn len(&self) -> usize {
@@ -48,8 +63,9 @@ impl WordClusters {
         self.words.is_empty()
     }
 
-    pub fn get(&self, lower: &str) -> Option<[u16; 3]> {
-        self.words.get(lower).copied()
+    /// The clusters of the word whose [`word_hash`] is `hash`.
+    pub fn get(&self, hash: u64) -> Option<[u16; 3]> {
+        self.by_hash.get(&hash).copied()
     }
 
     /// zstd-compressed text, sorted, so the same clusters always give the same bytes.

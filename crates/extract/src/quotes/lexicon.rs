@@ -35,6 +35,8 @@ pub struct Lexicon {
     /// Multi-word cues as word sequences, with whether they introduce speech (consultation
     /// cues such as "spoke with" do not introduce quoted content).
     multiword: Vec<(Vec<String>, bool)>,
+    /// Indices into `multiword` by first word: most tokens start none.
+    multiword_by_first: HashMap<String, Vec<usize>>,
     /// Phrasal verbs' particles by form ("points" → "out"), kept apart so that "points"
     /// alone is not a cue.
     phrasal: HashMap<String, String>,
@@ -122,6 +124,11 @@ impl Lexicon {
             if kind == "source_prep" {
                 lexicon.source_prep.push(words.clone());
             }
+            lexicon
+                .multiword_by_first
+                .entry(words[0].clone())
+                .or_default()
+                .push(lexicon.multiword.len());
             lexicon.multiword.push((words, kind != "consult"));
         }
         lexicon.data = data;
@@ -151,7 +158,8 @@ impl Lexicon {
     /// introduces speech.
     pub fn multiword_at(&self, words: &[&str]) -> Option<(usize, bool)> {
         let mut best: Option<(usize, bool)> = None;
-        for (pattern, speech) in &self.multiword {
+        let starting = self.multiword_by_first.get(*words.first()?)?;
+        for (pattern, speech) in starting.iter().map(|&k| &self.multiword[k]) {
             if pattern.len() <= words.len()
                 && pattern.iter().zip(words).all(|(p, w)| p == w)
                 && best.is_none_or(|(len, _)| pattern.len() > len)

@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use storyline_nlp::perceptron::{Model, Trainer};
 
-use super::clusters::WordClusters;
+use super::clusters::{WordClusters, word_hash};
 use super::lexicon::{Lexicon, LexiconData};
 use super::view::{Cue, View};
 use super::weights::{self, ModelPart, Weights};
@@ -148,16 +148,17 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                     hash_str(tokens[j].pos) ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
                 })
             };
+            let word = word_hash(&t.lower);
             TokenInfo {
                 suffix: hash_str(&t.lower[suffix_start..]),
                 cluster: clusters
-                    .get(&t.lower)
+                    .get(word)
                     .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1)),
                 from_start: bucket(i - range.start),
                 to_end: bucket(range.end - i),
                 left_skip: tag((range.start..i).rev().find(|j| !is_filler(j))),
                 right_skip: tag((i + 1..range.end).find(|j| !is_filler(j))),
-                word: hash_str(&t.lower),
+                word,
                 lemma: hash_str(t.lemma),
                 pos: hash_str(t.pos),
                 cue: cue_code(t.cue),
