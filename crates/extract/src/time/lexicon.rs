@@ -248,3 +248,12 @@ pub(crate) fn is_future_verb(w: &str) -> bool {
             | "are"
     )
 }
+
+/// Words before a date that make it a deadline or a start still ahead: "payable Dec. 15",
+/// "effective Feb. 1", "by February", "until mid-November".
+pub(crate) fn is_deadline_word(w: &str) -> bool {
+    matches!(
+        w,
+        "by" | "until" | "till" | "effective" | "payable" | "through"
+    )
+}

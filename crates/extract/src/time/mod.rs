@@ -220,7 +220,28 @@ impl<'a> TenseReader<'a> {
                 after = Some(tense);
             }
         }
-        before.or(after).unwrap_or(Tense::Unknown)
+        // "In January, the company brought in a new chief": a date fronted before a comma
+        // belongs to the clause after it, so that clause's past is no mere hint.
+        let fronted = tokens
+            .iter()
+            .take_while(|t| t.start < start)
+            .all(|t| t.pos == "ADP")
+            && word(tokens.partition_point(|t| t.start < end)) == ",";
+        // "payable Dec. 15", "effective Feb. 1", "by February": a deadline or a start
+        // ahead, whatever the tense of the report around it, unless the sentence looks
+        // back from a past already ("had filed reports by Wednesday").
+        let opener = tokens.partition_point(|t| t.start < start);
+        if opener > 0
+            && lexicon::is_deadline_word(scan::lower(word(opener - 1), &mut lower))
+            && !(0..tokens.len()).any(|k| word(k).eq_ignore_ascii_case("had"))
+        {
+            return Tense::Future;
+        }
+        match (before, after) {
+            (Some(t), _) => t,
+            (None, Some(Tense::Past)) if fronted => Tense::FrontedPast,
+            (None, t) => t.unwrap_or(Tense::Unknown),
+        }
     }
 }
 

@@ -109,6 +109,8 @@ fn shift_date(d: NaiveDate, unit: Unit, n: i64) -> Option<NaiveDate> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Tense {
     Past,
+    /// The past of the clause after a fronted date ("In January, X brought in …").
+    FrontedPast,
     Future,
     Unknown,
 }
@@ -481,7 +483,10 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
 /// away, so "said in March" in November is this year's March, while a date within a month
 /// wins over the tense ("said the vote is on Jan. 14" early in January is this January).
 /// The tense is only a hint (a reporting verb says little about the date it reports), so
-/// a date four months ahead still beats one eight months back. Ties go to the past.
+/// a date four months ahead still beats one eight months back. A fronted date ("In
+/// January, X brought in a new chief") is the exception: the clause after its comma is
+/// its own, and its past counts over a year, so that is last January. Ties go to the
+/// past.
 fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDate>) -> i32 {
     let now = dct.num_days_from_ce();
     let mut best = (i32::MAX, dct.year());
@@ -492,14 +497,14 @@ fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDa
         };
         let at = at.num_days_from_ce();
         let mut distance = (at - now).abs();
-        let wrong_way = match tense {
-            Tense::Past => at > now + 31,
-            Tense::Future => at < now - 31,
-            Tense::Unknown => false,
+        let penalty = match tense {
+            Tense::Past if at > now + 31 => 200,
+            // Wrong by more than a month: out, unless no other year has the date.
+            Tense::FrontedPast if at > now + 31 => 400,
+            Tense::Future if at < now - 31 => 200,
+            _ => 0,
         };
-        if wrong_way {
-            distance += 200;
-        }
+        distance += penalty;
         if distance < best.0 {
             best = (distance, year);
         }

@@ -267,3 +267,104 @@ fn recent_weeks_and_months_are_spans() {
         s("PAST_REF")
     );
 }
+
+/// A one-sentence text with its tokens tagged by hand: (word, UPOS, lemma).
+fn tagged(words: &[(&str, &str, &str)]) -> (String, Layers) {
+    let mut text = String::new();
+    let mut layers = Layers::default();
+    for (word, pos, lemma) in words {
+        if !text.is_empty() && !matches!(*word, "," | ".") {
+            text.push(' ');
+        }
+        let start = text.len();
+        text.push_str(word);
+        layers.tokens.push(storyline_model::TokenAnnotation {
+            start,
+            end: text.len(),
+            pos: pos.to_string(),
+            lemma: lemma.to_string(),
+        });
+    }
+    layers
+        .sentences
+        .push(storyline_model::Span::new(0, text.len()));
+    (text, layers)
+}
+
+#[test]
+fn a_fronted_month_takes_the_tense_of_its_clause() {
+    let published = NaiveDate::from_ymd_opt(2024, 10, 27);
+    let month = |words: &[(&str, &str, &str)]| {
+        let (text, layers) = tagged(words);
+        let found = TimeFinder::new().find(&text, &layers, published);
+        found[0].value.clone()
+    };
+    // "In January, the firm hired a chief": last January, though next is nearer.
+    let fronted = [
+        ("In", "ADP", "in"),
+        ("January", "PROPN", "January"),
+        (",", "PUNCT", ","),
+        ("the", "DET", "the"),
+        ("firm", "NOUN", "firm"),
+        ("hired", "VERB", "hire"),
+        ("a", "DET", "a"),
+        ("chief", "NOUN", "chief"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(month(&fronted), s("2024-01"));
+    // Not fronted, the past after a date is only a hint: "the dividend, payable in
+    // January, was declared" keeps the nearer January.
+    let trailing = [
+        ("The", "DET", "the"),
+        ("dividend", "NOUN", "dividend"),
+        ("payable", "ADJ", "payable"),
+        ("in", "ADP", "in"),
+        ("January", "PROPN", "January"),
+        ("was", "AUX", "be"),
+        ("declared", "VERB", "declare"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(month(&trailing), s("2025-01"));
+}
+
+#[test]
+fn a_deadline_lies_ahead_unless_the_sentence_looks_back() {
+    let published = NaiveDate::from_ymd_opt(2024, 10, 23); // a Wednesday
+    let first = |words: &[(&str, &str, &str)]| {
+        let (text, layers) = tagged(words);
+        TimeFinder::new().find(&text, &layers, published)[0]
+            .value
+            .clone()
+    };
+    let declared = [
+        ("The", "DET", "the"),
+        ("board", "NOUN", "board"),
+        ("declared", "VERB", "declare"),
+        ("a", "DET", "a"),
+        ("dividend", "NOUN", "dividend"),
+        ("payable", "ADJ", "payable"),
+        ("Feb.", "PROPN", "Feb."),
+        ("1", "NUM", "1"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(first(&declared), s("2025-02-01"));
+    let extended = [
+        ("They", "PRON", "they"),
+        ("extended", "VERB", "extend"),
+        ("the", "DET", "the"),
+        ("offer", "NOUN", "offer"),
+        ("until", "ADP", "until"),
+        ("Friday", "PROPN", "Friday"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(first(&extended), s("2024-10-25"));
+    let filed = [
+        ("They", "PRON", "they"),
+        ("had", "AUX", "have"),
+        ("filed", "VERB", "file"),
+        ("by", "ADP", "by"),
+        ("Monday", "PROPN", "Monday"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(first(&filed), s("2024-10-21"));
+}
