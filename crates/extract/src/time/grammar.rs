@@ -140,7 +140,7 @@ pub(crate) struct Grammar<'a, 't> {
 }
 
 impl Grammar<'_, '_> {
-    fn lw(&self, i: usize) -> &str {
+    pub(crate) fn lw(&self, i: usize) -> &str {
         self.words
             .get(i)
             .map_or("", |w| self.low.get(w.start..w.end).unwrap_or(""))

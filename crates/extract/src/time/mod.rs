@@ -93,7 +93,12 @@ impl TimeFinder {
                     | grammar::Sem::YearPeriod(_)
                     | grammar::Sem::YearQuarter { offset: ..=-1, .. }
             );
-            if resolved.point.is_some() && !comparison {
+            // "the quarter ended Sept. 30": the date closes the period under discussion,
+            // which stays the anchor of "a year earlier".
+            let period_end = start > 0
+                && matches!(grammar.lw(start - 1), "ended" | "ending")
+                && matches!(previous, Some(Point::Quarter(..) | Point::Year(_)));
+            if resolved.point.is_some() && !comparison && !period_end {
                 previous = resolved.point;
             } else if let Some(year) = reporting_months(&found.sem, &low[words[start].start..])
                 .then(|| discussed_year(previous, published))
@@ -138,10 +143,11 @@ fn reporting_months(sem: &grammar::Sem, rest: &str) -> bool {
         })
 }
 
-/// The year of the period under discussion, else of the publication date.
+/// The year of the quarter under discussion, else of the publication date (a year named
+/// in passing, "founded in 1985", is no reporting period).
 fn discussed_year(previous: Option<Point>, published: Option<NaiveDate>) -> Option<i32> {
     match previous {
-        Some(Point::Quarter(y, _) | Point::Year(y) | Point::Month(y, _)) => Some(y),
+        Some(Point::Quarter(y, _)) => Some(y),
         _ => published.map(|d| d.year()),
     }
 }

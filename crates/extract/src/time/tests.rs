@@ -368,3 +368,18 @@ fn a_deadline_lies_ahead_unless_the_sentence_looks_back() {
     ];
     assert_eq!(first(&filed), s("2024-10-21"));
 }
+
+#[test]
+fn the_end_date_of_a_period_keeps_the_period_under_discussion() {
+    let found = found_at(
+        "Acme earned $3 million in its fiscal second quarter ended Sept. 30, up from \
+         $2 million a year earlier.",
+        (2024, 11, 2),
+    );
+    let values: Vec<_> = found.iter().map(|(_, v)| v.as_deref()).collect();
+    assert_eq!(
+        values,
+        [Some("2024-Q2"), Some("2024-09-30"), Some("2023-Q2")],
+        "{found:?}"
+    );
+}
