@@ -23,10 +23,10 @@ pub struct SearchArgs {
     #[arg(long)]
     pub quotes: bool,
     /// Published on or after this date (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = date)]
     pub from: Option<String>,
     /// Published on or before this date (YYYY-MM-DD, inclusive).
-    #[arg(long)]
+    #[arg(long, value_parser = date)]
     pub to: Option<String>,
     /// Outlet name (case-insensitive).
     #[arg(long)]
@@ -67,6 +67,13 @@ pub struct ServeArgs {
     /// Longest a request may take, in seconds, before it is answered with 503.
     #[arg(long, default_value_t = 10)]
     pub timeout: u64,
+}
+
+/// A `--from`/`--to` value: a calendar date, as the search index compares days.
+fn date(value: &str) -> std::result::Result<String, String> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map(|_| value.to_owned())
+        .map_err(|_| format!("{value:?} is not a date; write YYYY-MM-DD, e.g. 2025-03-01"))
 }
 
 /// A snippet for a terminal: hits in «guillemets».

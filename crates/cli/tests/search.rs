@@ -101,6 +101,14 @@ fn search_follows_ingest_and_rebuilds_a_lost_index() {
         ["Ferry strike ends"]
     );
 
+    let bad_date = sandbox.run(&["search", "ferry", "--from", "March"]);
+    bad_date.assert_code(2);
+    assert!(
+        bad_date.stderr().contains("YYYY-MM-DD"),
+        "{}",
+        bad_date.stderr()
+    );
+
     // The index is derived data: deleted, it is rebuilt from the store on the next search.
     let index = sandbox.path("test.db.search");
     assert!(index.is_dir(), "the index lives beside the database");

@@ -101,7 +101,7 @@ pub struct SourceCoverage {
 }
 
 /// The upper bound of a `to` date: a bare `YYYY-MM-DD` covers that whole day.
-pub(crate) fn day_end(to: Option<&str>) -> Option<String> {
+fn day_end(to: Option<&str>) -> Option<String> {
     to.map(|t| {
         if t.len() == 10 {
             format!("{t}\u{10FFFF}")
