@@ -1332,10 +1332,9 @@ impl Grammar<'_, '_> {
             return None;
         }
         let end = after + 1;
-        // "a 6-year-old boy" is an age; "three-quarters" a fraction.
-        if (self.joined(end) && self.is(end, "old"))
-            || (unit == Unit::Quarter && self.joined(after))
-        {
+        // "a 6-year-old boy" and "Mr. Reupke, 52 years old," are ages; "three-quarters"
+        // a fraction.
+        if self.is(end, "old") || (unit == Unit::Quarter && self.joined(after)) {
             return None;
         }
         match self.lw(end) {

@@ -68,6 +68,10 @@ impl TimeFinder {
                 start -= 1;
             }
             let end = found.end.min(words.len());
+            if is_quoted_title(&words[start..end], start.checked_sub(1).map(|p| &words[p])) {
+                i = end;
+                continue;
+            }
             let (cstart, cend) = (words[start].cstart, words[end - 1].cend);
             let mut tense = || tenses.at(cstart, cend);
             let mut cx = Context {
@@ -122,6 +126,20 @@ impl TimeFinder {
         }
         out
     }
+}
+
+/// ABC's "This Week", CBS's ''60 Minutes'': a name in title case right after a quote
+/// mark, its unit capitalised as no time's is inside a sentence.
+fn is_quoted_title(expression: &[scan::Word<'_>], before: Option<&scan::Word<'_>>) -> bool {
+    let quoted = before.is_some_and(|w| matches!(w.text, "\"" | "'" | "`" | "“" | "‘"));
+    quoted
+        && expression.len() > 1
+        && expression
+            .iter()
+            .all(|w| w.is_capitalised() || w.is_digits())
+        && expression
+            .iter()
+            .any(|w| w.is_capitalised() && lexicon::unit(&w.text.to_ascii_lowercase()).is_some())
 }
 
 /// "the nine months", "the first six months": a reporting period of months within a

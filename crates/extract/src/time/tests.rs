@@ -85,6 +85,7 @@ fn clock_times_on_their_day() {
 #[test]
 fn not_times() {
     assert!(find("a 6-year-old boy and three-quarters of voters").is_empty());
+    assert!(find("Mr. Reupke, 52 years old, will retire").is_empty());
     assert!(find("2014 soldiers and $2020 and 2020 percent").is_empty());
     assert!(find("We may see. They march on Washington.").is_empty());
 }
@@ -382,4 +383,11 @@ fn the_end_date_of_a_period_keeps_the_period_under_discussion() {
         [Some("2024-Q2"), Some("2024-09-30"), Some("2023-Q2")],
         "{found:?}"
     );
+}
+
+#[test]
+fn a_quoted_title_is_not_a_time() {
+    assert!(find("the minister said on ABC's \"This Week\" that talks would go on").is_empty());
+    assert!(find("he told CBS's \"60 Minutes\" he would stay").is_empty());
+    assert_eq!(one("\"This week we talk,\" she said").2, s("2025-W12"));
 }
