@@ -52,7 +52,7 @@ pub struct Tagger {
 }
 
 #[inline]
-fn mix(mut x: u64) -> u64 {
+const fn mix(mut x: u64) -> u64 {
     // splitmix64 finaliser: spreads template and value bits over the whole key.
     x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
     x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -62,7 +62,14 @@ fn mix(mut x: u64) -> u64 {
 
 #[inline]
 fn key(template: u64, value: u64) -> u64 {
-    mix(template.wrapping_mul(0x100_0000_01b3) ^ mix(value))
+    mixed_key(template, mix(value))
+}
+
+/// [`key`] for a value already passed through [`mix`] (token values used by several
+/// features are mixed once).
+#[inline]
+fn mixed_key(template: u64, mixed: u64) -> u64 {
+    mix(template.wrapping_mul(0x100_0000_01b3) ^ mixed)
 }
 
 fn hash_str(s: &str) -> u64 {
@@ -76,7 +83,6 @@ struct TokenInfo {
     pos: u64,
     /// Small codes, packed into feature values.
     cue: u64,
-    entity: u64,
     quote: u64,
     shape: u64,
     sentence_edge: u64,
@@ -90,9 +96,21 @@ struct TokenInfo {
     /// adverb or auxiliary ("Trump has also said": said's left neighbour is Trump).
     left_skip: u64,
     right_skip: u64,
+    mixed: Mixed,
 }
 
 const OUTSIDE: u64 = 0xdead_beef;
+const MIXED_OUTSIDE: u64 = mix(OUTSIDE);
+
+/// A token's values that several base features read, passed through [`mix`].
+struct Mixed {
+    word: u64,
+    lemma: u64,
+    pos: u64,
+    cue: u64,
+    entity: u64,
+    cluster1: u64,
+}
 
 fn cue_code(cue: Cue) -> u64 {
     match cue {
@@ -149,23 +167,32 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                 })
             };
             let word = word_hash(&t.lower);
+            let (lemma, pos, cue) = (hash_str(t.lemma), hash_str(t.pos), cue_code(t.cue));
+            let cluster = clusters
+                .get(word)
+                .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1));
             TokenInfo {
                 suffix: hash_str(&t.lower[suffix_start..]),
-                cluster: clusters
-                    .get(word)
-                    .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1)),
+                cluster,
                 from_start: bucket(i - range.start),
                 to_end: bucket(range.end - i),
                 left_skip: tag((range.start..i).rev().find(|j| !is_filler(j))),
                 right_skip: tag((i + 1..range.end).find(|j| !is_filler(j))),
                 word,
-                lemma: hash_str(t.lemma),
-                pos: hash_str(t.pos),
-                cue: cue_code(t.cue),
-                entity,
+                lemma,
+                pos,
+                cue,
                 quote,
                 shape: shape_code(t.word),
                 sentence_edge,
+                mixed: Mixed {
+                    word: mix(word),
+                    lemma: mix(lemma),
+                    pos: mix(pos),
+                    cue: mix(cue),
+                    entity: mix(entity),
+                    cluster1: mix(cluster[1]),
+                },
             }
         })
         .collect()
@@ -213,69 +240,76 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
         let j = i as isize + k;
         (j >= 0).then(|| info.get(j as usize)).flatten()
     };
-    let word = |k| at(k).map_or(OUTSIDE, |t| t.word);
+    let mixed = |k, field: fn(&Mixed) -> u64| at(k).map_or(MIXED_OUTSIDE, |t| field(&t.mixed));
+    let word = |k| mixed(k, |m| m.word);
+    let lemma = |k| mixed(k, |m| m.lemma);
+    let cue = |k| mixed(k, |m| m.cue);
+    let ent = |k| mixed(k, |m| m.entity);
     let pos = |k| at(k).map_or(OUTSIDE, |t| t.pos);
-    let cue = |k| at(k).map_or(OUTSIDE, |t| t.cue);
-    let ent = |k| at(k).map_or(OUTSIDE, |t| t.entity);
     let quote = |k| at(k).map_or(OUTSIDE, |t| t.quote);
     let t = &info[i];
-    out.push(key(1, 0));
-    out.push(key(2, t.word));
-    out.push(key(3, t.lemma));
-    out.push(key(4, t.pos));
-    out.push(key(5, word(-1)));
-    out.push(key(6, word(1)));
-    out.push(key(7, word(-2)));
-    out.push(key(8, word(2)));
-    out.push(key(9, pos(-1) ^ t.pos.rotate_left(7)));
-    out.push(key(10, t.pos ^ pos(1).rotate_left(7)));
-    out.push(key(11, pos(-1)));
-    out.push(key(12, pos(1)));
-    out.push(key(13, t.cue));
-    out.push(key(14, cue(-1)));
-    out.push(key(15, cue(1)));
-    out.push(key(16, cue(-2)));
-    out.push(key(17, cue(2)));
-    out.push(key(18, t.entity));
-    out.push(key(19, ent(-1)));
-    out.push(key(20, ent(1)));
-    out.push(key(21, t.quote));
-    out.push(key(22, quote(-1) * 8 + quote(1)));
-    out.push(key(23, t.shape));
-    out.push(key(24, t.sentence_edge));
+    let m = &t.mixed;
     let (left, right) = dist[i];
-    out.push(key(25, left));
-    out.push(key(26, right));
-    out.push(key(27, left * 100 + right));
-    out.push(key(28, left ^ t.pos.rotate_left(3)));
-    out.push(key(29, right ^ t.pos.rotate_left(3)));
-    out.push(key(30, t.cue ^ word(1).rotate_left(5)));
-    out.push(key(31, word(-1) ^ t.word.rotate_left(9)));
-    out.push(key(32, t.quote * 100 + left.min(9) * 10 + right.min(9)));
-    let lemma = |k| at(k).map_or(OUTSIDE, |t| t.lemma);
-    out.push(key(33, lemma(-1)));
-    out.push(key(34, lemma(1)));
-    out.push(key(35, t.word ^ t.pos.rotate_left(17)));
-    out.push(key(36, t.suffix));
-    out.push(key(37, t.from_start * 16 + t.to_end));
-    out.push(key(38, t.left_skip));
-    out.push(key(39, t.right_skip));
-    out.push(key(50, t.left_skip ^ t.lemma.rotate_left(5)));
-    out.push(key(51, t.right_skip ^ t.lemma.rotate_left(5)));
-    out.push(key(
-        52,
-        t.pos ^ t.left_skip.rotate_left(7) ^ t.right_skip.rotate_left(23),
-    ));
-    out.push(key(53, t.to_end * 8 + at(1).map_or(7, |n| n.quote)));
-    let cluster = |k: isize, level: usize| at(k).map_or(OUTSIDE, |t| t.cluster[level]);
-    out.push(key(54, t.cluster[0]));
-    out.push(key(55, t.cluster[1]));
-    out.push(key(56, t.cluster[2]));
-    out.push(key(57, cluster(-1, 1)));
-    out.push(key(58, cluster(1, 1)));
-    out.push(key(59, t.cluster[1] ^ t.left_skip.rotate_left(9)));
-    out.push(key(90, t.cluster[1] ^ t.right_skip.rotate_left(9)));
-    out.push(key(91, t.cluster[2] ^ t.pos.rotate_left(9)));
+    let keys: [u64; BASE_FEATURES] = [
+        key(1, 0),
+        mixed_key(2, m.word),
+        mixed_key(3, m.lemma),
+        mixed_key(4, m.pos),
+        mixed_key(5, word(-1)),
+        mixed_key(6, word(1)),
+        mixed_key(7, word(-2)),
+        mixed_key(8, word(2)),
+        key(9, pos(-1) ^ t.pos.rotate_left(7)),
+        key(10, t.pos ^ pos(1).rotate_left(7)),
+        mixed_key(11, mixed(-1, |m| m.pos)),
+        mixed_key(12, mixed(1, |m| m.pos)),
+        mixed_key(13, m.cue),
+        mixed_key(14, cue(-1)),
+        mixed_key(15, cue(1)),
+        mixed_key(16, cue(-2)),
+        mixed_key(17, cue(2)),
+        mixed_key(18, m.entity),
+        mixed_key(19, ent(-1)),
+        mixed_key(20, ent(1)),
+        key(21, t.quote),
+        key(22, quote(-1) * 8 + quote(1)),
+        key(23, t.shape),
+        key(24, t.sentence_edge),
+        key(25, left),
+        key(26, right),
+        key(27, left * 100 + right),
+        key(28, left ^ t.pos.rotate_left(3)),
+        key(29, right ^ t.pos.rotate_left(3)),
+        key(30, t.cue ^ at(1).map_or(OUTSIDE, |n| n.word).rotate_left(5)),
+        key(
+            31,
+            at(-1).map_or(OUTSIDE, |p| p.word) ^ t.word.rotate_left(9),
+        ),
+        key(32, t.quote * 100 + left.min(9) * 10 + right.min(9)),
+        mixed_key(33, lemma(-1)),
+        mixed_key(34, lemma(1)),
+        key(35, t.word ^ t.pos.rotate_left(17)),
+        key(36, t.suffix),
+        key(37, t.from_start * 16 + t.to_end),
+        key(38, t.left_skip),
+        key(39, t.right_skip),
+        key(50, t.left_skip ^ t.lemma.rotate_left(5)),
+        key(51, t.right_skip ^ t.lemma.rotate_left(5)),
+        key(
+            52,
+            t.pos ^ t.left_skip.rotate_left(7) ^ t.right_skip.rotate_left(23),
+        ),
+        key(53, t.to_end * 8 + at(1).map_or(7, |n| n.quote)),
+        key(54, t.cluster[0]),
+        mixed_key(55, m.cluster1),
+        key(56, t.cluster[2]),
+        mixed_key(57, mixed(-1, |m| m.cluster1)),
+        mixed_key(58, mixed(1, |m| m.cluster1)),
+        key(59, t.cluster[1] ^ t.left_skip.rotate_left(9)),
+        key(90, t.cluster[1] ^ t.right_skip.rotate_left(9)),
+        key(91, t.cluster[2] ^ t.pos.rotate_left(9)),
+    ];
+    out.extend_from_slice(&keys);
 }
 
 fn allowed(classes: &[&str], prev: usize, cur: usize) -> bool {
@@ -286,10 +320,25 @@ fn allowed(classes: &[&str], prev: usize, cur: usize) -> bool {
     }
 }
 
-fn best_allowed(classes: &[&str], scores: &[f32], prev: usize) -> usize {
+/// For each previous class, a bit per class allowed after it (BIO: "I-X" only after "B-X"
+/// or "I-X").
+fn transitions(classes: &[&str]) -> Vec<u32> {
+    (0..classes.len())
+        .map(|prev| {
+            (0..classes.len())
+                .filter(|&cur| allowed(classes, prev, cur))
+                .fold(0, |bits, cur| bits | 1 << cur)
+        })
+        .collect()
+}
+
+/// The best-scoring class that may follow the previous one (`allowed`: its row of
+/// [`transitions`]).
+fn best_allowed(allowed: u32, scores: &[f32]) -> usize {
+    let ok = |c: usize| allowed & 1 << c != 0;
     let mut best = 0;
     for (c, &s) in scores.iter().enumerate() {
-        if allowed(classes, prev, c) && (s > scores[best] || !allowed(classes, prev, best)) {
+        if ok(c) && (s > scores[best] || !ok(best)) {
             best = c;
         }
     }
@@ -342,11 +391,16 @@ fn content_features(sc: &[usize], sc_dist: &[(u64, u64)], i: usize, out: &mut Ve
     out.push(key(49, tag(1) * 64 + tag(2)));
 }
 
+/// The previous tag with the word: the one history feature with a large domain.
+fn history_word_key(base: u64, prev: u64, info: &TokenInfo) -> u64 {
+    key(base + 2, prev ^ info.word.rotate_left(11))
+}
+
 fn history(prev: usize, prev2: usize, info: &TokenInfo, out: &mut Vec<u64>, base: u64) {
     let (p, p2) = (prev as u64, prev2 as u64);
     out.push(key(base, p));
     out.push(key(base + 1, p * 16 + p2));
-    out.push(key(base + 2, p ^ info.word.rotate_left(11)));
+    out.push(history_word_key(base, p, info));
     out.push(key(base + 3, p ^ info.pos.rotate_left(13)));
     out.push(key(base + 4, p * 8 + info.quote));
     out.push(key(base + 5, p * 64 + info.cue));
@@ -453,6 +507,7 @@ fn decode(
     active: impl Fn(usize) -> bool,
     mut score: impl FnMut(usize, &[usize], &mut Vec<f32>),
 ) -> Vec<usize> {
+    let allowed = transitions(classes);
     let mut tags = Vec::with_capacity(n);
     let mut scores = Vec::new();
     for i in 0..n {
@@ -462,7 +517,7 @@ fn decode(
         }
         score(i, &tags, &mut scores);
         let prev = tags.last().copied().unwrap_or(0);
-        tags.push(best_allowed(classes, &scores, prev));
+        tags.push(best_allowed(allowed[prev], &scores));
     }
     tags
 }
@@ -476,10 +531,15 @@ fn previous(tags: &[usize]) -> (usize, usize) {
     }
 }
 
+/// First template number of the source/cue layers' and the content layer's history
+/// features.
+const SC_HISTORY: u64 = 60;
+const CT_HISTORY: u64 = 70;
+
 /// The source/cue layer's features after the base ones.
 fn sc_rest(info: &[TokenInfo], i: usize, tags: &[usize], out: &mut Vec<u64>) {
     let (prev, prev2) = previous(tags);
-    history(prev, prev2, &info[i], out, 60);
+    history(prev, prev2, &info[i], out, SC_HISTORY);
 }
 
 /// The content layer's features after the base ones.
@@ -498,7 +558,7 @@ fn ct_rest(
 /// The content layer's features that read its own previous tags.
 fn ct_history(info: &[TokenInfo], sc: &[usize], i: usize, tags: &[usize], out: &mut Vec<u64>) {
     let (prev, prev2) = previous(tags);
-    history(prev, prev2, &info[i], out, 70);
+    history(prev, prev2, &info[i], out, CT_HISTORY);
     out.push(key(80, prev as u64 * 16 + sc[i] as u64));
 }
 
@@ -802,11 +862,22 @@ impl Tagger {
             scores.extend_from_slice(&sums[i][layer.clone()]);
             self.weights.add(feats, layer, scores);
         };
+        // The next token's previous-tag × word keys, for every tag it may follow, are
+        // fetched while this token is scored: they are the history keys likely to miss
+        // the cache.
+        let ahead = |i: usize, base: u64, classes: usize| {
+            if let Some(next) = info.get(i + 1) {
+                for p in 0..classes as u64 {
+                    self.weights.prefetch(history_word_key(base, p, next));
+                }
+            }
+        };
         let sc = decode(
             &SC_CLASSES,
             n,
             |_| true,
             |i, tags, scores| {
+                ahead(i, SC_HISTORY, SC_CLASSES.len());
                 feats.clear();
                 sc_rest(&info, i, tags, &mut feats);
                 score(&sums, i, weights::SC, &feats, scores);
@@ -824,6 +895,7 @@ impl Tagger {
         self.weights
             .add_runs(&keys, CONTENT_FEATURES, &active, &mut sums);
         let content = decode(&CT_CLASSES, n, is_active, |i, tags, scores| {
+            ahead(i, CT_HISTORY, CT_CLASSES.len());
             feats.clear();
             ct_history(&info, &sc, i, tags, &mut feats);
             score(&sums, i, weights::CONTENT, &feats, scores);
@@ -835,6 +907,7 @@ impl Tagger {
         self.weights
             .add_runs(&keys, CONTENT_TAG_FEATURES, &active, &mut sums);
         let sc2 = decode(&SC_CLASSES, n, is_active, |i, tags, scores| {
+            ahead(i, SC_HISTORY, SC_CLASSES.len());
             feats.clear();
             sc_rest(&info, i, tags, &mut feats);
             sc2_content_history(&content, i, tags, &mut feats);

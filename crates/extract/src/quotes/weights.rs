@@ -172,8 +172,9 @@ impl Weights {
         }
     }
 
+    /// Starts loading the slot where `key` would be.
     #[inline]
-    fn prefetch(&self, key: u64) {
+    pub fn prefetch(&self, key: u64) {
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
@@ -201,15 +202,20 @@ impl Weights {
     /// Adds the weights (every layer's) of run `k` of `per` keys to `sums[rows[k]]`, in key
     /// order, prefetching the keys ahead.
     pub fn add_runs(&self, keys: &[u64], per: usize, rows: &[usize], sums: &mut [[f32; CLASSES]]) {
-        for (k, &key) in keys.iter().enumerate() {
-            if let Some(&ahead) = keys.get(k + PREFETCH_AHEAD) {
-                self.prefetch(ahead);
-            }
-            if let Some(weights) = self.get(key) {
-                for (score, weight) in sums[rows[k / per]].iter_mut().zip(weights) {
-                    *score += weight;
+        let mut ahead = keys.iter().skip(PREFETCH_AHEAD);
+        for (run, &row) in keys.chunks(per.max(1)).zip(rows) {
+            let mut sum = sums[row];
+            for &key in run {
+                if let Some(&next) = ahead.next() {
+                    self.prefetch(next);
+                }
+                if let Some(weights) = self.get(key) {
+                    for (score, weight) in sum.iter_mut().zip(weights) {
+                        *score += weight;
+                    }
                 }
             }
+            sums[row] = sum;
         }
     }
 }
