@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::conll::{self, ConllEval, Document, EvalReport, Format, Scheme};
 use crate::gazetteer::{self, Gazetteer};
-use crate::perceptron::{Features, Model, Trainer};
+use crate::perceptron::{Features, Model, Trainer, argmax};
 
 pub use storyline_model::EntityType;
 
@@ -89,6 +89,9 @@ struct TagSet {
     names: Vec<String>,
     /// Prefix letter (b'O', b'B', b'I', b'L', b'U') and type index per class.
     info: Vec<(u8, u8)>,
+    /// [`TagSet::allowed`] for every (previous class or start, class, last), made once:
+    /// Viterbi asks it for every pair at every token.
+    table: Vec<bool>,
 }
 
 impl TagSet {
@@ -103,11 +106,26 @@ impl TagSet {
                 None => (b'O', 0),
             })
             .collect();
-        TagSet {
+        let mut tags = TagSet {
             scheme,
             names,
             info,
-        }
+            table: Vec::new(),
+        };
+        let k = tags.names.len();
+        let prevs = (0..k).map(Some).chain([None]);
+        let table = prevs
+            .flat_map(|p| (0..k).flat_map(move |c| [(p, c, false), (p, c, true)]))
+            .map(|(p, c, last)| tags.allowed(p, c, last))
+            .collect();
+        tags.table = table;
+        tags
+    }
+
+    /// [`TagSet::allowed`], from the table.
+    fn allows(&self, prev: Option<usize>, cur: usize, last: bool) -> bool {
+        let k = self.names.len();
+        self.table[(prev.unwrap_or(k) * k + cur) * 2 + usize::from(last)]
     }
 
     /// Can class `cur` follow class `prev` (`None`: sentence start)? `last`: `cur` ends the
@@ -406,6 +424,12 @@ pub struct FeatureConfig {
     pub clusters: bool,
     pub document_case: bool,
     pub pos: bool,
+    /// Sequence model: each pass is trained as a structured perceptron and decoded by
+    /// first-order Viterbi, with a transition model over (previous tag, tag) pairs instead
+    /// of the greedy passes' tag-history features. Model files without the field were
+    /// trained greedily and decode greedily.
+    #[serde(default)]
+    pub structured: bool,
 }
 
 impl Default for FeatureConfig {
@@ -415,6 +439,9 @@ impl Default for FeatureConfig {
             clusters: true,
             document_case: true,
             pos: false,
+            // +0.75 F1 on dev over greedy decoding of locally trained passes (93.03
+            // against 92.28, seed 1; seeds 2 and 3: 93.40, 93.17).
+            structured: true,
         }
     }
 }
@@ -817,7 +844,7 @@ fn pass_one_features(sentence: &SentenceInfo, i: usize, view: &PassOneView, f: &
     }
 }
 
-/// Features of the tags decoded so far.
+/// Features of the tags decoded so far (greedy passes).
 fn tag_features(sentence: &SentenceInfo, i: usize, prev1: &str, prev2: &str, f: &mut Features) {
     let tok = &sentence.tokens[i];
     f.add("t-1", prev1);
@@ -874,11 +901,82 @@ impl SentenceKeys {
     }
 }
 
-/// How a sentence is decoded: with a trained model, or while training (updating the trainer
-/// on every token, learning from its own previous predictions).
+/// One pass of the recogniser: a model over the token's own features and, for a structured
+/// pass, a model of the tag transitions.
+///
+/// The transition model's classes are (previous tag, tag) pairs and its features the
+/// token's word and shape: one lookup gives a weight for every pair, where conjunctions of
+/// the previous tag with the word would cost a lookup for each previous tag.
+struct Pass {
+    tokens: Model,
+    pairs: Option<Model>,
+}
+
+/// A [`Pass`] being trained.
+struct PassTrainer {
+    tokens: Trainer,
+    pairs: Option<Trainer>,
+}
+
+impl PassTrainer {
+    fn new(tags: &TagSet, structured: bool) -> PassTrainer {
+        PassTrainer {
+            tokens: Trainer::new(tags.names.clone()),
+            pairs: structured.then(|| Trainer::new(pair_names(tags))),
+        }
+    }
+
+    fn finish(self, min_weight: f32) -> Pass {
+        Pass {
+            tokens: self.tokens.finish(serde_json::Value::Null, min_weight),
+            pairs: self
+                .pairs
+                .map(|pairs| pairs.finish(serde_json::Value::Null, min_weight)),
+        }
+    }
+}
+
+impl Pass {
+    fn prune(&mut self, min_weight: f32) {
+        self.tokens.prune(min_weight);
+        if let Some(pairs) = &mut self.pairs {
+            pairs.prune(min_weight);
+        }
+    }
+
+    fn feature_count(&self) -> usize {
+        self.tokens.feature_count() + self.pairs.as_ref().map_or(0, Model::feature_count)
+    }
+}
+
+/// Transition classes: `prev>tag` for every previous tag and the sentence start (`<s>`,
+/// last), in the order [`pair_class`] numbers them.
+fn pair_names(tags: &TagSet) -> Vec<String> {
+    let prevs = tags.names.iter().map(String::as_str).chain(["<s>"]);
+    prevs
+        .flat_map(|p| tags.names.iter().map(move |c| format!("{p}>{c}")))
+        .collect()
+}
+
+fn pair_class(k: usize, prev: Option<usize>, class: usize) -> usize {
+    prev.unwrap_or(k) * k + class
+}
+
+/// The transition model's features of token `i`: a bias (the transition itself), the word
+/// and the short shape.
+fn pair_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
+    let tok = &sentence.tokens[i];
+    f.clear();
+    f.add("t", "");
+    f.add("t|n", &tok.norm);
+    f.add("t|ss", &tok.short_shape);
+}
+
+/// How a sentence is decoded: with a trained pass, or while training (greedy passes learn
+/// token by token, structured passes from the whole sentence).
 enum Mode<'a> {
-    Predict(&'a Model),
-    Train(&'a mut Trainer, &'a [usize]),
+    Predict(&'a Pass),
+    Train(&'a mut PassTrainer, &'a [usize]),
 }
 
 /// Greedy left-to-right decoding under the tag-sequence constraints.
@@ -912,20 +1010,123 @@ fn decode_sentence(
         let prev = if i >= 1 { Some(out[i - 1]) } else { None };
         let guess = match &mut mode {
             Mode::Train(trainer, gold) => {
-                trainer.predict(&all, &mut scores);
+                trainer.tokens.predict(&all, &mut scores);
                 let guess = tags.best(&scores, prev, i + 1 == n);
-                trainer.update(gold[i], guess, &all);
+                trainer.tokens.update(gold[i], guess, &all);
                 // The history is the gold tags: training a local classifier with the true
                 // previous tags worked clearly better here (+0.8 F1 on dev) than learning
                 // from its own predictions.
                 gold[i]
             }
-            Mode::Predict(model) => {
-                model.predict(&all, &mut scores);
+            Mode::Predict(pass) => {
+                pass.tokens.predict(&all, &mut scores);
                 tags.best(&scores, prev, i + 1 == n)
             }
         };
         out.push(guess);
+    }
+    out
+}
+
+/// Decodes a sentence greedily or, for a structured pass, by Viterbi.
+fn decode(sentence: &SentenceInfo, keys: &SentenceKeys, tags: &TagSet, mode: Mode) -> Vec<usize> {
+    let structured = match &mode {
+        Mode::Predict(pass) => pass.pairs.is_some(),
+        Mode::Train(trainer, _) => trainer.pairs.is_some(),
+    };
+    if structured {
+        viterbi_sentence(sentence, keys, tags, mode)
+    } else {
+        decode_sentence(sentence, keys, tags, mode)
+    }
+}
+
+/// First-order Viterbi decoding under the tag-sequence constraints: class `c` after class
+/// `p` scores the token's own features for `c` plus its transition features for (`p`, `c`).
+/// Training (a structured perceptron) decodes with the current weights and, when the best
+/// sequence is not the gold one, moves weight from the predicted to the gold classes and
+/// transitions at every token where they differ; one step of the average per sentence.
+fn viterbi_sentence(
+    sentence: &SentenceInfo,
+    keys: &SentenceKeys,
+    tags: &TagSet,
+    mut mode: Mode,
+) -> Vec<usize> {
+    let n = sentence.tokens.len();
+    let k = tags.names.len();
+    let mut pair_keys = Features::default();
+    let mut token_scores = Vec::new();
+    let mut pair_scores = Vec::new();
+    // best[c]: the best score of a sequence ending in class c; back[i * k + c]: its
+    // previous class.
+    let mut best = vec![f32::NEG_INFINITY; k];
+    let mut next = vec![f32::NEG_INFINITY; k];
+    let mut back = vec![0usize; n * k];
+    for i in 0..n {
+        let last = i + 1 == n;
+        pair_features(sentence, i, &mut pair_keys);
+        match &mode {
+            Mode::Predict(pass) => {
+                pass.tokens.predict(keys.token(i), &mut token_scores);
+                let pairs = pass.pairs.as_ref().expect("a structured pass");
+                pairs.predict(pair_keys.keys(), &mut pair_scores);
+            }
+            Mode::Train(trainer, _) => {
+                trainer.tokens.predict(keys.token(i), &mut token_scores);
+                let pairs = trainer.pairs.as_ref().expect("a structured pass");
+                pairs.predict(pair_keys.keys(), &mut pair_scores);
+            }
+        }
+        next.fill(f32::NEG_INFINITY);
+        let prevs = if i == 0 { 0..1 } else { 0..k };
+        for p in prevs {
+            let (prev, before) = if i == 0 {
+                (None, 0.0)
+            } else {
+                (Some(p), best[p])
+            };
+            if before == f32::NEG_INFINITY {
+                continue;
+            }
+            let transitions = &pair_scores[pair_class(k, prev, 0)..][..k];
+            for c in 0..k {
+                if !tags.allows(prev, c, last) {
+                    continue;
+                }
+                let total = before + (token_scores[c] + transitions[c]);
+                if total > next[c] {
+                    next[c] = total;
+                    back[i * k + c] = p;
+                }
+            }
+        }
+        std::mem::swap(&mut best, &mut next);
+    }
+    let mut out = vec![0; n];
+    if n > 0 {
+        let mut c = argmax(&best);
+        for i in (0..n).rev() {
+            out[i] = c;
+            c = back[i * k + c];
+        }
+    }
+    if let Mode::Train(trainer, gold) = &mut mode {
+        let pairs = trainer.pairs.as_mut().expect("a structured pass");
+        trainer.tokens.tick();
+        pairs.tick();
+        for i in 0..n {
+            let gold_prev = i.checked_sub(1).map(|j| gold[j]);
+            let out_prev = i.checked_sub(1).map(|j| out[j]);
+            if gold[i] != out[i] {
+                trainer.tokens.add(gold[i], keys.token(i), 1.0);
+                trainer.tokens.add(out[i], keys.token(i), -1.0);
+            }
+            if gold[i] != out[i] || gold_prev != out_prev {
+                pair_features(sentence, i, &mut pair_keys);
+                pairs.add(pair_class(k, gold_prev, gold[i]), pair_keys.keys(), 1.0);
+                pairs.add(pair_class(k, out_prev, out[i]), pair_keys.keys(), -1.0);
+            }
+        }
     }
     out
 }
@@ -948,8 +1149,8 @@ struct ModelHeader {
 /// A trained entity recogniser: first- and second-pass models, their word clusters, and the
 /// gazetteer.
 pub struct Recognizer {
-    pass1: Model,
-    pass2: Option<Model>,
+    pass1: Pass,
+    pass2: Option<Pass>,
     tags: TagSet,
     config: FeatureConfig,
     clusters: Option<Clusters>,
@@ -1014,12 +1215,27 @@ impl Recognizer {
             "BIO" => Scheme::Bio,
             other => return Err(format!("unknown tag scheme {other}")),
         };
-        let pass1 = Model::from_bytes(sections.get("pass1").ok_or("no pass1 section")?)
-            .map_err(|e| format!("pass1: {e}"))?;
-        let pass2 = match sections.get("pass2") {
-            Some(bytes) => Some(Model::from_bytes(bytes).map_err(|e| format!("pass2: {e}"))?),
-            None => None,
+        let model = |name: &str| -> Result<Option<Model>, String> {
+            sections
+                .get(name)
+                .map(|bytes| Model::from_bytes(bytes).map_err(|e| format!("{name}: {e}")))
+                .transpose()
         };
+        // A structured pass has its transition model in `<pass>-pairs`.
+        let pass = |name: &str| -> Result<Option<Pass>, String> {
+            let Some(tokens) = model(name)? else {
+                return Ok(None);
+            };
+            let pairs = model(&format!("{name}-pairs"))?;
+            if pairs.is_some() != header.config.structured {
+                return Err(format!(
+                    "{name}: transition model does not match the config"
+                ));
+            }
+            Ok(Some(Pass { tokens, pairs }))
+        };
+        let pass1 = pass("pass1")?.ok_or("no pass1 section")?;
+        let pass2 = pass("pass2")?;
         let clusters = match sections.get("clusters") {
             Some(bytes) => {
                 let mut text = String::new();
@@ -1030,9 +1246,19 @@ impl Recognizer {
             }
             None => None,
         };
-        let names = pass1.classes().to_vec();
+        let names = pass1.tokens.classes().to_vec();
         if names != class_names(scheme) {
             return Err("model classes do not match its tag scheme".into());
+        }
+        let tags = TagSet::new(scheme, names);
+        let pairs = [Some(&pass1), pass2.as_ref()]
+            .into_iter()
+            .flatten()
+            .filter_map(|pass| pass.pairs.as_ref());
+        for pairs in pairs {
+            if pairs.classes() != pair_names(&tags) {
+                return Err("transition classes do not match its tag scheme".into());
+            }
         }
         if header.config.gazetteer && gazetteer.is_none() {
             return Err("this model needs a gazetteer".into());
@@ -1040,7 +1266,7 @@ impl Recognizer {
         Ok(Recognizer {
             pass1,
             pass2,
-            tags: TagSet::new(scheme, names),
+            tags,
             config: header.config,
             clusters,
             gazetteer,
@@ -1052,15 +1278,15 @@ impl Recognizer {
     pub fn save(&self, path: &Path) -> Result<(), NerError> {
         let scratch = path.with_extension("part");
         let mut sections: Vec<(String, Vec<u8>)> = Vec::new();
-        sections.push((
-            "pass1".into(),
-            model_bytes(&self.pass1, &scratch).map_err(io_error(path))?,
-        ));
-        if let Some(pass2) = &self.pass2 {
-            sections.push((
-                "pass2".into(),
-                model_bytes(pass2, &scratch).map_err(io_error(path))?,
-            ));
+        let passes = [("pass1", Some(&self.pass1)), ("pass2", self.pass2.as_ref())];
+        for (name, pass) in passes {
+            let Some(pass) = pass else { continue };
+            let bytes = model_bytes(&pass.tokens, &scratch).map_err(io_error(path))?;
+            sections.push((name.into(), bytes));
+            if let Some(pairs) = &pass.pairs {
+                let bytes = model_bytes(pairs, &scratch).map_err(io_error(path))?;
+                sections.push((format!("{name}-pairs"), bytes));
+            }
         }
         if let Some(clusters) = &self.clusters {
             let bytes =
@@ -1166,7 +1392,7 @@ impl Recognizer {
         let first: Vec<Vec<usize>> = infos
             .iter()
             .zip(&keys)
-            .map(|(info, keys)| decode_sentence(info, keys, &self.tags, Mode::Predict(&self.pass1)))
+            .map(|(info, keys)| decode(info, keys, &self.tags, Mode::Predict(&self.pass1)))
             .collect();
         let Some(pass2) = &self.pass2 else {
             return first;
@@ -1177,7 +1403,7 @@ impl Recognizer {
             .zip(keys.iter().zip(&views))
             .map(|(info, (keys, view))| {
                 let keys = keys.with_pass_one(info, view, &mut f);
-                decode_sentence(info, &keys, &self.tags, Mode::Predict(pass2))
+                decode(info, &keys, &self.tags, Mode::Predict(pass2))
             })
             .collect()
     }
@@ -1370,17 +1596,17 @@ fn prepare(docs: &[Document], res: &Resources, tags: &TagSet) -> Vec<Prepared> {
         .collect()
 }
 
-/// Trains one pass over `docs` (static keys per sentence given) and returns the model.
+/// Trains one pass over `docs` (static keys per sentence given).
 fn train_pass(
     docs: &[&Prepared],
     keys: &[&Vec<SentenceKeys>],
     tags: &TagSet,
+    structured: bool,
     epochs: usize,
     seed: u64,
     min_weight: f32,
-    meta: serde_json::Value,
-) -> Model {
-    let mut trainer = Trainer::new(tags.names.clone());
+) -> Pass {
+    let mut trainer = PassTrainer::new(tags, structured);
     let mut order: Vec<(usize, usize)> = docs
         .iter()
         .enumerate()
@@ -1391,15 +1617,15 @@ fn train_pass(
         shuffle(&mut order, &mut state);
         for &(d, s) in &order {
             let mode = Mode::Train(&mut trainer, &docs[d].gold[s]);
-            decode_sentence(&docs[d].infos[s], &keys[d][s], tags, mode);
+            decode(&docs[d].infos[s], &keys[d][s], tags, mode);
         }
     }
-    trainer.finish(meta, min_weight)
+    trainer.finish(min_weight)
 }
 
 /// Decodes prepared documents with a first-pass model.
 fn decode_pass_one(
-    model: &Model,
+    pass: &Pass,
     doc: &Prepared,
     keys: &[SentenceKeys],
     tags: &TagSet,
@@ -1407,7 +1633,7 @@ fn decode_pass_one(
     doc.infos
         .iter()
         .zip(keys)
-        .map(|(info, k)| decode_sentence(info, k, tags, Mode::Predict(model)))
+        .map(|(info, k)| decode(info, k, tags, Mode::Predict(pass)))
         .collect()
 }
 
@@ -1466,10 +1692,10 @@ impl Recognizer {
             &all,
             &all_keys,
             &tags,
+            config.structured,
             options.epochs,
             options.seed,
             options.min_weight,
-            serde_json::Value::Null,
         );
         log(&format!(
             "pass 1 trained: {} features",
@@ -1490,10 +1716,10 @@ impl Recognizer {
                     &rest_docs,
                     &rest_keys,
                     &tags,
+                    config.structured,
                     options.epochs,
                     options.seed.wrapping_add(1 + fold as u64),
                     options.min_weight,
-                    serde_json::Value::Null,
                 );
                 for &d in &held {
                     first[d] = decode_pass_one(&model, &prepared[d], &keys1[d], &tags);
@@ -1517,10 +1743,10 @@ impl Recognizer {
                 &all,
                 &keys2,
                 &tags,
+                config.structured,
                 options.epochs_pass2,
                 options.seed.wrapping_mul(31).wrapping_add(7),
                 options.min_weight,
-                serde_json::Value::Null,
             );
             log(&format!(
                 "pass 2 trained: {} features",
@@ -2250,6 +2476,17 @@ mod tests {
         scores[id(&bio, "I-PER")] = 5.0;
         scores[id(&bio, "B-PER")] = 1.0;
         assert_eq!(bio.best(&scores, None, false), id(&bio, "B-PER"));
+        // The table Viterbi reads agrees with the rules.
+        for tags in [&bio, &bilou] {
+            let k = tags.names.len();
+            for prev in (0..k).map(Some).chain([None]) {
+                for cur in 0..k {
+                    for last in [false, true] {
+                        assert_eq!(tags.allows(prev, cur, last), tags.allowed(prev, cur, last));
+                    }
+                }
+            }
+        }
     }
 
     const TINY: &str = "-DOCSTART- -X- O O\n\n\
@@ -2273,9 +2510,60 @@ German JJ I-NP I-MISC\nofficials NNS I-NP O\nvisited VBD I-VP O\nOslo NNP I-NP I
                 clusters: false,
                 document_case: true,
                 pos: false,
+                structured: false,
             },
             ..TrainOptions::default()
         }
+    }
+
+    /// The structured (Viterbi) recogniser: learns the tiny corpus, keeps its transition
+    /// models through a save and load, decodes only valid tag sequences, and trains
+    /// deterministically. (The greedy one is tested below; shipped models of both kinds must
+    /// keep loading.)
+    #[test]
+    fn trains_a_tiny_structured_model() {
+        let docs = conll::read_conll2003(TINY.as_bytes()).unwrap();
+        let mut options = tiny_options();
+        options.features.structured = true;
+        let recognizer = Recognizer::train(&docs, None, None, &options);
+        assert!(recognizer.pass1.pairs.is_some());
+        assert!(recognizer.pass2.as_ref().is_some_and(|p| p.pairs.is_some()));
+        let report = recognizer.evaluate(&docs, None).unwrap();
+        assert!(report.overall.f1 > 90.0, "{report}");
+
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("tiny.model");
+        recognizer.save(&path).unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        let loaded = Recognizer::from_parts(&bytes, None).unwrap();
+        assert!(loaded.config().structured);
+        let sentences = [
+            vec!["Maria", "Novak", "left", "Oslo", "for", "Vienna", "."],
+            vec!["Acme", "Corp", "hired", "Peter", "Holm"],
+            vec!["Holm"],
+            vec![],
+        ];
+        let sentences: Vec<Vec<&str>> = sentences.to_vec();
+        let spans = recognizer.recognize_document(&sentences, None);
+        assert_eq!(loaded.recognize_document(&sentences, None), spans);
+        assert!(spans[0].contains(&EntitySpan {
+            start: 3,
+            end: 4,
+            kind: EntityType::Place
+        }));
+        for words in &sentences {
+            let infos = loaded.decode_document(std::slice::from_ref(words), None);
+            for pair in infos[0].windows(2) {
+                assert!(loaded.tags.allowed(Some(pair[0]), pair[1], false));
+            }
+            if let Some(&first) = infos[0].first() {
+                assert!(loaded.tags.allowed(None, first, false));
+            }
+        }
+        let again = Recognizer::train(&docs, None, None, &options);
+        let path2 = dir.path().join("again.model");
+        again.save(&path2).unwrap();
+        assert_eq!(bytes, std::fs::read(&path2).unwrap());
     }
 
     #[test]

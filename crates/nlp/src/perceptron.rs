@@ -549,6 +549,35 @@ impl Trainer {
         }
     }
 
+    /// Counts one step of the average without changing a weight. Structured training takes
+    /// one step per sentence, then [`Trainer::add`]s where the best sequence was wrong.
+    pub fn tick(&mut self) {
+        self.step += 1;
+    }
+
+    /// Adds `delta` to the weight of `class` for each feature.
+    pub fn add(&mut self, class: usize, features: &[u64], delta: f32) {
+        let step = self.step;
+        for key in features {
+            let row = self.weights.entry(*key).or_default();
+            let param = match row.iter_mut().position(|p| p.class == class as u16) {
+                Some(at) => &mut row[at],
+                None => {
+                    row.push(Param {
+                        class: class as u16,
+                        weight: 0.0,
+                        total: 0.0,
+                        stamp: step,
+                    });
+                    row.last_mut().unwrap()
+                }
+            };
+            param.total += (step - param.stamp) as f64 * param.weight as f64;
+            param.stamp = step;
+            param.weight += delta;
+        }
+    }
+
     /// Averages the weights into a model, dropping weights smaller than `min_weight` in
     /// magnitude (they barely move a decision and cost space).
     pub fn finish(self, meta: serde_json::Value, min_weight: f32) -> Model {
