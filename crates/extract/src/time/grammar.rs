@@ -1199,6 +1199,8 @@ impl Grammar<'_, '_> {
                 let inner = self.core(i + 1, buf)?;
                 return Some(Candidate { start: i, ..inner });
             }
+            // "the quarter-to-quarter comparison" compares quarters, it names none.
+            "quarter" if self.joined(i + 2) => return None,
             "quarter" => {
                 // "the quarter a year ago": the quarter under discussion, a year before.
                 if self.is(i + 2, "a")
@@ -1333,8 +1335,10 @@ impl Grammar<'_, '_> {
         }
         let end = after + 1;
         // "a 6-year-old boy" and "Mr. Reupke, 52 years old," are ages; "three-quarters"
-        // a fraction.
-        if self.is(end, "old") || (unit == Unit::Quarter && self.joined(after)) {
+        // and "a quarter of the market" fractions.
+        if self.is(end, "old")
+            || (unit == Unit::Quarter && (self.joined(after) || !plural && self.is(end, "of")))
+        {
             return None;
         }
         match self.lw(end) {

@@ -251,12 +251,14 @@ impl<'a> TenseReader<'a> {
             .take_while(|t| t.start < start)
             .all(|t| t.pos == "ADP")
             && word(tokens.partition_point(|t| t.start < end)) == ",";
-        // "payable Dec. 15", "effective Feb. 1", "by February": a deadline or a start
-        // ahead, whatever the tense of the report around it, unless the sentence looks
+        // "payable Dec. 15", "effective Feb. 1", "by February", "as soon as Tuesday": a
+        // deadline or a start ahead, whatever the tense of the report around it, unless the sentence looks
         // back from a past already ("had filed reports by Wednesday").
         let opener = tokens.partition_point(|t| t.start < start);
+        let as_soon_as = opener > 1 && word(opener - 2).eq_ignore_ascii_case("soon");
         if opener > 0
-            && lexicon::is_deadline_word(scan::lower(word(opener - 1), &mut lower))
+            && (lexicon::is_deadline_word(scan::lower(word(opener - 1), &mut lower))
+                || as_soon_as && word(opener - 1).eq_ignore_ascii_case("as"))
             && !(0..tokens.len()).any(|k| word(k).eq_ignore_ascii_case("had"))
         {
             return Tense::Future;

@@ -86,6 +86,7 @@ fn clock_times_on_their_day() {
 fn not_times() {
     assert!(find("a 6-year-old boy and three-quarters of voters").is_empty());
     assert!(find("Mr. Reupke, 52 years old, will retire").is_empty());
+    assert!(find("more than a quarter of the market; the quarter-to-quarter gain").is_empty());
     assert!(find("2014 soldiers and $2020 and 2020 percent").is_empty());
     assert!(find("We may see. They march on Washington.").is_empty());
 }
@@ -359,6 +360,19 @@ fn a_deadline_lies_ahead_unless_the_sentence_looks_back() {
         (".", "PUNCT", "."),
     ];
     assert_eq!(first(&extended), s("2024-10-25"));
+    let soon = [
+        ("They", "PRON", "they"),
+        ("left", "VERB", "leave"),
+        ("and", "CCONJ", "and"),
+        ("may", "AUX", "may"),
+        ("return", "VERB", "return"),
+        ("as", "ADV", "as"),
+        ("soon", "ADV", "soon"),
+        ("as", "ADP", "as"),
+        ("Monday", "PROPN", "Monday"),
+        (".", "PUNCT", "."),
+    ];
+    assert_eq!(first(&soon), s("2024-10-28"));
     let filed = [
         ("They", "PRON", "they"),
         ("had", "AUX", "have"),
