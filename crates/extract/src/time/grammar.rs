@@ -457,17 +457,16 @@ impl Grammar<'_, '_> {
                 return self.shifted(i, buf);
             }
             // "year-end", "year end": the end of this year.
+            // "by year-end": Dec. 31 of this year, as TimeBank writes it; "since year-end"
+            // looks back to last year's.
             "year" if matches!(self.lw(i + 1), "end") => {
-                let sem = Sem::Relative {
-                    unit: Unit::Year,
-                    offset: 0,
+                let since = i > 0 && self.is(i - 1, "since");
+                let sem = Sem::CalendarInYear {
+                    offset: if since { -1 } else { 0 },
+                    month: 12,
+                    day: Some(31),
                 };
-                return Some(Candidate {
-                    start: i,
-                    end: i + 2,
-                    sem,
-                    modifier: Some("END"),
-                });
+                return self.cand(i, i + 2, sem);
             }
             "these" if self.is(i + 1, "days") => {
                 return self.cand(i, i + 2, Sem::Reference("PRESENT_REF"));
@@ -1187,7 +1186,7 @@ impl Grammar<'_, '_> {
                 }
                 return None;
             }
-            "last" => {
+            "last" if !self.is(i + 2, "half") => {
                 if let Some(c) = self.shifted(i + 1, buf)
                     && matches!(c.sem, Sem::Duration { .. })
                 {
@@ -1261,7 +1260,9 @@ impl Grammar<'_, '_> {
             }
             _ => {}
         }
-        if let Some(q) = lexicon::ordinal(n) {
+        // "the last half of 1989" is its second half.
+        let last_half = n == "last" && self.is(i + 2, "half");
+        if let Some(q) = lexicon::ordinal(n).or(last_half.then_some(2)) {
             let kind = self.lw(i + 2);
             if (kind == "quarter" && (1..=4).contains(&q)) || (kind == "half" && q <= 2) {
                 let mut end = i + 3;

@@ -405,3 +405,13 @@ fn a_quoted_title_is_not_a_time() {
     assert!(find("he told CBS's \"60 Minutes\" he would stay").is_empty());
     assert_eq!(one("\"This week we talk,\" she said").2, s("2025-W12"));
 }
+
+#[test]
+fn year_end_and_the_last_half() {
+    assert_eq!(one("to close the deal by year-end").2, s("2025-12-31"));
+    assert_eq!(
+        one("the index has fallen 4% since year-end").2,
+        s("2024-12-31")
+    );
+    assert_eq!(one("profit in the last half of 2024").2, s("2024-H2"));
+}
