@@ -429,6 +429,8 @@ impl Grammar<'_, '_> {
                     return self.cand(i, end, Sem::Year(year));
                 }
             }
+            // "average daily volume" is a rate's size, not a recurrence.
+            "daily" | "weekly" | "monthly" if i > 0 && self.is(i - 1, "average") => return None,
             "daily" | "weekly" | "monthly" | "annually" | "yearly" | "hourly" | "nightly" => {
                 let unit = match w {
                     "daily" | "nightly" => Unit::Day,
@@ -580,7 +582,12 @@ impl Grammar<'_, '_> {
             return Some(c);
         }
         if let Some((rule, end)) = self.holiday_at(i) {
-            return self.cand(i, end, Sem::Holiday { rule, shift: None });
+            let holiday = Sem::Holiday { rule, shift: None };
+            // "Easter week": the ISO week holding the holiday.
+            if self.is(end, "week") {
+                return self.cand(i, end + 1, Sem::WeekOf(Box::new(holiday)));
+            }
+            return self.cand(i, end, holiday);
         }
         if let Some(season) = lexicon::season(w)
             && let Some(y) = self.year_number(i + 1)
@@ -1311,6 +1318,12 @@ impl Grammar<'_, '_> {
     /// year earlier"), and rates ("a week" after a count is a set).
     fn measure(&self, i: usize, buf: &mut String) -> Option<Candidate> {
         let (amount, mut after) = self.amount(i, buf)?;
+        // "24 hours a day" means always: neither a length nor a recurrence.
+        let always =
+            |at: usize| self.is(at, "24") && self.is(at + 1, "hours") && self.is(at + 2, "a");
+        if always(i) && self.is(i + 3, "day") || i >= 2 && always(i - 2) {
+            return None;
+        }
         // "two more weeks", "an additional year".
         if matches!(self.lw(after), "more" | "additional") && amount.is_some() {
             after += 1;

@@ -415,3 +415,10 @@ fn year_end_and_the_last_half() {
     );
     assert_eq!(one("profit in the last half of 2024").2, s("2024-H2"));
 }
+
+#[test]
+fn rates_and_idioms_that_are_not_times() {
+    assert!(find("an officer outside his home 24 hours a day").is_empty());
+    assert!(find("the average daily volume of 133 million shares").is_empty());
+    assert_eq!(one("as Easter week began").2, s("2025-W16"));
+}
