@@ -202,6 +202,8 @@ fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {
     let db = dir.join("bench.db");
     let _ = std::fs::remove_file(&db);
     let mut store = Store::open(&db)?;
+    let search_sync =
+        storyline_store::BackgroundSync::start(&db, crate::commands::SEARCH_SYNC_INTERVAL)?;
     let seen_at = "bench";
     let started = Instant::now();
     let (mut done, mut next_report) = (0usize, args.articles / 10);
@@ -214,6 +216,8 @@ fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {
         |articles, _| {
             done += articles.len();
             store.insert_batch(&articles, seen_at)?;
+            // As `storyline ingest` does: the search index is part of storing.
+            search_sync.poke();
             if done >= next_report {
                 eprintln!(
                     "  {done:>9} articles  {:>8.0} articles/s  rss {:>7.1} MiB",
@@ -229,6 +233,7 @@ fn ingest(global: &GlobalArgs, args: IngestBenchArgs) -> Result<u8> {
             eprintln!("storyline: error: {err}");
         },
     )?;
+    search_sync.finish()?;
     let seconds = started.elapsed().as_secs_f64();
     let stored = store.count()?;
     println!(

@@ -10,7 +10,7 @@ use storyline_ingest::{InputSpec, Options, dates, expand_inputs};
 use storyline_model::{Article, Document};
 use storyline_nlp::conll;
 use storyline_nlp::pipeline::Pipeline;
-use storyline_store::{Outcome, Store};
+use storyline_store::{BackgroundSync, Outcome, Store};
 
 use crate::enrich::Enricher;
 use crate::{
@@ -89,9 +89,9 @@ fn progress(global: &GlobalArgs) -> ProgressBar {
     bar
 }
 
-/// How often a long ingest brings the search index up to date, so searches running
-/// meanwhile find recent articles without waiting long.
-const SEARCH_SYNC_INTERVAL: Duration = Duration::from_secs(10);
+/// How often a long ingest brings the search index up to date (from a thread of its own),
+/// so searches running meanwhile find recent articles without waiting long.
+pub(crate) const SEARCH_SYNC_INTERVAL: Duration = Duration::from_secs(2);
 
 pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     let options = read_options(&args.read)?;
@@ -103,6 +103,7 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
         Some(Enricher::load(Some(&store))?)
     };
     let mut story_index = crate::stories::load_story_index(&store)?;
+    let search_sync = BackgroundSync::start(&global.db, SEARCH_SYNC_INTERVAL)?;
     let started = Instant::now();
     let bar = progress(global);
     let seen_at = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -143,7 +144,7 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
                 annotated += enricher.annotate_and_store(&mut store, &new)?;
             }
             crate::stories::assign_stories(&mut store, &mut story_index, &new)?;
-            store.sync_search_every(SEARCH_SYNC_INTERVAL)?;
+            search_sync.poke();
             bar.inc(records as u64);
             Ok::<_, anyhow::Error>(())
         },
@@ -151,8 +152,8 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
     );
     bar.finish_and_clear();
     result.with_context(|| format!("storing into {}", global.db.display()))?;
-    store
-        .sync_search()
+    search_sync
+        .finish()
         .with_context(|| format!("indexing {} for search", global.db.display()))?;
     summary.ingested = ingested;
     summary.annotated = annotated;

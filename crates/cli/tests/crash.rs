@@ -93,6 +93,13 @@ fn kill_mid_ingest_leaves_a_consistent_store_and_a_rerun_completes() {
     assert_eq!(report["already_stored"], after_kill);
     assert_eq!(report["ingested"], ARTICLES as i64 - after_kill);
     assert_eq!(stored_count(&sandbox.db()), Some(ARTICLES as i64));
+    // The search index, killed mid-write too, holds the articles of both runs.
+    for n in [0, ARTICLES / 2, ARTICLES - 1] {
+        let phrase = format!("\"traffic report number {n}\"");
+        let hits = sandbox.run(&["search", "--json", &phrase]);
+        hits.assert_code(0);
+        assert_eq!(hits.json_lines().len(), 1, "article {n} is searchable");
+    }
 }
 
 #[test]

@@ -15,6 +15,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, params};
 use storyline_model::{Article, Format, Origin};
 
 mod annotations;
+mod background;
 pub mod entities;
 mod events;
 mod fulltext;
@@ -24,6 +25,7 @@ mod sources;
 mod stories;
 
 pub use annotations::{FactFilter, QuantityRow, QuoteRow};
+pub use background::BackgroundSync;
 pub use events::{EventFilter, EventRow};
 pub use fulltext::fts_query;
 pub use search::{ArticleHit, Hits, Page, QuoteHit, SearchFilter, Segment, SourceCoverage};

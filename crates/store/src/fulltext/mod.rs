@@ -20,6 +20,7 @@
 
 mod query;
 mod snippet;
+mod stem;
 
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
@@ -39,8 +40,7 @@ use tantivy::schema::{
     FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer,
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, TextAnalyzer,
 };
 use tantivy::{
     BitSet, DocAddress, Index, IndexReader, IndexWriter, ReloadPolicy, Score, TantivyDocument,
@@ -69,7 +69,7 @@ fn analyzer() -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(64))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(Stemmer::new(Language::English))
+        .filter(stem::MemoStemmer)
         .build()
 }
 
