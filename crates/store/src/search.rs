@@ -251,8 +251,11 @@ impl Store {
         };
         let Some(query) = query else {
             let sql = format!(
+                // CROSS JOIN keeps articles as the outer loop, so SQLite walks them in
+                // `published` order and stops after the page, instead of sorting every
+                // quote (1 s per page at 200,000 quotes; now under 1 ms near the start).
                 "SELECT {columns}
-                 FROM {} JOIN quotes q ON q.article_id = a.id
+                 FROM {} CROSS JOIN quotes q ON q.article_id = a.id
                  WHERE {ARTICLE_FILTERS}
                    AND (?9 IS NULL OR instr(lower(coalesce(q.speaker, '') || ' ' ||
                                         coalesce(q.speaker_description, '')), lower(?9)) > 0)
