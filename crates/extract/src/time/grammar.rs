@@ -1294,6 +1294,17 @@ impl Grammar<'_, '_> {
                 && let Some((amount, after)) = self.amount(i + 2, buf)
                 && let Some((unit, true)) = lexicon::unit(self.lw(after))
             {
+                // "the first two quarters of 1990": the year's first half.
+                if unit == Unit::Quarter && amount == Some(2.0) {
+                    let skip = usize::from(self.is(after + 1, "of"));
+                    let year = self.year_number(after + 1 + skip);
+                    let end = if year.is_some() {
+                        after + 2 + skip
+                    } else {
+                        after + 1
+                    };
+                    return self.cand(i, end, Sem::Half { half: 1, year });
+                }
                 return self.cand(i, after + 1, Sem::Duration { amount, unit });
             }
         }

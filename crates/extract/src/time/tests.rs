@@ -422,3 +422,12 @@ fn rates_and_idioms_that_are_not_times() {
     assert!(find("the average daily volume of 133 million shares").is_empty());
     assert_eq!(one("as Easter week began").2, s("2025-W16"));
 }
+
+#[test]
+fn the_first_two_quarters_are_the_first_half() {
+    assert_eq!(
+        one("through the first two quarters of 2026").2,
+        s("2026-H1")
+    );
+    assert_eq!(one("in the first nine months").2, s("P9M"));
+}
