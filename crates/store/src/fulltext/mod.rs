@@ -60,9 +60,7 @@ const FORMAT: &str = "storyline-search-4";
 /// FTS5's `porter unicode61 remove_diacritics` did before.
 const ANALYZER: &str = "storyline";
 /// Indexing memory: tantivy's minimum for one thread is 15 MB.
-const WRITER_HEAP: usize = 64 << 20;
-/// Articles read from SQLite per indexing step.
-const BATCH: usize = 512;
+const WRITER_HEAP: usize = 32 << 20;
 
 fn analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
@@ -283,10 +281,8 @@ impl FullText {
                     .collect::<rusqlite::Result<_>>()?
             }
         };
-        for batch in ids.chunks(BATCH) {
-            for id in batch {
-                self.index_article(&writer, conn, id)?;
-            }
+        for id in &ids {
+            self.index_article(&writer, conn, id)?;
         }
         let mut commit = writer.prepare_commit().map_err(|e| self.fail(e))?;
         commit.set_payload(&target.payload());
