@@ -159,6 +159,19 @@ mod tests {
         assert_eq!(q.any[1].all[0].text, "c");
     }
 
+    proptest::proptest! {
+        /// Whatever is typed parses (or is refused as empty) and its canonical text means
+        /// the same query.
+        #[test]
+        fn any_input_parses_and_round_trips(input in "[a-zA-Z0-9 \"*:()\\-]{0,40}|\\PC{0,40}") {
+            if let Some(canonical) = fts_query(&input) {
+                proptest::prop_assert_eq!(parse(&canonical), parse(&input));
+            } else {
+                proptest::prop_assert!(parse(&input).is_none());
+            }
+        }
+    }
+
     #[test]
     fn the_canonical_text_parses_back_to_the_same_query() {
         for input in [
