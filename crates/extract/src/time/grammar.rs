@@ -111,8 +111,11 @@ pub(crate) enum Sem {
     Every {
         unit: Unit,
     },
-    /// "every Monday".
-    EveryWeekday(u32),
+    /// "every Monday", "Tuesday nights" (with the part of the day).
+    EveryWeekday {
+        day: u32,
+        part: Option<&'static str>,
+    },
     /// "each July".
     EveryMonth(u32),
     /// "10:35 a.m.", "3 p.m.", "9 a.m. EST Tuesday" (`on` the day it names).
@@ -443,7 +446,7 @@ impl Grammar<'_, '_> {
             }
             "every" | "each" | "per" => {
                 if let Some(day) = lexicon::weekday(self.lw(i + 1)) {
-                    return self.cand(i, i + 2, Sem::EveryWeekday(day));
+                    return self.cand(i, i + 2, Sem::EveryWeekday { day, part: None });
                 }
                 if let Some(month) = self.month_at(i + 1) {
                     return self.cand(i, i + 2, Sem::EveryMonth(month));
@@ -554,6 +557,29 @@ impl Grammar<'_, '_> {
             return self.clock(i, hour, 0);
         }
         if let Some(day) = lexicon::weekday(w) {
+            // "Tuesday nights", "on Monday and Tuesday nights": every such day, at that
+            // part of it.
+            let plural_part = |at: usize| {
+                let w = self.lw(at).strip_suffix('s')?;
+                lexicon::part_of_day(w).filter(|_| w != "overnight")
+            };
+            let shared = (self.is(i + 1, "and") && lexicon::weekday(self.lw(i + 2)).is_some())
+                .then(|| plural_part(i + 3))
+                .flatten();
+            if let Some(part) = plural_part(i + 1) {
+                let sem = Sem::EveryWeekday {
+                    day,
+                    part: Some(part),
+                };
+                return self.cand(i, i + 2, sem);
+            }
+            if let Some(part) = shared {
+                let sem = Sem::EveryWeekday {
+                    day,
+                    part: Some(part),
+                };
+                return self.cand(i, i + 1, sem);
+            }
             let (part, end) = match lexicon::part_of_day(self.lw(i + 1)) {
                 Some(p) if !self.joined(i + 1) => (Some(p), i + 2),
                 _ => (None, i + 1),

@@ -450,7 +450,10 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             from_previous,
         } => shift(cx, amount, unit, direction, from_previous),
         Sem::Every { unit } => Resolved::new(Set, Some(unit.duration("1"))),
-        Sem::EveryWeekday(day) => Resolved::new(Set, Some(format!("XXXX-WXX-{}", day + 1))),
+        Sem::EveryWeekday { day, part } => {
+            let part = part.map_or(String::new(), |p| format!("T{p}"));
+            Resolved::new(Set, Some(format!("XXXX-WXX-{}{part}", day + 1)))
+        }
         Sem::EveryMonth(month) => Resolved::new(Set, Some(format!("XXXX-{month:02}"))),
         Sem::Clock {
             hour,

@@ -431,3 +431,20 @@ fn the_first_two_quarters_are_the_first_half() {
     );
     assert_eq!(one("in the first nine months").2, s("P9M"));
 }
+
+#[test]
+fn weekday_nights_recur() {
+    let found = find("two flights will leave on Monday and Tuesday nights");
+    let values: Vec<_> = found
+        .iter()
+        .map(|t| (t.0.as_str(), t.2.as_deref()))
+        .collect();
+    assert_eq!(
+        values,
+        [
+            ("Monday", Some("XXXX-WXX-1TNI")),
+            ("Tuesday nights", Some("XXXX-WXX-2TNI"))
+        ]
+    );
+    assert_eq!(one("every Monday").2, s("XXXX-WXX-1"));
+}
