@@ -324,12 +324,14 @@ impl Clusters {
 
     /// The word's clusters as `level:id` feature values (see [`Clusters::get`]).
     pub fn labels(&self, word: &str) -> Option<impl Iterator<Item = &str>> {
-        let ids = self.get(word)?;
-        Some(
-            ids.iter()
-                .zip(&self.labels)
-                .map(|(&id, labels)| &*labels[id as usize]),
-        )
+        Some(self.labels_of(self.get(word)?))
+    }
+
+    /// Cluster ids found by [`Clusters::get`] as `level:id` feature values.
+    pub fn labels_of<'c>(&'c self, ids: &'c [u16]) -> impl Iterator<Item = &'c str> {
+        ids.iter()
+            .zip(&self.labels)
+            .map(|(&id, labels)| &*labels[id as usize])
     }
 
     /// The word's clusters: the word as written, else its title-case and lower-case forms
@@ -446,22 +448,23 @@ impl Default for FeatureConfig {
     }
 }
 
-/// Per-token facts computed once per sentence.
-struct TokenInfo {
-    word: String,
+/// Per-token facts computed once per sentence. The word and its cluster labels are borrowed
+/// (from the sentence and the loaded clusters): owning them cost an allocation per string.
+struct TokenInfo<'a> {
+    word: &'a str,
     norm: String,
     shape: String,
     short_shape: String,
     gaz: Vec<String>,
-    clusters: Vec<String>,
+    clusters: Vec<&'a str>,
     doc_case: &'static str,
     pos: Option<String>,
     /// Context aggregation: the words around other occurrences in the document.
     context: Vec<String>,
 }
 
-struct SentenceInfo {
-    tokens: Vec<TokenInfo>,
+struct SentenceInfo<'a> {
+    tokens: Vec<TokenInfo<'a>>,
     headline: bool,
 }
 
@@ -516,13 +519,16 @@ fn document_stats<S: AsRef<str>>(sentences: &[Vec<S>]) -> DocStats {
     stats
 }
 
-fn sentence_info<S: AsRef<str>>(
-    words: &[S],
+/// `found` holds the words' [`Clusters::get`] results when the caller has looked them up
+/// already (the pipeline does it once for the tagger and the recogniser).
+fn sentence_info<'a, S: AsRef<str>>(
+    words: &'a [S],
     pos: Option<&[S]>,
+    found: Option<&[Option<&'a [u16]>]>,
     doc: &DocStats,
     sentence: usize,
-    res: &Resources,
-) -> SentenceInfo {
+    res: &Resources<'a>,
+) -> SentenceInfo<'a> {
     let headline = is_all_caps_sentence(words);
     let gaz = match (res.config.gazetteer, res.gazetteer) {
         (true, Some(g)) => g.token_features(words),
@@ -552,9 +558,9 @@ fn sentence_info<S: AsRef<str>>(
                 }
             };
             let clusters = match (res.config.clusters, res.clusters) {
-                (true, Some(c)) => match c.labels(word) {
-                    Some(labels) => labels.map(str::to_owned).collect(),
-                    None => vec!["none".to_owned()],
+                (true, Some(c)) => match found.map_or_else(|| c.get(word), |found| found[i]) {
+                    Some(ids) => c.labels_of(ids).collect(),
+                    None => vec!["none"],
                 },
                 _ => Vec::new(),
             };
@@ -574,7 +580,7 @@ fn sentence_info<S: AsRef<str>>(
             }
             TokenInfo {
                 context,
-                word: word.to_owned(),
+                word,
                 norm: normalise(word),
                 shape: shape(word),
                 short_shape: short_shape(word),
@@ -698,7 +704,7 @@ fn static_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
     };
 
     f.add("bias", "");
-    f.add("w", &tok.word);
+    f.add("w", tok.word);
     f.add("n", &tok.norm);
     f.add("sh", &tok.shape);
     f.add("ss", &tok.short_shape);
@@ -750,8 +756,8 @@ fn static_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
     if n == 1 {
         f.add("alone", &tok.short_shape);
     }
-    f.add("w-1", at(-1).map(|t| t.word.as_str()).unwrap_or("<s>"));
-    f.add("w+1", at(1).map(|t| t.word.as_str()).unwrap_or("</s>"));
+    f.add("w-1", at(-1).map(|t| t.word).unwrap_or("<s>"));
+    f.add("w+1", at(1).map(|t| t.word).unwrap_or("</s>"));
     f.add("ss-2", shape_at(-2));
     f.add("ss+2", shape_at(2));
     // Gazetteers: this token and its neighbours.
@@ -1354,7 +1360,18 @@ impl Recognizer {
         sentences: &[Vec<&str>],
         upos: Option<&[Vec<&str>]>,
     ) -> Vec<Vec<EntitySpan>> {
-        let classes = self.decode_document(sentences, upos);
+        self.recognize_document_with_clusters(sentences, upos, None)
+    }
+
+    /// [`Recognizer::recognize_document`] with each word's [`Clusters::get`] result, per
+    /// sentence, from the recogniser's own [`Recognizer::clusters`].
+    pub fn recognize_document_with_clusters(
+        &self,
+        sentences: &[Vec<&str>],
+        upos: Option<&[Vec<&str>]>,
+        clusters: Option<&[Vec<Option<&[u16]>>]>,
+    ) -> Vec<Vec<EntitySpan>> {
+        let classes = self.decode_document(sentences, upos, clusters);
         classes.iter().map(|c| self.tags.spans(c)).collect()
     }
 
@@ -1369,6 +1386,7 @@ impl Recognizer {
         &self,
         sentences: &[Vec<S>],
         upos: Option<&[Vec<S>]>,
+        clusters: Option<&[Vec<Option<&[u16]>>]>,
     ) -> Vec<Vec<usize>> {
         let res = self.resources();
         let doc = document_stats(sentences);
@@ -1382,7 +1400,10 @@ impl Recognizer {
         let infos: Vec<SentenceInfo> = sentences
             .iter()
             .enumerate()
-            .map(|(s, words)| sentence_info(words, pos_of(s), &doc, s, &res))
+            .map(|(s, words)| {
+                let found = clusters.map(|c| c[s].as_slice());
+                sentence_info(words, pos_of(s), found, &doc, s, &res)
+            })
             .collect();
         let mut f = Features::default();
         let keys: Vec<SentenceKeys> = infos
@@ -1428,7 +1449,7 @@ impl Recognizer {
                 .map(|s| s.pos.iter().map(|p| ptb_to_upos(p)).collect())
                 .collect();
             let has_pos = doc.sentences.iter().all(|s| s.pos.len() == s.words.len());
-            let classes = self.decode_document(&sentences, has_pos.then_some(pos.as_slice()));
+            let classes = self.decode_document(&sentences, has_pos.then_some(pos.as_slice()), None);
             for (sentence, cls) in doc.sentences.iter().zip(&classes) {
                 let spans: Vec<conll::Chunk> = self
                     .tags
@@ -1567,13 +1588,13 @@ fn shuffle<T>(items: &mut [T], seed: &mut u64) {
 }
 
 /// A training document prepared once: sentence infos, gold classes, words.
-struct Prepared {
+struct Prepared<'a> {
     words: Vec<Vec<String>>,
-    infos: Vec<SentenceInfo>,
+    infos: Vec<SentenceInfo<'a>>,
     gold: Vec<Vec<usize>>,
 }
 
-fn prepare(docs: &[Document], res: &Resources, tags: &TagSet) -> Vec<Prepared> {
+fn prepare<'a>(docs: &'a [Document], res: &Resources<'a>, tags: &TagSet) -> Vec<Prepared<'a>> {
     docs.iter()
         .map(|doc| {
             let words: Vec<Vec<String>> = doc.sentences.iter().map(|s| s.words.clone()).collect();
@@ -1587,7 +1608,7 @@ fn prepare(docs: &[Document], res: &Resources, tags: &TagSet) -> Vec<Prepared> {
                         s.pos.iter().map(|p| ptb_to_upos(p).to_owned()).collect();
                     let pos =
                         (res.config.pos && pos.len() == s.words.len()).then_some(pos.as_slice());
-                    sentence_info(&s.words, pos, &stats, k, res)
+                    sentence_info(&s.words, pos, None, &stats, k, res)
                 })
                 .collect();
             let gold = doc.sentences.iter().map(|s| tags.gold(&s.tags)).collect();
@@ -2552,7 +2573,7 @@ German JJ I-NP I-MISC\nofficials NNS I-NP O\nvisited VBD I-VP O\nOslo NNP I-NP I
             kind: EntityType::Place
         }));
         for words in &sentences {
-            let infos = loaded.decode_document(std::slice::from_ref(words), None);
+            let infos = loaded.decode_document(std::slice::from_ref(words), None, None);
             for pair in infos[0].windows(2) {
                 assert!(loaded.tags.allowed(Some(pair[0]), pair[1], false));
             }

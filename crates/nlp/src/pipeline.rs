@@ -119,10 +119,21 @@ impl Pipeline {
             tokens[range.clone()].iter().map(|t| t.text(text)).collect()
         };
         let sentence_words: Vec<Vec<&str>> = sentences.iter().map(words_of).collect();
+        // Each word's clusters, looked up once for the tagger and the recogniser: the tagger
+        // holds the recogniser's clusters (see `load`).
+        let clusters = self.recognizer.clusters();
+        let found: Option<Vec<Vec<Option<&[u16]>>>> = clusters.map(|c| {
+            sentence_words
+                .iter()
+                .map(|words| words.iter().map(|w| c.get(w)).collect())
+                .collect()
+        });
         let mut tags: Vec<Vec<&'static str>> = Vec::with_capacity(sentences.len());
-        for words in &sentence_words {
+        for (s, words) in sentence_words.iter().enumerate() {
             let mut sentence_tags = Vec::with_capacity(words.len());
-            self.tagger.tag_into(words, &mut sentence_tags);
+            let found = found.as_ref().map(|f| f[s].as_slice());
+            self.tagger
+                .tag_into_with_clusters(words, found, &mut sentence_tags);
             tags.push(sentence_tags);
         }
         let tag_refs: Vec<Vec<&str>> = tags
@@ -138,9 +149,28 @@ impl Pipeline {
             .iter()
             .map(|words| words.iter().map(|w| &**w).collect())
             .collect();
-        let spans = self
-            .recognizer
-            .recognize_document(&ner_words, Some(&tag_refs));
+        // Words whose quotes were straightened are looked up again in their new form.
+        let ner_found: Option<Vec<Vec<Option<&[u16]>>>> =
+            found.as_ref().zip(clusters).map(|(found, c)| {
+                found
+                    .iter()
+                    .zip(&straight)
+                    .map(|(ids, words)| {
+                        ids.iter()
+                            .zip(words)
+                            .map(|(&ids, word)| match word {
+                                Cow::Borrowed(_) => ids,
+                                Cow::Owned(word) => c.get(word),
+                            })
+                            .collect()
+                    })
+                    .collect()
+            });
+        let spans = self.recognizer.recognize_document_with_clusters(
+            &ner_words,
+            Some(&tag_refs),
+            ner_found.as_deref(),
+        );
 
         let index = CharIndex::new(text);
         let char_span = |token_range: Range<usize>| -> Span {

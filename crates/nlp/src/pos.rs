@@ -484,10 +484,16 @@ impl Scratch {
         start..self.text.len() as u32
     }
 
-    fn prepare<S: AsRef<str>>(&mut self, words: &[S], lexicon: &Lexicon) {
+    /// `found`: the words' [`Clusters::get`] results, when the caller has them already.
+    fn prepare<S: AsRef<str>>(
+        &mut self,
+        words: &[S],
+        found: Option<&[Option<&[u16]>]>,
+        lexicon: &Lexicon,
+    ) {
         self.text.clear();
         self.tokens.clear();
-        for word in words {
+        for (k, word) in words.iter().enumerate() {
             let word = word.as_ref();
             let norm = self.push(|t| push_normalized(t, word, false));
             let lower = self.push(|t| push_normalized(t, word, true));
@@ -533,15 +539,19 @@ impl Scratch {
                 .get(&self.text[norm.start as usize..norm.end as usize])
                 .copied();
             let clusters = match &lexicon.clusters {
-                Some(clusters) => self.push(|t| match clusters.labels(word) {
-                    Some(labels) => {
-                        for label in labels {
-                            t.push_str(label);
-                            t.push(CLUSTER_SEPARATOR);
-                        }
-                    }
-                    None => t.push_str("none"),
-                }),
+                Some(clusters) => {
+                    self.push(
+                        |t| match found.map_or_else(|| clusters.get(word), |f| f[k]) {
+                            Some(ids) => {
+                                for label in clusters.labels_of(ids) {
+                                    t.push_str(label);
+                                    t.push(CLUSTER_SEPARATOR);
+                                }
+                            }
+                            None => t.push_str("none"),
+                        },
+                    )
+                }
                 None => 0..0,
             };
             self.tokens.push(Token {
@@ -793,15 +803,32 @@ impl Tagger {
     /// UPOS tags for a sentence's words, written into `out` (cleared first). Allocates
     /// nothing once the thread's buffers have grown to the longest sentence.
     pub fn tag_into<S: AsRef<str>>(&self, words: &[S], out: &mut Vec<&'static str>) {
+        self.tag_into_with_clusters(words, None, out);
+    }
+
+    /// [`Tagger::tag_into`] with each word's [`Clusters::get`] result from the tagger's
+    /// clusters (the pipeline looks words up once for the tagger and the recogniser).
+    pub fn tag_into_with_clusters<S: AsRef<str>>(
+        &self,
+        words: &[S],
+        clusters: Option<&[Option<&[u16]>]>,
+        out: &mut Vec<&'static str>,
+    ) {
         out.clear();
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => self.run(&mut scratch, words, out),
-            Err(_) => self.run(&mut Scratch::default(), words, out),
+            Ok(mut scratch) => self.run(&mut scratch, words, clusters, out),
+            Err(_) => self.run(&mut Scratch::default(), words, clusters, out),
         });
     }
 
-    fn run<S: AsRef<str>>(&self, scratch: &mut Scratch, words: &[S], out: &mut Vec<&'static str>) {
-        scratch.prepare(words, &self.lexicon);
+    fn run<S: AsRef<str>>(
+        &self,
+        scratch: &mut Scratch,
+        words: &[S],
+        clusters: Option<&[Option<&[u16]>]>,
+        out: &mut Vec<&'static str>,
+    ) {
+        scratch.prepare(words, clusters, &self.lexicon);
         scratch.pass(self.model.classes(), |_, keys, scores| {
             self.model.predict(keys, scores)
         });
@@ -980,7 +1007,7 @@ fn train_weights(
             };
             forms.clear();
             forms.extend(sentence.words.iter().map(|w| w.form.as_str()));
-            scratch.prepare(&forms, lexicon);
+            scratch.prepare(&forms, None, lexicon);
             if options.rare_hide_share > 0.0 {
                 for token in &mut scratch.tokens {
                     let lower = &scratch.text[token.lower.start as usize..token.lower.end as usize];
@@ -1053,7 +1080,7 @@ pub fn train(
         for sentence in dev {
             forms.clear();
             forms.extend(sentence.words.iter().map(|w| w.form.as_str()));
-            scratch.prepare(&forms, &lexicon);
+            scratch.prepare(&forms, None, &lexicon);
             scratch.pass(&UPOS, |_, keys, scores| trainer.predict(keys, scores));
             for (word, &class) in sentence.words.iter().zip(&scratch.classes) {
                 dev_current.count(UPOS[class as usize] == word.upos);
