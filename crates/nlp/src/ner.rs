@@ -218,9 +218,9 @@ fn shape(word: &str) -> String {
     out
 }
 
-/// Short shape: every run is one character ("Xx", "X.X.", "d-d-d").
-fn short_shape(word: &str) -> String {
-    let long = shape(word);
+/// Short shape: every run is one character ("Xx", "X.X.", "d-d-d"). Made from the long
+/// [`shape`], which the recogniser needs anyway.
+fn short_shape(long: &str) -> String {
     let mut out = String::new();
     for c in long.chars() {
         if !out.ends_with(c) {
@@ -571,19 +571,21 @@ fn sentence_info<'a, S: AsRef<str>>(
                         if (*s2, *i2) == (sentence, i) {
                             continue;
                         }
-                        context.push(format!("L{prev}"));
-                        context.push(format!("R{next}"));
+                        // `concat` rather than `format!`: the formatting machinery cost more than the copy.
+                        context.push(["L", prev].concat());
+                        context.push(["R", next].concat());
                     }
                     context.sort_unstable();
                     context.dedup();
                 }
             }
+            let long_shape = shape(word);
             TokenInfo {
                 context,
                 word,
                 norm: normalise(word),
-                shape: shape(word),
-                short_shape: short_shape(word),
+                short_shape: short_shape(&long_shape),
+                shape: long_shape,
                 gaz,
                 clusters,
                 doc_case,
@@ -596,9 +598,9 @@ fn sentence_info<'a, S: AsRef<str>>(
 
 /// First-pass labels seen from one token: its own and its neighbours' tags, and how the
 /// other occurrences of its word in the document were labelled.
-struct PassOneView {
-    /// Class names of the first pass, per token of the sentence.
-    tags: Vec<String>,
+struct PassOneView<'t> {
+    /// Class names of the first pass, per token of the sentence (borrowed from the tag set).
+    tags: Vec<&'t str>,
     /// Per token: the majority label (type or "O") of the word's other occurrences in the
     /// document, the types among them, and the majority among earlier occurrences only.
     majority: Vec<Option<&'static str>>,
@@ -609,11 +611,11 @@ struct PassOneView {
 const TYPE_OR_O: [&str; 5] = ["PER", "ORG", "LOC", "MISC", "O"];
 
 /// Builds the pass-one views for a document from its first-pass classes.
-fn pass_one_views<S: AsRef<str>>(
+fn pass_one_views<'t, S: AsRef<str>>(
     sentences: &[Vec<S>],
     classes: &[Vec<usize>],
-    tags: &TagSet,
-) -> Vec<PassOneView> {
+    tags: &'t TagSet,
+) -> Vec<PassOneView<'t>> {
     // For each lower-cased word: list of (sentence, token, label index in TYPE_OR_O).
     let mut occurrences: HashMap<String, Vec<(usize, usize, usize)>> = HashMap::new();
     for (s, (words, cls)) in sentences.iter().zip(classes).enumerate() {
@@ -643,7 +645,7 @@ fn pass_one_views<S: AsRef<str>>(
     let mut views = Vec::with_capacity(sentences.len());
     for (s, (words, cls)) in sentences.iter().zip(classes).enumerate() {
         let mut view = PassOneView {
-            tags: cls.iter().map(|&c| tags.names[c].clone()).collect(),
+            tags: cls.iter().map(|&c| tags.names[c].as_str()).collect(),
             majority: Vec::with_capacity(words.len()),
             types: Vec::with_capacity(words.len()),
             history: Vec::with_capacity(words.len()),
@@ -828,7 +830,7 @@ fn pass_one_features(sentence: &SentenceInfo, i: usize, view: &PassOneView, f: &
         if k < 0 || k >= n as isize {
             "-"
         } else {
-            view.tags[k as usize].as_str()
+            view.tags[k as usize]
         }
     };
     f.add("p1", tag_at(0));
@@ -2468,9 +2470,9 @@ mod tests {
     #[test]
     fn word_shapes() {
         assert_eq!(shape("Zelenskyy"), "Xxxxx");
-        assert_eq!(short_shape("Zelenskyy"), "Xx");
+        assert_eq!(short_shape(&shape("Zelenskyy")), "Xx");
         assert_eq!(shape("U.S."), "X.X.");
-        assert_eq!(short_shape("1996-08-22"), "d-d-d");
+        assert_eq!(short_shape(&shape("1996-08-22")), "d-d-d");
         assert_eq!(shape("McDonald"), "XxXxxxx");
         assert_eq!(normalise("Route66"), "route00");
         assert!(is_all_caps_sentence(&[
