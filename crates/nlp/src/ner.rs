@@ -238,6 +238,19 @@ fn normalise(word: &str) -> String {
         .collect()
 }
 
+/// `word.to_lowercase()`, borrowed when that would copy it unchanged (ASCII without
+/// capitals, most words): the document statistics look every word up by it.
+fn lowercase(word: &str) -> std::borrow::Cow<'_, str> {
+    if word
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        word.to_lowercase().into()
+    } else {
+        word.into()
+    }
+}
+
 fn is_all_caps_sentence<S: AsRef<str>>(words: &[S]) -> bool {
     let mut letters = 0;
     for w in words {
@@ -495,12 +508,12 @@ fn document_stats<S: AsRef<str>>(sentences: &[Vec<S>]) -> DocStats {
                 continue;
             }
             if !w.chars().any(char::is_uppercase) {
-                stats.case.entry(w.to_lowercase()).or_default().1 += 1;
+                stats.case.entry_ref(&*lowercase(w)).or_default().1 += 1;
             } else if i > 0 && !headline && capitalised(w) && w.chars().any(char::is_lowercase) {
-                stats.case.entry(w.to_lowercase()).or_default().0 += 1;
+                stats.case.entry_ref(&*lowercase(w)).or_default().0 += 1;
             }
             if capitalised(w) {
-                let list = stats.contexts.entry(w.to_lowercase()).or_default();
+                let list = stats.contexts.entry_ref(&*lowercase(w)).or_default();
                 if list.len() < 32 {
                     let prev = if i > 0 {
                         normalise(words[i - 1].as_ref())
@@ -540,14 +553,14 @@ fn sentence_info<'a, S: AsRef<str>>(
         .enumerate()
         .map(|(i, (w, gaz))| {
             let word = w.as_ref();
-            let lower = word.to_lowercase();
+            let lower = lowercase(word);
             let own_cap =
                 i > 0 && !headline && capitalised(word) && word.chars().any(char::is_lowercase);
             let own_lower = !word.chars().any(char::is_uppercase);
             let doc_case = if !res.config.document_case || !word.chars().any(char::is_alphabetic) {
                 ""
             } else {
-                let (cap, low) = doc.case.get(&lower).copied().unwrap_or((0, 0));
+                let (cap, low) = doc.case.get(&*lower).copied().unwrap_or((0, 0));
                 let cap = cap.saturating_sub(u32::from(own_cap));
                 let low = low.saturating_sub(u32::from(own_lower));
                 match (cap > 0, low > 0) {
@@ -566,7 +579,7 @@ fn sentence_info<'a, S: AsRef<str>>(
             };
             let mut context = Vec::new();
             if capitalised(word) {
-                if let Some(list) = doc.contexts.get(&lower) {
+                if let Some(list) = doc.contexts.get(&*lower) {
                     for (s2, i2, prev, next) in list {
                         if (*s2, *i2) == (sentence, i) {
                             continue;
@@ -627,7 +640,7 @@ fn pass_one_views<'t, S: AsRef<str>>(
             let (prefix, kind) = tags.info[c];
             let label = if prefix == b'O' { 4 } else { kind as usize };
             occurrences
-                .entry(w.to_lowercase())
+                .entry_ref(&*lowercase(w))
                 .or_default()
                 .push((s, i, label));
         }
@@ -655,7 +668,7 @@ fn pass_one_views<'t, S: AsRef<str>>(
             let mut all = [0u32; 5];
             let mut before = [0u32; 5];
             if w.chars().any(char::is_alphabetic)
-                && let Some(list) = occurrences.get(&w.to_lowercase())
+                && let Some(list) = occurrences.get(&*lowercase(w))
             {
                 for &(s2, i2, label) in list {
                     if (s2, i2) == (s, i) {
