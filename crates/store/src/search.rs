@@ -158,6 +158,36 @@ impl Store {
         ))
     }
 
+    /// Runs a listing over the shared parameters: ?1..?6 the filters ([`ARTICLE_FILTERS`]),
+    /// ?7 and ?8 the page, ?9 the speaker (for the statements that read it).
+    fn listing<T>(
+        &self,
+        sql: &str,
+        filter: &SearchFilter,
+        page: Page,
+        row: impl FnMut(&rusqlite::Row) -> rusqlite::Result<T>,
+    ) -> Result<Hits<T>> {
+        let (limit, offset) = page.sql_bounds();
+        let (to, ids) = (day_end(filter.to), ids_json(filter.articles));
+        let values: [&dyn rusqlite::ToSql; 9] = [
+            &filter.from,
+            &to,
+            &filter.source,
+            &filter.entity,
+            &filter.language,
+            &ids,
+            &limit,
+            &offset,
+            &filter.speaker,
+        ];
+        let mut statement = self.conn.prepare_cached(sql)?;
+        let count = statement.parameter_count();
+        let rows = statement
+            .query_map(&values[..count], row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(paged(rows, page))
+    }
+
     /// Articles matching `query` (best first, with snippets), or with no query all articles
     /// newest first; narrowed by `filter`.
     pub fn search_articles(
@@ -187,26 +217,7 @@ impl Store {
                  ORDER BY a.published DESC, a.rowid DESC LIMIT ?7 OFFSET ?8",
                 driving_articles(filter)
             );
-            let (limit, offset) = page.sql_bounds();
-            let to = day_end(filter.to);
-            let rows = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_map(
-                    params![
-                        filter.from,
-                        to,
-                        filter.source,
-                        filter.entity,
-                        filter.language,
-                        ids_json(filter.articles),
-                        limit,
-                        offset,
-                    ],
-                    hit,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            return Ok(paged(rows, page));
+            return self.listing(&sql, filter, page, hit);
         };
         let (found, more, highlighter) = self.ranked(Target::Articles, query, filter, page)?;
         let mut row = self.conn.prepare_cached(&format!(
@@ -262,27 +273,7 @@ impl Store {
                  ORDER BY a.published, a.rowid, q.start LIMIT ?7 OFFSET ?8",
                 driving_articles(filter)
             );
-            let (limit, offset) = page.sql_bounds();
-            let to = day_end(filter.to);
-            let rows = self
-                .conn
-                .prepare_cached(&sql)?
-                .query_map(
-                    params![
-                        filter.from,
-                        to,
-                        filter.source,
-                        filter.entity,
-                        filter.language,
-                        ids_json(filter.articles),
-                        limit,
-                        offset,
-                        filter.speaker,
-                    ],
-                    hit,
-                )?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            return Ok(paged(rows, page));
+            return self.listing(&sql, filter, page, hit);
         };
         let (found, more, highlighter) = self.ranked(Target::Quotes, query, filter, page)?;
         let mut row = self.conn.prepare_cached(&format!(
