@@ -697,7 +697,7 @@ fn phrase_query(field: Field, words: &[String], prefix: bool) -> Box<dyn Query> 
 /// `YYYY-MM-DD…` as `YYYYMMDD`; a shorter date (`YYYY-MM`, `YYYY`) is padded with zeros,
 /// which keeps the order of the text comparison the listings make (`2025-03` sorts before
 /// every day of March). `None` for anything else.
-pub(crate) fn day_number(date: &str) -> Option<u64> {
+fn day_number(date: &str) -> Option<u64> {
     let date = date.get(..10).unwrap_or(date);
     let digits: String = date.chars().filter(|c| *c != '-').collect();
     if digits.is_empty() || digits.len() > 8 || !digits.chars().all(|c| c.is_ascii_digit()) {
