@@ -474,6 +474,27 @@ pub fn argmax(scores: &[f32]) -> usize {
     best
 }
 
+/// Adds `delta` to `class`'s weight in a feature's row at averaging step `step`, first
+/// banking the old weight for the steps it stood (the lazy update of the averaged
+/// perceptron).
+fn nudge(row: &mut Vec<Param>, class: u16, delta: f32, step: u64) {
+    let param = match row.iter().position(|p| p.class == class) {
+        Some(at) => &mut row[at],
+        None => {
+            row.push(Param {
+                class,
+                weight: 0.0,
+                total: 0.0,
+                stamp: step,
+            });
+            row.last_mut().unwrap()
+        }
+    };
+    param.total += (step - param.stamp) as f64 * param.weight as f64;
+    param.stamp = step;
+    param.weight += delta;
+}
+
 #[derive(Clone, Copy)]
 struct Param {
     class: u16,
@@ -527,26 +548,10 @@ impl Trainer {
         if truth == guess {
             return;
         }
-        let step = self.step;
         for key in features {
             let row = self.weights.entry(*key).or_default();
-            for (class, delta) in [(truth as u16, 1.0f32), (guess as u16, -1.0)] {
-                let param = match row.iter_mut().find(|p| p.class == class) {
-                    Some(param) => param,
-                    None => {
-                        row.push(Param {
-                            class,
-                            weight: 0.0,
-                            total: 0.0,
-                            stamp: step,
-                        });
-                        row.last_mut().unwrap()
-                    }
-                };
-                param.total += (step - param.stamp) as f64 * param.weight as f64;
-                param.stamp = step;
-                param.weight += delta;
-            }
+            nudge(row, truth as u16, 1.0, self.step);
+            nudge(row, guess as u16, -1.0, self.step);
         }
     }
 
@@ -558,24 +563,9 @@ impl Trainer {
 
     /// Adds `delta` to the weight of `class` for each feature.
     pub fn add(&mut self, class: usize, features: &[u64], delta: f32) {
-        let step = self.step;
         for key in features {
             let row = self.weights.entry(*key).or_default();
-            let param = match row.iter_mut().position(|p| p.class == class as u16) {
-                Some(at) => &mut row[at],
-                None => {
-                    row.push(Param {
-                        class: class as u16,
-                        weight: 0.0,
-                        total: 0.0,
-                        stamp: step,
-                    });
-                    row.last_mut().unwrap()
-                }
-            };
-            param.total += (step - param.stamp) as f64 * param.weight as f64;
-            param.stamp = step;
-            param.weight += delta;
+            nudge(row, class as u16, delta, self.step);
         }
     }
 
