@@ -22,7 +22,9 @@ use std::time::Duration;
 use rayon::prelude::*;
 use storyline_ingest::{Body, InputSpec, Options, RawRecord, build_article, read_input};
 use storyline_model::{Article, Format};
-use storyline_store::{FetchedUrl, Outcome, Source, SourcePoll, Store, StoreError, Validators};
+use storyline_store::{
+    BackgroundSync, FetchedUrl, Outcome, Source, SourcePoll, Store, StoreError, Validators,
+};
 use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 use url::Url;
@@ -112,6 +114,8 @@ pub fn watch(
 ) -> Result<WatchSummary, WatchError> {
     let writer_store = Store::open(db)?;
     let reader_store = Store::open(db)?;
+    // Keeps the search index caught up beside the writer, as `storyline ingest` does.
+    let search_sync = BackgroundSync::start(db, Duration::from_secs(10))?;
     if reader_store.sources()?.is_empty() {
         return Err(WatchError::NoSources);
     }
@@ -133,7 +137,8 @@ pub fn watch(
     let (tx, rx) = mpsc::channel::<Message>(ctx.config.batch_size.max(1));
     std::thread::scope(|scope| {
         let writer_ctx = ctx.clone();
-        let writer = scope.spawn(move || write_loop(writer_store, rx, &writer_ctx, hook));
+        let writer =
+            scope.spawn(move || write_loop(writer_store, rx, &writer_ctx, hook, search_sync));
         let stopped = runtime.block_on(poll_loop(ctx.clone(), tx));
         // The writer finishes what was fetched even when polling failed.
         let written = writer
@@ -706,6 +711,7 @@ fn write_loop(
     mut rx: mpsc::Receiver<Message>,
     ctx: &Ctx,
     hook: &mut NewArticlesHook<'_>,
+    search: BackgroundSync,
 ) -> Result<WatchSummary, WatchError> {
     let mut summary = WatchSummary::default();
     let mut batch = Vec::with_capacity(ctx.config.batch_size);
@@ -718,6 +724,7 @@ fn write_loop(
             }
         }
         let claimed = write_batch(&mut store, std::mem::take(&mut batch), hook, &mut summary);
+        search.poke();
         // Released only after the batch is recorded, so a URL is always either claimed or
         // known to the store while its source is being read.
         match claimed {
@@ -728,6 +735,7 @@ fn write_loop(
             }
         }
     }
+    search.finish()?;
     Ok(summary)
 }
 
@@ -819,7 +827,6 @@ fn write_batch(
         }
     }
     let outcomes = store.insert_batch(&articles, &at)?;
-    store.sync_search_every(Duration::from_secs(10))?;
     let mut new_per_source: Vec<(i64, u64)> = Vec::new();
     let mut new = Vec::new();
     for ((article, job), outcome) in articles.iter().zip(&article_jobs).zip(&outcomes) {

@@ -167,16 +167,6 @@ impl Store {
         self.fulltext()?.catch_up(&self.conn, self.writable)
     }
 
-    /// [`Store::sync_search`], unless this process did so less than `interval` ago: for
-    /// loops that write all the time, so searches meanwhile wait for little.
-    pub fn sync_search_every(&self, interval: std::time::Duration) -> Result<usize> {
-        let index = self.fulltext()?;
-        if !index.due(interval) {
-            return Ok(0);
-        }
-        index.catch_up(&self.conn, self.writable)
-    }
-
     /// Stores a batch of articles in one transaction and says what happened to each.
     pub fn insert_batch(&mut self, articles: &[Article], seen_at: &str) -> Result<Vec<Outcome>> {
         let tx = self.conn.transaction()?;

@@ -28,7 +28,6 @@ use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError, Weak};
-use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OptionalExtension};
 use tantivy::directory::error::LockError;
@@ -160,8 +159,8 @@ pub(crate) struct FullText {
     analyzer: TextAnalyzer,
     /// The change number the reader is known to hold (-1: not known yet).
     synced: AtomicI64,
-    /// One catch-up at a time in this process; when the last one finished.
-    sync_lock: Mutex<Option<Instant>>,
+    /// One catch-up at a time in this process.
+    sync_lock: Mutex<()>,
 }
 
 /// The index directory of the database at `db`.
@@ -217,7 +216,7 @@ impl FullText {
             fields,
             analyzer: analyzer(),
             synced: AtomicI64::new(-1),
-            sync_lock: Mutex::new(None),
+            sync_lock: Mutex::new(()),
         })
     }
 
@@ -234,11 +233,10 @@ impl FullText {
         if self.synced.load(Ordering::Acquire) == last_change(conn)? {
             return Ok(0);
         }
-        let mut last_sync = self
+        let _one_at_a_time = self
             .sync_lock
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
-        *last_sync = Some(Instant::now());
         // Read the commit before the store: whatever the commit holds was in the store then.
         let metas = self.index.load_metas().map_err(|e| self.fail(e))?;
         let committed = Commit::parse(metas.payload.as_deref());
@@ -369,15 +367,6 @@ impl FullText {
             writer.add_document(doc).map_err(|e| self.fail(e))?;
         }
         Ok(())
-    }
-
-    /// Whether this process last caught up (or tried to) more than `interval` ago.
-    pub fn due(&self, interval: Duration) -> bool {
-        let last = *self
-            .sync_lock
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        last.is_none_or(|at| at.elapsed() >= interval)
     }
 
     /// The `page` of best `target` documents for `query` within `filter`, and whether more
