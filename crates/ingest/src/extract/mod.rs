@@ -12,9 +12,10 @@
 //!    headline when the body repeats it.
 //!
 //! Extraction never panics on bad input and never recurses on the depth of the page: the
-//! page is flattened past [`MAX_DEPTH`] levels before any tree walk (see [`depth`]).
+//! page is flattened past [`MAX_DEPTH`] levels before any tree walk, and scripts, styles
+//! and inline SVG never reach the parser (see [`prepare`]).
 
-mod depth;
+mod prepare;
 pub mod meta;
 mod prune;
 mod text;
@@ -40,12 +41,9 @@ pub struct Extraction {
 /// Extracts the main text and metadata of one HTML page. `url` is where the page came from,
 /// used when the page names no canonical URL and for the URL date pattern.
 pub fn extract(html: &str, url: Option<&str>) -> Extraction {
-    let flattened = depth::limit_depth(html, MAX_DEPTH);
-    let document = Document::from(flattened.as_ref());
+    let document = Document::from(prepare::prepare(html, MAX_DEPTH).as_str());
     let mut meta = meta::page_meta(&document, url);
-    if std::env::var_os("NOPRUNE").is_none() {
-        prune::remove_junk(&document);
-    }
+    prune::remove_junk(&document);
     let base_url = meta
         .url
         .as_deref()

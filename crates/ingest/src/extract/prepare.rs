@@ -1,0 +1,290 @@
+//! One pass over the raw HTML before parsing, with two jobs.
+//!
+//! 1. **A guard against pathological nesting.** html5ever builds its tree iteratively, but
+//!    code that walks the tree afterwards (Readability scoring, serialisation, our own passes
+//!    in dependencies) recurses on depth, and 10,000 nested `<div>`s overflow a thread's
+//!    stack. Real articles nest a few dozen levels, so tags opened past the limit are dropped
+//!    (their text is kept, in order), together with their matching end tags. Tags whose end
+//!    tag HTML lets the parser imply (`p`, `li`, `td`...) and void elements do not nest by
+//!    themselves and are not counted, so pages full of unclosed `<p>`s are left alone.
+//! 2. **Less to parse.** Scripts, style sheets, inline SVG and comments are about half the
+//!    bytes of a news page (48 % on wcxb_dev's article pages) and no later step reads them,
+//!    so they are cut here instead of being tokenised, built into the tree and then removed
+//!    by Readability. JSON-LD scripts stay: [`super::meta`] reads them.
+//!
+//! Hand-written because it must not build a tree: it is the step that protects the tree
+//! builders, and a tokenizer crate would cost what this pass exists to save.
+
+use memchr::{memchr, memmem};
+
+/// `html` with element nesting capped at `max_depth` and with scripts (except JSON-LD),
+/// style sheets, inline SVG and comments removed.
+pub fn prepare(html: &str, max_depth: usize) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::with_capacity(html.len() / 2);
+    // Bytes before `copied` are in `out` or were dropped.
+    let mut copied = 0;
+    let mut depth = 0usize;
+    let mut dropped = 0usize;
+    let mut i = 0;
+    while let Some(offset) = memchr(b'<', &bytes[i..]) {
+        let start = i + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            let end = find(bytes, start + 4, b"-->").map_or(bytes.len(), |end| end + 3);
+            out.push_str(&html[copied..start]);
+            copied = end;
+            i = end;
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + 1 + usize::from(closing);
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |p| name_start + p);
+        if name_end == name_start || !bytes[name_start].is_ascii_alphabetic() {
+            i = start + 1;
+            continue;
+        }
+        let tag_end = tag_end(bytes, name_end);
+        let name = TagName::new(&bytes[name_start..name_end]);
+        let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+        if !closing {
+            let cut_to = match name.as_bytes() {
+                b"script" if !contains_ignore_case(&bytes[name_end..tag_end], b"ld+json") => {
+                    Some(element_end(bytes, tag_end, b"script"))
+                }
+                b"style" => Some(element_end(bytes, tag_end, b"style")),
+                b"svg" if !self_closing => Some(svg_end(bytes, tag_end)),
+                _ => None,
+            };
+            if let Some(end) = cut_to {
+                out.push_str(&html[copied..start]);
+                copied = end;
+                i = end;
+                continue;
+            }
+        }
+        let counted = counts(name.as_bytes());
+        let mut drop = false;
+        if closing {
+            if counted {
+                if dropped > 0 {
+                    dropped -= 1;
+                    drop = true;
+                } else {
+                    depth = depth.saturating_sub(1);
+                }
+            }
+        } else if counted && !self_closing {
+            if depth >= max_depth {
+                dropped += 1;
+                drop = true;
+            } else {
+                depth += 1;
+            }
+        }
+        if drop {
+            out.push_str(&html[copied..start]);
+            copied = tag_end;
+        }
+        i = tag_end;
+        if !closing {
+            if let raw @ (b"script" | b"textarea" | b"title") = name.as_bytes() {
+                // Raw text: a `<` inside it is not a tag.
+                i = find_end_tag(bytes, i, raw).unwrap_or(bytes.len());
+            }
+        }
+    }
+    out.push_str(&html[copied..]);
+    out
+}
+
+/// A tag name lowercased into a fixed buffer, so the pass allocates nothing per tag. Names
+/// longer than the buffer are kept as a prefix that matches none of the names looked for.
+struct TagName {
+    buffer: [u8; 16],
+    len: usize,
+}
+
+impl TagName {
+    fn new(raw: &[u8]) -> Self {
+        let mut buffer = [0u8; 16];
+        let len = raw.len().min(buffer.len());
+        for (to, from) in buffer.iter_mut().zip(raw) {
+            *to = from.to_ascii_lowercase();
+        }
+        Self { buffer, len }
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.buffer[..self.len]
+    }
+}
+
+/// Whether an element of this name adds a level of nesting that only its end tag closes.
+fn counts(name: &[u8]) -> bool {
+    !matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"source"
+            | b"track"
+            | b"wbr"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"option"
+            | b"optgroup"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"rb"
+            | b"rt"
+            | b"rp"
+            | b"colgroup"
+    )
+}
+
+/// The index just past the `>` that ends a tag whose name ends at `from`, skipping quoted
+/// attribute values.
+fn tag_end(bytes: &[u8], from: usize) -> usize {
+    let mut quote = None;
+    for (offset, &b) in bytes[from..].iter().enumerate() {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return from + offset + 1,
+            None => {}
+        }
+    }
+    bytes.len()
+}
+
+/// Just past the end tag of a raw-text element whose content starts at `from`; the end of
+/// the page when it is never closed, as the parser would read it.
+fn element_end(bytes: &[u8], from: usize, name: &[u8]) -> usize {
+    find_end_tag(bytes, from, name).map_or(bytes.len(), |close| tag_end(bytes, close + 2))
+}
+
+/// Just past the `</svg>` that closes an `<svg>` whose content starts at `from`, counting
+/// nested `<svg>`s.
+fn svg_end(bytes: &[u8], from: usize) -> usize {
+    let mut open = 1usize;
+    let mut i = from;
+    while let Some(offset) = memchr(b'<', &bytes[i..]) {
+        let at = i + offset;
+        let rest = &bytes[at..];
+        if starts_with_tag(rest, b"</svg") {
+            open -= 1;
+            let end = tag_end(bytes, at + 2);
+            if open == 0 {
+                return end;
+            }
+            i = end;
+        } else if starts_with_tag(rest, b"<svg") {
+            let end = tag_end(bytes, at + 1);
+            if bytes[end - 2] != b'/' {
+                open += 1;
+            }
+            i = end;
+        } else {
+            i = at + 1;
+        }
+    }
+    bytes.len()
+}
+
+/// Where `</name` starts (any case, followed by a byte that ends a tag name), from `from` on.
+fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(offset) = memmem::find(&bytes[i..], b"</") {
+        let at = i + offset;
+        if bytes[at + 2..].len() >= name.len()
+            && bytes[at + 2..at + 2 + name.len()].eq_ignore_ascii_case(name)
+            && !bytes
+                .get(at + 2 + name.len())
+                .is_some_and(|b| b.is_ascii_alphanumeric())
+        {
+            return Some(at);
+        }
+        i = at + 2;
+    }
+    None
+}
+
+/// Whether `rest` starts with `tag` (e.g. `<svg`, any case) followed by the end of the name.
+fn starts_with_tag(rest: &[u8], tag: &[u8]) -> bool {
+    rest.len() > tag.len()
+        && rest[..tag.len()].eq_ignore_ascii_case(tag)
+        && !rest[tag.len()].is_ascii_alphanumeric()
+}
+
+fn contains_ignore_case(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle))
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memmem::find(bytes.get(from..)?, needle).map(|p| from + p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shallow_pages_keep_their_markup() {
+        let html = "<html><body><div><p>One<p>Two</div></body></html>";
+        assert_eq!(prepare(html, 4), html);
+    }
+
+    #[test]
+    fn deep_tags_are_dropped_with_their_end_tags() {
+        let html = format!("{}text{}<p>after", "<div>".repeat(10), "</div>".repeat(10));
+        assert_eq!(
+            prepare(&html, 3),
+            format!("{}text{}<p>after", "<div>".repeat(3), "</div>".repeat(3))
+        );
+    }
+
+    #[test]
+    fn scripts_styles_svg_and_comments_are_cut() {
+        let html = "<div>a<script>if (a <div) {}</script>b<STYLE>p{}</Style>c\
+                    <svg><svg><path/></svg><text>x</text></svg>d<!-- <div> -->e</div>";
+        assert_eq!(prepare(html, 2), "<div>abcde</div>");
+    }
+
+    #[test]
+    fn json_ld_stays() {
+        let html = r#"<head><script type="application/ld+json">{"a":"</div>"}</script></head>"#;
+        assert_eq!(prepare(html, 4), html);
+    }
+
+    #[test]
+    fn unclosed_script_runs_to_the_end() {
+        assert_eq!(prepare("<p>a<script>var b = '<p>';", 4), "<p>a");
+    }
+
+    #[test]
+    fn end_tag_names_must_end() {
+        // `</scripts>` does not close a script; `</script >` does.
+        let html = "x<script>a</scripts>b</script >y";
+        assert_eq!(prepare(html, 4), "xy");
+    }
+}
