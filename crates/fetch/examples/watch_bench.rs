@@ -4,11 +4,13 @@
 //! second and resident memory sampled during the run.
 //!
 //! ```text
-//! cargo run --release -p storyline-fetch --example watch_bench [HOSTS] [PAGES_PER_HOST] [EXTRA_KIB]
+//! cargo run --release -p storyline-fetch --example watch_bench [HOSTS] [PAGES_PER_HOST] [EXTRA_KIB] [CORPUS]
 //! ```
 //!
-//! Pages are about 12 KiB; EXTRA_KIB adds that much page furniture (related-story lists) to
-//! each, for sites with heavy pages.
+//! Generated pages are about 10 KiB; EXTRA_KIB adds that much page furniture (related-story
+//! lists) to each, for sites with heavy pages. CORPUS, a folder of real pages (`.html` or
+//! `.html.gz`, e.g. `../shared/data/wcxb_dev/html`), serves those instead, in turn; each copy
+//! gets its host and page number appended to every paragraph so that it is a new article.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -22,6 +24,10 @@ use storyline_model::Article;
 use storyline_store::Store;
 use support::{Reply, Server};
 
+// The allocator of the `storyline` binary, so the figures are the command's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let hosts: usize = args
@@ -33,8 +39,10 @@ fn main() {
     let extra_kib: usize = args
         .next()
         .map_or(0, |a| a.parse().expect("EXTRA_KIB is a number"));
+    let corpus = Arc::new(args.next().map(|dir| read_corpus(&dir)).unwrap_or_default());
     let servers: Vec<Server> = (0..hosts)
         .map(|h| {
+            let corpus = corpus.clone();
             Server::start(move |hit| {
                 let base = format!("http://{}", hit.headers["host"]);
                 match hit.path.as_str() {
@@ -57,7 +65,11 @@ fn main() {
                     }
                     p if p.starts_with("/news/") => {
                         let n: usize = p[6..p.len() - 5].parse().unwrap_or(0);
-                        Reply::html(page(h, n, extra_kib))
+                        if corpus.is_empty() {
+                            Reply::html(page(h, n, extra_kib))
+                        } else {
+                            Reply::html(corpus_page(&corpus, h, n))
+                        }
                     }
                     _ => Reply::not_found(),
                 }
@@ -109,10 +121,19 @@ fn main() {
 
     let stored = Store::open(&db).expect("store").count().expect("count");
     let pages = summary.pages_fetched;
-    println!(
-        "hosts {hosts}, pages listed {}, page size {} bytes",
-        hosts * per_host,
+    let page_size = if corpus.is_empty() {
         page(0, 0, extra_kib).len()
+    } else {
+        corpus.iter().map(Vec::len).sum::<usize>() / corpus.len()
+    };
+    println!(
+        "hosts {hosts}, pages listed {}, page size {page_size} bytes{}",
+        hosts * per_host,
+        if corpus.is_empty() {
+            String::new()
+        } else {
+            format!(" on average ({} real pages in turn)", corpus.len())
+        }
     );
     println!(
         "fetched {pages} pages, stored {stored} articles ({} new, {} duplicates, {} not articles, {} failed) in {elapsed:.1}s",
@@ -170,6 +191,49 @@ fn page(host: usize, n: usize, extra_kib: usize) -> String {
          <aside><h2>Most read</h2><ul>{nav}</ul>{related}</aside></main>\
          <footer><p>Copyright Host {host}. All rights reserved.</p><p>Advertisement</p></footer></body></html>"
     )
+}
+
+/// Every `.html` / `.html.gz` page in `dir`, in name order.
+fn read_corpus(dir: &str) -> Vec<Vec<u8>> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("cannot read the corpus folder {dir}: {e}"))
+        .map(|entry| entry.expect("corpus folder entry").path())
+        .filter(|path| {
+            let name = path.to_string_lossy();
+            name.ends_with(".html") || name.ends_with(".html.gz")
+        })
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "no .html or .html.gz pages in {dir}");
+    paths
+        .iter()
+        .map(|path| {
+            let raw = std::fs::read(path).expect("corpus page");
+            if path.extension().is_some_and(|e| e == "gz") {
+                let mut html = Vec::new();
+                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut html)
+                    .expect("gzipped corpus page");
+                html
+            } else {
+                raw
+            }
+        })
+        .collect()
+}
+
+/// Corpus page `n` of `host`, its paragraphs marked with both so that its text is new.
+fn corpus_page(corpus: &[Vec<u8>], host: usize, n: usize) -> Vec<u8> {
+    let html = &corpus[(host * 7919 + n) % corpus.len()];
+    let marker = format!(" [{host}-{n}]</p>");
+    let mut out = Vec::with_capacity(html.len() + 1024);
+    let mut rest = &html[..];
+    while let Some(at) = rest.windows(4).position(|w| w.eq_ignore_ascii_case(b"</p>")) {
+        out.extend_from_slice(&rest[..at]);
+        out.extend_from_slice(marker.as_bytes());
+        rest = &rest[at + 4..];
+    }
+    out.extend_from_slice(rest);
+    out
 }
 
 /// A memory figure from /proc/self/status in KiB (0 where unavailable).
