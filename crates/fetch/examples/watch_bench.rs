@@ -227,7 +227,10 @@ fn corpus_page(corpus: &[Vec<u8>], host: usize, n: usize) -> Vec<u8> {
     let marker = format!(" [{host}-{n}]</p>");
     let mut out = Vec::with_capacity(html.len() + 1024);
     let mut rest = &html[..];
-    while let Some(at) = rest.windows(4).position(|w| w.eq_ignore_ascii_case(b"</p>")) {
+    while let Some(at) = rest
+        .windows(4)
+        .position(|w| w.eq_ignore_ascii_case(b"</p>"))
+    {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(marker.as_bytes());
         rest = &rest[at + 4..];
