@@ -25,7 +25,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::conll::{self, ConllEval, Document, EvalReport, Format, Scheme};
 use crate::gazetteer::{self, Gazetteer};
-use crate::perceptron::{Features, Model, Trainer, argmax};
+use crate::perceptron::{Features, Model, Trainer, sequence_differences, viterbi};
 
 pub use storyline_model::EntityType;
 
@@ -1076,78 +1076,41 @@ fn viterbi_sentence(
     let n = sentence.tokens.len();
     let k = tags.names.len();
     let mut pair_keys = Features::default();
-    let mut token_scores = Vec::new();
-    let mut pair_scores = Vec::new();
-    // best[c]: the best score of a sequence ending in class c; back[i * k + c]: its
-    // previous class.
-    let mut best = vec![f32::NEG_INFINITY; k];
-    let mut next = vec![f32::NEG_INFINITY; k];
-    let mut back = vec![0usize; n * k];
-    for i in 0..n {
-        let last = i + 1 == n;
-        pair_features(sentence, i, &mut pair_keys);
-        match &mode {
-            Mode::Predict(pass) => {
-                pass.tokens.predict(keys.token(i), &mut token_scores);
-                let pairs = pass.pairs.as_ref().expect("a structured pass");
-                pairs.predict(pair_keys.keys(), &mut pair_scores);
-            }
-            Mode::Train(trainer, _) => {
-                trainer.tokens.predict(keys.token(i), &mut token_scores);
-                let pairs = trainer.pairs.as_ref().expect("a structured pass");
-                pairs.predict(pair_keys.keys(), &mut pair_scores);
-            }
-        }
-        next.fill(f32::NEG_INFINITY);
-        let prevs = if i == 0 { 0..1 } else { 0..k };
-        for p in prevs {
-            let (prev, before) = if i == 0 {
-                (None, 0.0)
-            } else {
-                (Some(p), best[p])
-            };
-            if before == f32::NEG_INFINITY {
-                continue;
-            }
-            let transitions = &pair_scores[pair_class(k, prev, 0)..][..k];
-            for c in 0..k {
-                if !tags.allows(prev, c, last) {
-                    continue;
+    let out = viterbi(
+        n,
+        k,
+        |i, token_scores, pair_scores| {
+            pair_features(sentence, i, &mut pair_keys);
+            match &mode {
+                Mode::Predict(pass) => {
+                    pass.tokens.predict(keys.token(i), token_scores);
+                    let pairs = pass.pairs.as_ref().expect("a structured pass");
+                    pairs.predict(pair_keys.keys(), pair_scores);
                 }
-                let total = before + (token_scores[c] + transitions[c]);
-                if total > next[c] {
-                    next[c] = total;
-                    back[i * k + c] = p;
+                Mode::Train(trainer, _) => {
+                    trainer.tokens.predict(keys.token(i), token_scores);
+                    let pairs = trainer.pairs.as_ref().expect("a structured pass");
+                    pairs.predict(pair_keys.keys(), pair_scores);
                 }
             }
-        }
-        std::mem::swap(&mut best, &mut next);
-    }
-    let mut out = vec![0; n];
-    if n > 0 {
-        let mut c = argmax(&best);
-        for i in (0..n).rev() {
-            out[i] = c;
-            c = back[i * k + c];
-        }
-    }
+        },
+        |prev, c, last| tags.allows(prev, c, last),
+    );
     if let Mode::Train(trainer, gold) = &mut mode {
         let pairs = trainer.pairs.as_mut().expect("a structured pass");
         trainer.tokens.tick();
         pairs.tick();
-        for i in 0..n {
+        sequence_differences(gold, &out, |i, class, _| {
             let gold_prev = i.checked_sub(1).map(|j| gold[j]);
             let out_prev = i.checked_sub(1).map(|j| out[j]);
-            if gold[i] != out[i] {
+            if class {
                 trainer.tokens.add(gold[i], keys.token(i), 1.0);
                 trainer.tokens.add(out[i], keys.token(i), -1.0);
             }
-            if gold[i] != out[i] || gold_prev != out_prev {
-                pair_features(sentence, i, &mut pair_keys);
-                pairs.add(pair_class(k, gold_prev, gold[i]), pair_keys.keys(), 1.0);
-                pairs.add(pair_class(k, out_prev, out[i]), pair_keys.keys(), -1.0);
-            }
-        }
+            pair_features(sentence, i, &mut pair_keys);
+            pairs.add(pair_class(k, gold_prev, gold[i]), pair_keys.keys(), 1.0);
+            pairs.add(pair_class(k, out_prev, out[i]), pair_keys.keys(), -1.0);
+        });
     }
     out
 }

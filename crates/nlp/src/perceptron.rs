@@ -474,6 +474,89 @@ pub fn argmax(scores: &[f32]) -> usize {
     best
 }
 
+/// First-order Viterbi decoding of `n` positions over `k` classes, shared by the structured
+/// taggers (the entity recogniser, the quote tagger).
+///
+/// `score(i, token, pairs)` fills `token` with position `i`'s score for each class and
+/// `pairs` with its transition scores: row `p` (`pairs[p * k..][..k]`) for a class after
+/// class `p`, row `k` for a class that starts the sequence. At `i == 0` only row `k` is
+/// read, after that only rows `0..k`. Class `c` after `p` scores `token[c] + pairs[p][c]`;
+/// `allows(prev, class, last)` says which classes may follow which (`None`: the start;
+/// `last`: the class ends the sequence). Ties go to the lower previous class and, at the
+/// end, to the lower class.
+pub fn viterbi(
+    n: usize,
+    k: usize,
+    mut score: impl FnMut(usize, &mut Vec<f32>, &mut Vec<f32>),
+    allows: impl Fn(Option<usize>, usize, bool) -> bool,
+) -> Vec<usize> {
+    let mut token_scores = Vec::with_capacity(k);
+    let mut pair_scores = Vec::with_capacity((k + 1) * k);
+    // best[c]: the best score of a sequence ending in class c; back[i * k + c]: its
+    // previous class.
+    let mut best = vec![f32::NEG_INFINITY; k];
+    let mut next = vec![f32::NEG_INFINITY; k];
+    let mut back = vec![0usize; n * k];
+    for i in 0..n {
+        let last = i + 1 == n;
+        score(i, &mut token_scores, &mut pair_scores);
+        next.fill(f32::NEG_INFINITY);
+        let prevs = if i == 0 { 0..1 } else { 0..k };
+        for p in prevs {
+            let (prev, before) = if i == 0 {
+                (None, 0.0)
+            } else {
+                (Some(p), best[p])
+            };
+            if before == f32::NEG_INFINITY {
+                continue;
+            }
+            let transitions = &pair_scores[prev.unwrap_or(k) * k..][..k];
+            for c in 0..k {
+                if !allows(prev, c, last) {
+                    continue;
+                }
+                let total = before + (token_scores[c] + transitions[c]);
+                if total > next[c] {
+                    next[c] = total;
+                    back[i * k + c] = p;
+                }
+            }
+        }
+        std::mem::swap(&mut best, &mut next);
+    }
+    let mut out = vec![0; n];
+    if n > 0 {
+        let mut c = argmax(&best);
+        for i in (0..n).rev() {
+            out[i] = c;
+            c = back[i * k + c];
+        }
+    }
+    out
+}
+
+/// Where a decoded sequence differs from the gold one, for the structured perceptron's
+/// update: for each position `i`, whether its class differs and whether its transition
+/// (previous class, class) does. `change(i, class_differs, transition_differs)` is called
+/// for each position where either does; the caller moves weight from the decoded class or
+/// transition to the gold one.
+pub fn sequence_differences(
+    gold: &[usize],
+    out: &[usize],
+    mut change: impl FnMut(usize, bool, bool),
+) {
+    for i in 0..gold.len().min(out.len()) {
+        let gold_prev = i.checked_sub(1).map(|j| gold[j]);
+        let out_prev = i.checked_sub(1).map(|j| out[j]);
+        let class = gold[i] != out[i];
+        let transition = class || gold_prev != out_prev;
+        if transition {
+            change(i, class, transition);
+        }
+    }
+}
+
 /// Adds `delta` to `class`'s weight in a feature's row at averaging step `step`, first
 /// banking the old weight for the steps it stood (the lazy update of the averaged
 /// perceptron).
@@ -741,6 +824,47 @@ mod tests {
         );
         last.predict(&[u64::MAX, 1], &mut scores);
         assert_eq!(scores[3], 2.5);
+    }
+
+    /// Viterbi finds the best allowed sequence, not the best class at each position.
+    #[test]
+    fn viterbi_keeps_to_the_allowed_transitions() {
+        // Classes O, B, I; "I" only after "B" or "I".
+        let allows =
+            |prev: Option<usize>, c: usize, _last: bool| c != 2 || matches!(prev, Some(1 | 2));
+        let token = [[0.0, 1.0, 3.0], [0.0, 0.0, 2.0], [1.0, 0.0, 0.5]];
+        let out = viterbi(
+            3,
+            3,
+            |i, t, pairs| {
+                t.clear();
+                t.extend_from_slice(&token[i]);
+                pairs.clear();
+                pairs.resize(12, 0.0);
+            },
+            allows,
+        );
+        assert_eq!(out, [1, 2, 0]);
+        // A transition bonus can outweigh a token's own scores.
+        let out = viterbi(
+            2,
+            3,
+            |_, t, pairs| {
+                t.clear();
+                t.extend_from_slice(&[1.0, 0.0, 0.0]);
+                pairs.clear();
+                pairs.resize(12, 0.0);
+                pairs[3 + 2] = 5.0; // B → I
+                pairs[9 + 1] = 1.5; // start → B
+            },
+            allows,
+        );
+        assert_eq!(out, [1, 2]);
+        let mut seen = Vec::new();
+        sequence_differences(&[1, 2, 0], &[1, 0, 0], |i, class, transition| {
+            seen.push((i, class, transition))
+        });
+        assert_eq!(seen, [(1, true, true), (2, false, true)]);
     }
 
     #[test]
