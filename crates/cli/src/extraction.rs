@@ -10,6 +10,7 @@ use clap::Args;
 use storyline_ingest::decode;
 use storyline_ingest::extract::{Extraction, extract as extract_page};
 
+use crate::bench::thread_cpu_seconds;
 use crate::{EXIT_OK, EXIT_PARTIAL};
 
 #[derive(Args)]
@@ -304,13 +305,6 @@ pub fn eval(args: EvalExtractionArgs) -> Result<u8> {
         ),
     }
     Ok(EXIT_OK)
-}
-
-/// CPU time of the calling thread (Linux `schedstat`), `None` elsewhere.
-fn thread_cpu_seconds() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    let nanoseconds: f64 = stat.split_whitespace().next()?.parse().ok()?;
-    Some(nanoseconds / 1e9)
 }
 
 /// Precision and recall of `extracted` against `reference` over 4-word shingles.
