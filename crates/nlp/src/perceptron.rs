@@ -487,19 +487,96 @@ pub fn argmax(scores: &[f32]) -> usize {
 pub fn viterbi(
     n: usize,
     k: usize,
+    score: impl FnMut(usize, &mut Vec<f32>, &mut Vec<f32>),
+    allows: impl Fn(Option<usize>, usize, bool) -> bool,
+) -> Vec<usize> {
+    // The class counts of the shipped taggers get a copy of the loop with fixed sizes (no
+    // bounds checks, unrolled); the result is the same.
+    match k {
+        3 => viterbi_fixed::<3>(n, score, allows),
+        5 => viterbi_fixed::<5>(n, score, allows),
+        9 => viterbi_fixed::<9>(n, score, allows),
+        17 => viterbi_fixed::<17>(n, score, allows),
+        _ => viterbi_any(n, k, score, allows),
+    }
+}
+
+/// [`viterbi`] for `K` classes.
+fn viterbi_fixed<const K: usize>(
+    n: usize,
     mut score: impl FnMut(usize, &mut Vec<f32>, &mut Vec<f32>),
     allows: impl Fn(Option<usize>, usize, bool) -> bool,
 ) -> Vec<usize> {
+    // allowed[last][p or K][c], asked once rather than at every step.
+    let mut allowed = [vec![[false; K]; K + 1], vec![[false; K]; K + 1]];
+    for (last, table) in allowed.iter_mut().enumerate() {
+        for (p, row) in table.iter_mut().enumerate() {
+            for (c, ok) in row.iter_mut().enumerate() {
+                *ok = allows((p < K).then_some(p), c, last == 1);
+            }
+        }
+    }
+    let mut token_scores = Vec::with_capacity(K);
+    let mut pair_scores = Vec::with_capacity((K + 1) * K);
+    let mut best = [f32::NEG_INFINITY; K];
+    let mut back: Vec<[u8; K]> = vec![[0; K]; n];
+    for (i, back) in back.iter_mut().enumerate() {
+        let table = &allowed[usize::from(i + 1 == n)];
+        score(i, &mut token_scores, &mut pair_scores);
+        let token: &[f32; K] = token_scores[..K].try_into().expect("K token scores");
+        let mut next = [f32::NEG_INFINITY; K];
+        let prevs = if i == 0 { K..K + 1 } else { 0..K };
+        for p in prevs {
+            let before = if p == K { 0.0 } else { best[p] };
+            if before == f32::NEG_INFINITY {
+                continue;
+            }
+            let transitions: &[f32; K] = pair_scores[p * K..][..K].try_into().expect("K scores");
+            let allowed = &table[p];
+            for c in 0..K {
+                if !allowed[c] {
+                    continue;
+                }
+                let total = before + (token[c] + transitions[c]);
+                if total > next[c] {
+                    next[c] = total;
+                    back[c] = if p == K { 0 } else { p as u8 };
+                }
+            }
+        }
+        best = next;
+    }
+    let mut out = vec![0; n];
+    if n > 0 {
+        let mut c = argmax(&best);
+        for i in (0..n).rev() {
+            out[i] = c;
+            c = usize::from(back[i][c]);
+        }
+    }
+    out
+}
+
+/// [`viterbi`] for any number of classes.
+fn viterbi_any(
+    n: usize,
+    k: usize,
+    mut score: impl FnMut(usize, &mut Vec<f32>, &mut Vec<f32>),
+    allows: impl Fn(Option<usize>, usize, bool) -> bool,
+) -> Vec<usize> {
+    assert!(k <= 256, "at most 256 classes");
     let mut token_scores = Vec::with_capacity(k);
     let mut pair_scores = Vec::with_capacity((k + 1) * k);
     // best[c]: the best score of a sequence ending in class c; back[i * k + c]: its
     // previous class.
     let mut best = vec![f32::NEG_INFINITY; k];
     let mut next = vec![f32::NEG_INFINITY; k];
-    let mut back = vec![0usize; n * k];
+    let mut back = vec![0u8; n * k];
     for i in 0..n {
         let last = i + 1 == n;
         score(i, &mut token_scores, &mut pair_scores);
+        let token_scores = &token_scores[..k];
+        let back = &mut back[i * k..][..k];
         next.fill(f32::NEG_INFINITY);
         let prevs = if i == 0 { 0..1 } else { 0..k };
         for p in prevs {
@@ -512,14 +589,19 @@ pub fn viterbi(
                 continue;
             }
             let transitions = &pair_scores[prev.unwrap_or(k) * k..][..k];
-            for c in 0..k {
+            for (c, ((next, back), (token, transition))) in next
+                .iter_mut()
+                .zip(back.iter_mut())
+                .zip(token_scores.iter().zip(transitions))
+                .enumerate()
+            {
                 if !allows(prev, c, last) {
                     continue;
                 }
-                let total = before + (token_scores[c] + transitions[c]);
-                if total > next[c] {
-                    next[c] = total;
-                    back[i * k + c] = p;
+                let total = before + (token + transition);
+                if total > *next {
+                    *next = total;
+                    *back = p as u8;
                 }
             }
         }
@@ -530,7 +612,7 @@ pub fn viterbi(
         let mut c = argmax(&best);
         for i in (0..n).rev() {
             out[i] = c;
-            c = back[i * k + c];
+            c = usize::from(back[i * k + c]);
         }
     }
     out
