@@ -8,9 +8,10 @@
 //! ```
 //!
 //! Generated pages are about 10 KiB; EXTRA_KIB adds that much page furniture (related-story
-//! lists) to each, for sites with heavy pages. CORPUS, a folder of real pages (`.html` or
-//! `.html.gz`, e.g. `../shared/data/wcxb_dev/html`), serves those instead, in turn; each copy
-//! gets its host and page number appended to every paragraph so that it is a new article.
+//! lists) to each, for sites with heavy pages. CORPUS serves real pages instead, in turn: a
+//! folder of `.html` / `.html.gz` files, or a folder in the layout of
+//! `../shared/data/wcxb_dev` (its `article` pages). Each copy gets its host and page number
+//! appended to every paragraph so that it is a new article.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -193,16 +194,28 @@ fn page(host: usize, n: usize, extra_kib: usize) -> String {
     )
 }
 
-/// Every `.html` / `.html.gz` page in `dir`, in name order.
+/// The article pages of a wcxb_dev-style folder, or every `.html` / `.html.gz` page in
+/// `dir`, in name order.
 fn read_corpus(dir: &str) -> Vec<Vec<u8>> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("cannot read the corpus folder {dir}: {e}"))
-        .map(|entry| entry.expect("corpus folder entry").path())
-        .filter(|path| {
-            let name = path.to_string_lossy();
-            name.ends_with(".html") || name.ends_with(".html.gz")
-        })
-        .collect();
+    let truth = std::path::Path::new(dir).join("ground_truth.jsonl");
+    let mut paths: Vec<std::path::PathBuf> = if truth.exists() {
+        std::fs::read_to_string(&truth)
+            .expect("ground_truth.jsonl")
+            .lines()
+            .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+            .filter(|page| page["page_type"] == "article")
+            .filter_map(|page| Some(std::path::Path::new(dir).join(page["html_file"].as_str()?)))
+            .collect()
+    } else {
+        std::fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("cannot read the corpus folder {dir}: {e}"))
+            .map(|entry| entry.expect("corpus folder entry").path())
+            .filter(|path| {
+                let name = path.to_string_lossy();
+                name.ends_with(".html") || name.ends_with(".html.gz")
+            })
+            .collect()
+    };
     paths.sort();
     assert!(!paths.is_empty(), "no .html or .html.gz pages in {dir}");
     paths
