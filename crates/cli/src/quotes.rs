@@ -29,9 +29,12 @@ pub struct TrainQuotesArgs {
     /// The entity recogniser's word clusters, carried into the quote model.
     #[arg(long, default_value = "models/clusters.tsv.zst")]
     pub clusters: PathBuf,
-    /// Passes over the training data.
+    /// Passes over the training data (the greedy content layer).
     #[arg(long, default_value_t = TrainOptions::default().epochs)]
     pub epochs: usize,
+    /// Passes over the training data of the structured source/cue layers.
+    #[arg(long, default_value_t = TrainOptions::default().structured_epochs)]
+    pub structured_epochs: usize,
     /// Shuffle seed (training is deterministic given it).
     #[arg(long, default_value_t = TrainOptions::default().seed)]
     pub seed: u64,
@@ -82,6 +85,7 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
         .collect();
     let options = TrainOptions {
         epochs: args.epochs,
+        structured_epochs: args.structured_epochs,
         seed: args.seed,
     };
     let started = Instant::now();
@@ -90,8 +94,9 @@ pub fn train(args: TrainQuotesArgs) -> Result<u8> {
     let model = Tagger::from_bytes(&bytes).context("reading back the quote model")?;
     let [sc, content, sc2] = model.feature_counts();
     eprintln!(
-        "trained on {} annotated articles, {} epochs, in {:.1} s ({sc} + {content} + {sc2} features)",
+        "trained on {} annotated articles, {} + {} epochs, in {:.1} s ({sc} + {content} + {sc2} features)",
         examples.len(),
+        options.structured_epochs,
         options.epochs,
         started.elapsed().as_secs_f64()
     );

@@ -157,8 +157,9 @@ impl Weights {
         slot
     }
 
+    /// Every layer's weights for `key`, if a model has it.
     #[inline]
-    fn get(&self, key: u64) -> Option<&[f32; CLASSES]> {
+    pub fn get(&self, key: u64) -> Option<&[f32; CLASSES]> {
         let mut i = key as usize & self.mask;
         loop {
             let slot = &self.slots[i];
