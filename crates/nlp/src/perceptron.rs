@@ -1,5 +1,6 @@
-//! The averaged perceptron shared by the POS tagger and the entity recogniser: hashed sparse
-//! features, multi-class weights, training with weight averaging, and a compact model file.
+//! The averaged perceptron shared by the POS tagger, the entity recogniser and the quote
+//! tagger: hashed sparse features, multi-class weights, training with weight averaging, a
+//! compact model file, and first-order Viterbi decoding for the structured taggers.
 //!
 //! Written here rather than taken from a crate because the parts that matter are ours to
 //! choose: a stable feature hash (models are files that must load the same everywhere),
@@ -925,6 +926,20 @@ mod tests {
                 pairs.resize(12, 0.0);
             },
             allows,
+        );
+        assert_eq!(out, [1, 2, 0]);
+        // The same with a fourth class that is never allowed: the loop for any class count.
+        let out = viterbi(
+            3,
+            4,
+            |i, t, pairs| {
+                t.clear();
+                t.extend_from_slice(&token[i]);
+                t.push(9.0);
+                pairs.clear();
+                pairs.resize(20, 0.0);
+            },
+            |prev, c, last| c != 3 && allows(prev, c, last),
         );
         assert_eq!(out, [1, 2, 0]);
         // A transition bonus can outweigh a token's own scores.
