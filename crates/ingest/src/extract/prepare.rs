@@ -281,6 +281,31 @@ mod tests {
         assert_eq!(prepare("<p>a<script>var b = '<p>';", 4), "<p>a");
     }
 
+    proptest::proptest! {
+        /// Tag soup from the pieces the pass treats specially: it never panics (every cut
+        /// falls on a character boundary), only ever removes, and keeps text the same
+        /// bytes in the same order.
+        #[test]
+        fn tag_soup_only_loses_bytes(pieces in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<script>", "</script>", "<script type=\"application/ld+json\">", "<STYLE>",
+                "</style >", "<svg>", "</svg>", "<svg/>", "<!--", "-->", "<div>", "</div>",
+                "<p>", "<textarea>", "</textarea>", "<a href='x>", "\"", "'", ">", "<", "</",
+                "é", "日本", "text ",
+            ]),
+            0..40,
+        ), depth in 1usize..6) {
+            let html: String = pieces.concat();
+            let out = prepare(&html, depth);
+            proptest::prop_assert!(out.len() <= html.len());
+            let mut rest = html.as_bytes().iter();
+            proptest::prop_assert!(
+                out.bytes().all(|b| rest.any(|&h| h == b)),
+                "{out:?} is not a subsequence of {html:?}"
+            );
+        }
+    }
+
     #[test]
     fn end_tag_names_must_end() {
         // `</scripts>` does not close a script; `</script >` does.
