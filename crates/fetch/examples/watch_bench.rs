@@ -122,19 +122,18 @@ fn main() {
 
     let stored = Store::open(&db).expect("store").count().expect("count");
     let pages = summary.pages_fetched;
-    let page_size = if corpus.is_empty() {
-        page(0, 0, extra_kib).len()
+    let pages_served = if corpus.is_empty() {
+        format!("page size {} bytes", page(0, 0, extra_kib).len())
     } else {
-        corpus.iter().map(Vec::len).sum::<usize>() / corpus.len()
+        let average = corpus.iter().map(Vec::len).sum::<usize>() / corpus.len();
+        format!(
+            "page size {average} bytes on average ({} real pages in turn)",
+            corpus.len()
+        )
     };
     println!(
-        "hosts {hosts}, pages listed {}, page size {page_size} bytes{}",
-        hosts * per_host,
-        if corpus.is_empty() {
-            String::new()
-        } else {
-            format!(" on average ({} real pages in turn)", corpus.len())
-        }
+        "hosts {hosts}, pages listed {}, {pages_served}",
+        hosts * per_host
     );
     println!(
         "fetched {pages} pages, stored {stored} articles ({} new, {} duplicates, {} not articles, {} failed) in {elapsed:.1}s",
@@ -221,15 +220,10 @@ fn read_corpus(dir: &str) -> Vec<Vec<u8>> {
     paths
         .iter()
         .map(|path| {
-            let raw = std::fs::read(path).expect("corpus page");
-            if path.extension().is_some_and(|e| e == "gz") {
-                let mut html = Vec::new();
-                std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&raw[..]), &mut html)
-                    .expect("gzipped corpus page");
-                html
-            } else {
-                raw
-            }
+            let file = std::fs::File::open(path).expect("corpus page");
+            // The readers' own decompression: gzip and zstd are recognised by their bytes.
+            let mut reader = storyline_ingest::decode::decompress(file).expect("corpus page");
+            storyline_ingest::decode::read_capped(&mut reader).expect("corpus page")
         })
         .collect()
 }
