@@ -19,6 +19,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use hashbrown::HashMap;
 use serde::{Deserialize, Serialize};
@@ -917,6 +918,27 @@ impl SentenceKeys {
         SentenceKeys { offsets, keys }
     }
 
+    /// The second pass's own features only: what [`SentenceKeys::with_pass_one`] adds.
+    fn pass_one_only(
+        sentence: &SentenceInfo,
+        view: &PassOneView,
+        f: &mut Features,
+    ) -> SentenceKeys {
+        let mut offsets = vec![0];
+        let mut keys = Vec::with_capacity(16 * sentence.tokens.len());
+        for i in 0..sentence.tokens.len() {
+            f.clear();
+            pass_one_features(sentence, i, view, f);
+            keys.extend_from_slice(f.keys());
+            offsets.push(keys.len());
+        }
+        SentenceKeys { offsets, keys }
+    }
+
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
     fn token(&self, i: usize) -> &[u64] {
         &self.keys[self.offsets[i]..self.offsets[i + 1]]
     }
@@ -998,6 +1020,13 @@ fn pair_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
 enum Mode<'a> {
     Predict(&'a Pass),
     Train(&'a mut PassTrainer, &'a [usize]),
+    /// A structured pass whose token scores were computed beforehand: token `i`'s `k`
+    /// scores start at `scores[i * stride]`.
+    Scored {
+        pairs: &'a Model,
+        scores: &'a [f32],
+        stride: usize,
+    },
 }
 
 /// Greedy left-to-right decoding under the tag-sequence constraints.
@@ -1043,6 +1072,7 @@ fn decode_sentence(
                 pass.tokens.predict(&all, &mut scores);
                 tags.best(&scores, prev, i + 1 == n)
             }
+            Mode::Scored { .. } => unreachable!("precomputed scores are for structured passes"),
         };
         out.push(guess);
     }
@@ -1054,6 +1084,7 @@ fn decode(sentence: &SentenceInfo, keys: &SentenceKeys, tags: &TagSet, mode: Mod
     let structured = match &mode {
         Mode::Predict(pass) => pass.pairs.is_some(),
         Mode::Train(trainer, _) => trainer.pairs.is_some(),
+        Mode::Scored { .. } => true,
     };
     if structured {
         viterbi_sentence(sentence, keys, tags, mode)
@@ -1090,6 +1121,15 @@ fn viterbi_sentence(
                 Mode::Train(trainer, _) => {
                     trainer.tokens.predict(keys.token(i), token_scores);
                     let pairs = trainer.pairs.as_ref().expect("a structured pass");
+                    pairs.predict(pair_keys.keys(), pair_scores);
+                }
+                Mode::Scored {
+                    pairs,
+                    scores,
+                    stride,
+                } => {
+                    token_scores.clear();
+                    token_scores.extend_from_slice(&scores[i * stride..][..k]);
                     pairs.predict(pair_keys.keys(), pair_scores);
                 }
             }
@@ -1135,6 +1175,10 @@ struct ModelHeader {
 pub struct Recognizer {
     pass1: Pass,
     pass2: Option<Pass>,
+    /// Both structured passes' token models stacked into one table ([`Model::stacked`]),
+    /// built on first use: the second pass reads every first-pass feature again, so one
+    /// lookup per feature serves both passes. `None` for other models.
+    both_passes: OnceLock<Option<Model>>,
     tags: TagSet,
     config: FeatureConfig,
     clusters: Option<Clusters>,
@@ -1250,6 +1294,7 @@ impl Recognizer {
         Ok(Recognizer {
             pass1,
             pass2,
+            both_passes: OnceLock::new(),
             tags,
             config: header.config,
             clusters,
@@ -1307,6 +1352,7 @@ impl Recognizer {
         if let Some(pass2) = &mut self.pass2 {
             pass2.prune(min_weight);
         }
+        self.both_passes = OnceLock::new();
     }
 
     /// What training recorded: data, settings, dev scores.
@@ -1366,6 +1412,22 @@ impl Recognizer {
         upos: Option<&[Vec<S>]>,
         clusters: Option<&[Vec<Option<&[u16]>>]>,
     ) -> Vec<Vec<usize>> {
+        let mut f = Features::default();
+        let (infos, keys) = self.first_pass_keys(sentences, upos, clusters, &mut f);
+        match self.both_passes() {
+            Some(both) => self.decode_stacked(sentences, &infos, &keys, both, &mut f),
+            None => self.decode_pass_by_pass(sentences, &infos, &keys, &mut f),
+        }
+    }
+
+    /// The tokens' information and first-pass feature keys, per sentence.
+    fn first_pass_keys<'a, S: AsRef<str>>(
+        &'a self,
+        sentences: &'a [Vec<S>],
+        upos: Option<&[Vec<S>]>,
+        clusters: Option<&[Vec<Option<&'a [u16]>>]>,
+        f: &mut Features,
+    ) -> (Vec<SentenceInfo<'a>>, Vec<SentenceKeys>) {
         let res = self.resources();
         let doc = document_stats(sentences);
         let pos_of = |s: usize| -> Option<&[S]> {
@@ -1383,14 +1445,24 @@ impl Recognizer {
                 sentence_info(words, pos_of(s), found, &doc, s, &res)
             })
             .collect();
-        let mut f = Features::default();
-        let keys: Vec<SentenceKeys> = infos
+        let keys = infos
             .iter()
-            .map(|info| SentenceKeys::new(info, &mut f))
+            .map(|info| SentenceKeys::new(info, f))
             .collect();
+        (infos, keys)
+    }
+
+    /// Each pass with its own model (the greedy passes of older models need this).
+    fn decode_pass_by_pass<S: AsRef<str>>(
+        &self,
+        sentences: &[Vec<S>],
+        infos: &[SentenceInfo],
+        keys: &[SentenceKeys],
+        f: &mut Features,
+    ) -> Vec<Vec<usize>> {
         let first: Vec<Vec<usize>> = infos
             .iter()
-            .zip(&keys)
+            .zip(keys)
             .map(|(info, keys)| decode(info, keys, &self.tags, Mode::Predict(&self.pass1)))
             .collect();
         let Some(pass2) = &self.pass2 else {
@@ -1401,8 +1473,87 @@ impl Recognizer {
             .iter()
             .zip(keys.iter().zip(&views))
             .map(|(info, (keys, view))| {
-                let keys = keys.with_pass_one(info, view, &mut f);
+                let keys = keys.with_pass_one(info, view, f);
                 decode(info, &keys, &self.tags, Mode::Predict(pass2))
+            })
+            .collect()
+    }
+
+    /// The stacked table of both passes, when both are structured.
+    fn both_passes(&self) -> Option<&Model> {
+        self.both_passes
+            .get_or_init(|| {
+                let pass2 = self.pass2.as_ref()?;
+                (self.pass1.pairs.is_some() && pass2.pairs.is_some())
+                    .then(|| Model::stacked(&self.pass1.tokens, &pass2.tokens))
+            })
+            .as_ref()
+    }
+
+    /// Both structured passes over a document, each first-pass feature looked up once in
+    /// the stacked table: row `i` of a sentence's scores holds token `i`'s first-pass scores
+    /// and then its second-pass scores, to which the second pass's own features are added
+    /// once the first pass has run. The tags are the same as decoding each pass with its
+    /// own model (the sums are the same to the bit).
+    fn decode_stacked<S: AsRef<str>>(
+        &self,
+        sentences: &[Vec<S>],
+        infos: &[SentenceInfo],
+        keys: &[SentenceKeys],
+        both: &Model,
+        f: &mut Features,
+    ) -> Vec<Vec<usize>> {
+        let k = self.tags.names.len();
+        let stride = 2 * k;
+        let (Some(pairs1), Some(pairs2)) = (
+            self.pass1.pairs.as_ref(),
+            self.pass2.as_ref().and_then(|pass| pass.pairs.as_ref()),
+        ) else {
+            unreachable!("both passes are structured when they are stacked");
+        };
+        let mut scores: Vec<Vec<f32>> = keys
+            .iter()
+            .map(|keys| {
+                let mut rows = vec![0.0; keys.len() * stride];
+                for (i, row) in rows.chunks_exact_mut(stride).enumerate() {
+                    both.add_scores(keys.token(i), row);
+                }
+                rows
+            })
+            .collect();
+        let first: Vec<Vec<usize>> = infos
+            .iter()
+            .zip(keys)
+            .zip(&scores)
+            .map(|((info, keys), scores)| {
+                let mode = Mode::Scored {
+                    pairs: pairs1,
+                    scores,
+                    stride,
+                };
+                decode(info, keys, &self.tags, mode)
+            })
+            .collect();
+        let views = pass_one_views(sentences, &first, &self.tags);
+        infos
+            .iter()
+            .zip(keys)
+            .zip(&views)
+            .zip(&mut scores)
+            .map(|(((info, keys), view), scores)| {
+                let own = SentenceKeys::pass_one_only(info, view, f);
+                for (i, row) in scores.chunks_exact_mut(stride).enumerate() {
+                    // Only the second half is read from here on; the first may take weights
+                    // too if a key of the second pass's own is also a first-pass key.
+                    both.add_scores(own.token(i), row);
+                }
+                let mode = Mode::Scored {
+                    pairs: pairs2,
+                    // (An empty sentence has no rows.)
+                    scores: scores.get(k..).unwrap_or_default(),
+                    stride,
+                };
+                decode(info, keys, &self.tags, mode)
             })
             .collect()
     }
@@ -1756,6 +1907,7 @@ impl Recognizer {
         Recognizer {
             pass1,
             pass2,
+            both_passes: OnceLock::new(),
             tags,
             config,
             clusters,
@@ -2654,6 +2806,32 @@ German JJ I-NP I-MISC\nofficials NNS I-NP O\nvisited VBD I-VP O\nOslo NNP I-NP I
         Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../../models")
             .join(file)
+    }
+
+    /// The stacked decoder gives the shipped model's tags exactly as decoding pass by pass.
+    #[test]
+    fn stacked_passes_decode_like_separate_passes() {
+        let recognizer = Recognizer::load(&shipped(MODEL_FILE), &shipped(GAZETTEER_FILE))
+            .expect("shipped model");
+        let text = "Maria Lindqvist of the Nordic Fisheries Council met Tomas Berg in Bergen . \
+                    Lindqvist said the council would meet again in Oslo next week . \
+                    BERG , who leads Berg Shipping AS , did not comment . \
+                    The talks in Bergen were the first since the Hanseatic Accord was signed .";
+        let sentences: Vec<Vec<&str>> = text
+            .split(" . ")
+            .map(|s| s.split_whitespace().chain(["."]).collect())
+            .chain([Vec::new()])
+            .collect();
+        let mut f = Features::default();
+        let (infos, keys) = recognizer.first_pass_keys(&sentences, None, None, &mut f);
+        let both = recognizer
+            .both_passes()
+            .expect("the shipped passes are structured");
+        let stacked = recognizer.decode_stacked(&sentences, &infos, &keys, both, &mut f);
+        let separate = recognizer.decode_pass_by_pass(&sentences, &infos, &keys, &mut f);
+        assert_eq!(stacked, separate);
+        let entities: usize = stacked.iter().map(|c| recognizer.tags.spans(c).len()).sum();
+        assert!(entities >= 6, "found {entities} entities");
     }
 
     /// The shipped model on invented text: names it never saw, in the usual news contexts.

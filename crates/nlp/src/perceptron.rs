@@ -327,6 +327,50 @@ impl Model {
         }
     }
 
+    /// One table answering for two models that are looked up with the same keys: its classes
+    /// are `first`'s and then `second`'s, and a key's row holds both rows (the second's
+    /// classes shifted). One lookup then scores both models, and each half of the scores is
+    /// the same to the bit as scoring its model alone (rows add their classes' weights in
+    /// feature order either way).
+    pub fn stacked(first: &Model, second: &Model) -> Model {
+        let shift = first.classes.len();
+        assert!(
+            shift + second.classes.len() <= usize::from(u8::MAX),
+            "too many classes to stack"
+        );
+        let classes = first
+            .classes
+            .iter()
+            .chain(&second.classes)
+            .cloned()
+            .collect();
+        // Both `rows()` come out sorted by key: merge them.
+        let shift = shift as u8;
+        let (mut a, mut b) = (first.rows().peekable(), second.rows().peekable());
+        let mut rows = Vec::new();
+        while let Some(key) = [a.peek(), b.peek()]
+            .into_iter()
+            .flatten()
+            .map(|r| r.0)
+            .min()
+        {
+            let mut row = a.next_if(|r| r.0 == key).map(|r| r.1).unwrap_or_default();
+            if let Some((_, other)) = b.next_if(|r| r.0 == key) {
+                row.extend(
+                    other
+                        .into_iter()
+                        .map(|(class, weight)| (class + shift, weight)),
+                );
+            }
+            rows.push((key, row));
+        }
+        Model::from_sorted_rows(
+            classes,
+            serde_json::Value::Null,
+            rows.iter().map(|(key, row)| (*key, &row[..])),
+        )
+    }
+
     /// Drops weights smaller than `min_weight` in magnitude, and the rows left empty: the
     /// same model [`Trainer::finish`] would have produced with that threshold.
     pub fn prune(&mut self, min_weight: f32) {
@@ -869,6 +913,11 @@ mod tests {
             .filter(|(_, row)| !row.is_empty())
             .collect();
         assert_eq!(pruned.feature_count(), pruned_reference.len());
+        // Stacked both ways round: keys in both models, and keys only in the second.
+        let stacked = Model::stacked(&model, &pruned);
+        let stacked_back = Model::stacked(&pruned, &model);
+        assert_eq!(stacked.classes().len(), 34);
+        assert_eq!(stacked.feature_count(), rows.len());
 
         let score = |reference: &HashMap<u64, Vec<(u8, f32)>>, keys: &[u64]| {
             let mut scores = vec![0.0f32; 17];
@@ -895,7 +944,15 @@ mod tests {
                 assert_eq!(bits(&scores), bits(&expected));
             }
             pruned.predict(&keys, &mut scores);
-            assert_eq!(scores, score(&pruned_reference, &keys));
+            let pruned_expected = score(&pruned_reference, &keys);
+            assert_eq!(scores, pruned_expected);
+            let bits = |s: &[f32]| s.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            stacked.predict(&keys, &mut scores);
+            assert_eq!(bits(&scores[..17]), bits(&expected));
+            assert_eq!(bits(&scores[17..]), bits(&pruned_expected));
+            stacked_back.predict(&keys, &mut scores);
+            assert_eq!(bits(&scores[..17]), bits(&pruned_expected));
+            assert_eq!(bits(&scores[17..]), bits(&expected));
         }
         // A key of all ones is the empty slots' key: found when present, not when absent.
         assert!(model.find(u64::MAX).len == 0);
