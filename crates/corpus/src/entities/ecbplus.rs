@@ -388,6 +388,46 @@ fn title_words(d: &Doc, span: Range<usize>) -> Vec<String> {
     out
 }
 
+/// Grammatical gender of a person reference, when the word states it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Gender {
+    Female,
+    Male,
+}
+
+fn pronoun_gender(word: &str) -> Option<Gender> {
+    match word {
+        "she" | "her" | "hers" | "herself" => Some(Gender::Female),
+        "he" | "him" | "his" | "himself" => Some(Gender::Male),
+        _ => None,
+    }
+}
+
+/// Gender of English person nouns and honorifics that carry one (general vocabulary).
+fn noun_gender(lemma: &str) -> Option<Gender> {
+    let w = lemma.rsplit('-').next().unwrap_or(lemma);
+    match w {
+        "woman" | "women" | "mother" | "mom" | "mum" | "grandmother" | "grandma" | "girl"
+        | "actress" | "wife" | "daughter" | "sister" | "girlfriend" | "lady" | "queen" | "aunt"
+        | "niece" | "bride" | "widow" | "starlet" | "spokeswoman" | "chairwoman"
+        | "congresswoman" | "businesswoman" | "policewoman" | "waitress" | "heroine"
+        | "princess" | "female" | "granddaughter" | "stepmother" | "fiancee" | "mistress"
+        | "nun" | "hostess" | "mrs" | "ms" | "miss" | "madam" | "dame" | "sportswoman"
+        | "housewife" | "schoolgirl" | "duchess" | "empress" => Some(Gender::Female),
+        "man" | "men" | "father" | "dad" | "son" | "grandfather" | "grandpa" | "boy" | "actor"
+        | "husband" | "brother" | "boyfriend" | "king" | "uncle" | "nephew" | "groom"
+        | "widower" | "spokesman" | "chairman" | "congressman" | "businessman" | "policeman"
+        | "gentleman" | "prince" | "male" | "grandson" | "stepfather" | "fiance" | "monk"
+        | "guy" | "mr" | "sir" | "lord" | "sportsman" | "schoolboy" | "duke" | "emperor"
+        | "gunman" | "fireman" | "fisherman" => Some(Gender::Male),
+        _ => None,
+    }
+}
+
+fn exp(flag: &str) -> bool {
+    std::env::var("EXP").is_ok_and(|e| e.split(',').any(|f| f == flag))
+}
+
 /// Union-find over mention ids.
 struct Sets {
     parent: Vec<usize>,
@@ -411,31 +451,126 @@ impl Sets {
     }
 }
 
-/// Our system: links inside each document (names, pronouns to antecedents or else the
-/// protagonist, definite singular person nouns to the protagonist, repeated nouns), then
-/// across the documents of one event group (names by surname key and given
-/// name, nouns by head lemma); clusters are the connected components.
+/// Our system: within each document, chains of mentions (names, pronouns to antecedents or
+/// else the protagonist, person nouns to the name they title or to the protagonist, repeated
+/// nouns); across the documents of a topic, chains with the same name key join, and chains
+/// without a name join by head noun within an event group and then the named entity those
+/// nouns were written for in the group's other documents.
 pub fn system(
     docs: &[Doc],
     resolver: &Resolver,
     lemma: &dyn Fn(&str) -> String,
     threshold: f64,
 ) -> Vec<Vec<u32>> {
+    system_in_groups(docs, resolver, lemma, &event_groups(docs, threshold))
+}
+
+/// The mentions one document links together, as the cross-document step sees them.
+struct Chain {
+    group: usize,
+    topic: u32,
+    loc: bool,
+    /// Global mention indexes.
+    mentions: Vec<usize>,
+    /// Name keys: `p:<surname key>` for people, `n:<name>` for others.
+    names: Vec<String>,
+    /// Lemmas of the common nouns that refer to it, with the titles written next to its
+    /// names ("actress Lindsay Lohan").
+    nouns: Vec<String>,
+}
+
+/// Words around a name that are not part of it ("at the Betty Ford Center").
+fn is_function_word(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "a" | "an" | "at" | "in" | "on" | "to" | "from" | "into" | "near" | "of" | "by"
+    ) || !w.chars().any(char::is_alphanumeric)
+}
+
+/// A word of a name, folded, without a possessive ending ("Buckley's" → "buckley").
+fn name_word(lex: &super::Lexicon, token: &str) -> String {
+    let t = token
+        .strip_suffix("'s")
+        .or_else(|| token.strip_suffix("’s"))
+        .or_else(|| token.strip_suffix('\''))
+        .or_else(|| token.strip_suffix('’'))
+        .filter(|t| !t.is_empty())
+        .unwrap_or(token);
+    lex.fold(t)
+}
+
+/// Nouns for a group of people that take a singular form.
+fn is_collective(w: &str) -> bool {
+    matches!(
+        w,
+        "police"
+            | "people"
+            | "crowd"
+            | "staff"
+            | "team"
+            | "family"
+            | "crew"
+            | "audience"
+            | "public"
+            | "jury"
+            | "couple"
+            | "group"
+            | "gang"
+            | "government"
+            | "army"
+            | "military"
+            | "navy"
+            | "company"
+            | "personnel"
+            | "media"
+            | "press"
+            | "authorities"
+            | "management"
+            | "board"
+            | "committee"
+    )
+}
+
+/// Company-form suffixes dropped from organisation names ("Microsoft Corp.").
+fn is_company_suffix(w: &str) -> bool {
+    matches!(w, "corp" | "inc" | "ltd" | "llc" | "co" | "plc")
+}
+
+/// Share of a noun's votes the best named entity must hold for the noun to join it.
+pub const NOUN_VOTE_SHARE: f64 = 0.5;
+
+/// [`system`] with the documents' event groups given (one group id per document), e.g. the
+/// gold sub-topics, to measure how much the grouping costs.
+pub fn system_in_groups(
+    docs: &[Doc],
+    resolver: &Resolver,
+    lemma: &dyn Fn(&str) -> String,
+    groups: &[usize],
+) -> Vec<Vec<u32>> {
     let lex = resolver.lexicon();
-    let groups = event_groups(docs, threshold);
-    let total = docs.iter().map(|d| d.mentions.len()).sum::<usize>();
-    let mut sets = Sets {
-        parent: (0..total).collect(),
-    };
-    // Cross-document keys: key → first mention (global index) carrying it.
-    let mut shared: HashMap<String, usize> = HashMap::new();
-    // Title evidence: (group, noun lemma) → surname keys it was written next to
-    // ("actress Lindsay Lohan", "Lohan, the actress"), and the nominals to link by it.
-    let mut titles: HashMap<(usize, String), HashSet<String>> = HashMap::new();
-    let mut nominals: Vec<(usize, usize, u32, String)> = Vec::new();
-    let mut base = 0;
-    let mut ids: Vec<u32> = Vec::with_capacity(total);
-    for (d, &group) in docs.iter().zip(&groups) {
+    // Words each topic writes in lower case: a capitalised one-word mention of such a word is
+    // a common noun in a headline ("Woman", "Navy"), not a name.
+    let mut lower: HashSet<(u32, String)> = HashSet::new();
+    for d in docs {
+        // Web addresses ("lindsay-lohan-checks-into-rehab") write names in lower case too.
+        let address: HashSet<u32> = d
+            .tokens
+            .iter()
+            .zip(&d.sentence)
+            .filter(|(w, _)| w.contains('/') || w.starts_with("http") || w.starts_with("www"))
+            .map(|(_, &s)| s)
+            .collect();
+        for (w, s) in d.tokens.iter().zip(&d.sentence) {
+            if !address.contains(s) && w.chars().next().is_some_and(char::is_lowercase) {
+                lower.insert((d.topic, w.to_string()));
+            }
+        }
+    }
+    let mut ids: Vec<u32> = Vec::new();
+    let mut chains: Vec<Chain> = Vec::new();
+    for (d, &group) in docs.iter().zip(groups) {
+        let base = ids.len();
+        ids.extend(d.mentions.iter().map(|m| m.id));
         let n = d.mentions.len();
         let heads: Vec<usize> = d.mentions.iter().map(|m| head(d, m)).collect();
         let words: Vec<String> = heads.iter().map(|&h| d.tokens[h].to_lowercase()).collect();
@@ -451,12 +586,39 @@ pub fn system(
                 }
             })
             .collect();
+        // Plural or collective nouns ("officers", "police") are not one person.
+        let plural: Vec<bool> = (0..n)
+            .map(|i| {
+                let w = &words[i];
+                if exp("oldplural") {
+                    return w.ends_with('s');
+                }
+                lemma(w) != *w || is_collective(w)
+            })
+            .collect();
+        let loc: Vec<bool> = d
+            .mentions
+            .iter()
+            .map(|m| m.kind.starts_with("LOC"))
+            .collect();
+        // The words of a mention up to its head, without function words.
+        let core: Vec<Vec<usize>> = (0..n)
+            .map(|i| {
+                (d.mentions[i].tokens.start..=heads[i])
+                    .filter(|&t| !is_function_word(&d.tokens[t].to_lowercase()))
+                    .collect()
+            })
+            .collect();
         let is_name: Vec<bool> = (0..n)
             .map(|i| {
                 let h = heads[i];
                 let w = &d.tokens[h];
+                let headline_noun = !exp("noheadline")
+                    && core[i].len() == 1
+                    && lower.contains(&(d.topic, w.to_lowercase()));
                 pron[i].is_none()
                     && w.chars().next().is_some_and(|c| c.is_uppercase())
+                    && !headline_noun
                     && !((h == 0 || d.sentence[h - 1] != d.sentence[h])
                         && lemma(w) != w.to_lowercase())
             })
@@ -466,15 +628,15 @@ pub fn system(
                 if !is_name[i] {
                     return None;
                 }
-                let m = &d.mentions[i];
-                let ws: Vec<String> = (m.tokens.start..=heads[i])
-                    .map(|t| lex.fold(&d.tokens[t]))
+                let ws: Vec<String> = core[i]
+                    .iter()
+                    .map(|&t| name_word(lex, &d.tokens[t]))
                     .filter(|w| {
                         !w.is_empty()
                             && !super::titles::is_head(w)
                             && !super::titles::is_modifier(w)
+                            && !super::titles::is_honorific(w)
                             && !super::names::is_suffix(w)
-                            && w != "the"
                     })
                     .collect();
                 let (surname, given) = match ws.split_last() {
@@ -482,6 +644,40 @@ pub fn system(
                     None => (lex.fold(&d.tokens[heads[i]]), Vec::new()),
                 };
                 Some(PersonName { given, surname })
+            })
+            .collect();
+        // Name keys: people by surname; other names by their last word, or the whole name
+        // when it ends in a common noun ("Betty Ford Center").
+        let keys: Vec<Option<String>> = (0..n)
+            .map(|i| {
+                let p = names[i].as_ref()?;
+                if d.mentions[i].kind == "HUMAN_PART_PER" || exp("oldkeys") {
+                    return Some(format!("p:{}", p.surname_key()));
+                }
+                let mut ws: Vec<String> = core[i]
+                    .iter()
+                    .map(|&t| name_word(lex, &d.tokens[t]))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                let generic = |w: &String| {
+                    is_company_suffix(w)
+                        || super::titles::is_org_head(w)
+                        || lower.contains(&(d.topic, w.clone()))
+                };
+                if exp("oldnkeys") {
+                    let last = ws.last()?.clone();
+                    return Some(if generic(&last) {
+                        format!("n:{}", ws.join(" "))
+                    } else {
+                        format!("n:{last}")
+                    });
+                }
+                // "Betty Ford Center", "Betty Ford Clinic", "Betty Ford": the words before
+                // the generic tail, keyed by the last of them like a surname.
+                while ws.len() > 1 && ws.last().is_some_and(generic) {
+                    ws.pop();
+                }
+                Some(format!("n:{}", ws.last()?))
             })
             .collect();
         let protagonist: Option<usize> = {
@@ -499,99 +695,359 @@ pub fn system(
                 .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
                 .map(|(_, j)| j)
         };
+        // The most mentioned place name of a kind (LOC_FAC, LOC_GEO) in the document.
+        let main_place = |kind: &str| -> Option<usize> {
+            let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
+            for j in 0..n {
+                if let Some(k) = &keys[j]
+                    && d.mentions[j].kind == kind
+                {
+                    let e = counts.entry(k.as_str()).or_insert((0, j));
+                    e.0 += 1;
+                }
+            }
+            counts
+                .into_values()
+                .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
+                .map(|(_, j)| j)
+        };
+        // Titles written next to this document's person names: noun lemma → mention.
+        let mut titled: HashMap<String, usize> = HashMap::new();
+        let mut titles_of: Vec<Vec<String>> = vec![Vec::new(); n];
         for i in 0..n {
-            ids.push(d.mentions[i].id);
-            let m = &d.mentions[i];
-            if let Some(p) = &names[i] {
-                // Same person within the document: compatible names.
-                for (j, (other, q)) in d.mentions.iter().zip(&names).enumerate().take(i) {
-                    if let Some(q) = q
-                        && other.kind == m.kind
-                        && q.compatible(p, lex)
-                    {
-                        sets.union(base + i, base + j);
+            if names[i].is_some() && d.mentions[i].kind == "HUMAN_PART_PER" {
+                for t in title_words(d, d.mentions[i].tokens.clone()) {
+                    let t = lemma(&t);
+                    titled.entry(t.clone()).or_insert(i);
+                    titles_of[i].push(t);
+                }
+            }
+        }
+        let mut sets = Sets {
+            parent: (0..n).collect(),
+        };
+        // Gender each mention states: pronouns, gendered nouns, honorifics of names.
+        let stated: Vec<Option<Gender>> = (0..n)
+            .map(|i| {
+                if pron[i].is_some() {
+                    return pronoun_gender(&words[i]);
+                }
+                if names[i].is_some() {
+                    return core[i]
+                        .iter()
+                        .find_map(|&t| noun_gender(&d.tokens[t].to_lowercase().replace('.', "")));
+                }
+                noun_gender(&lemma(&d.tokens[heads[i]]))
+            })
+            .collect();
+        // Gender known so far for each chain root.
+        let mut gender: Vec<Option<Gender>> = stated.clone();
+        // Most singular pronouns of a news report refer to its protagonist: their majority
+        // gender is the protagonist's unless a name says otherwise.
+        let protagonist_gender = protagonist.and_then(|p| {
+            stated[p].or_else(|| {
+                let (mut f, mut m) = (0, 0);
+                for g in stated.iter().zip(&pron).filter(|(_, p)| p.is_some()) {
+                    match g.0 {
+                        Some(Gender::Female) => f += 1,
+                        Some(Gender::Male) => m += 1,
+                        None => {}
                     }
                 }
-                // Names are strong evidence: they link across the whole topic.
-                let key = format!("{}|name|{}", d.topic, p.surname_key());
-                let target = *shared.entry(key).or_insert(base + i);
-                sets.union(base + i, target);
-                if m.kind == "HUMAN_PART_PER" {
-                    for t in title_words(d, m.tokens.clone()) {
-                        titles
-                            .entry((group, lemma(&t)))
-                            .or_default()
-                            .insert(p.surname_key());
+                (f > m)
+                    .then_some(Gender::Female)
+                    .or((m > f).then_some(Gender::Male))
+            })
+        });
+        if let Some(p) = protagonist
+            && !exp("nogender")
+        {
+            gender[p] = protagonist_gender;
+        }
+        let link = |sets: &mut Sets, gender: &mut Vec<Option<Gender>>, a: usize, b: usize| {
+            let (ra, rb) = (sets.find(a), sets.find(b));
+            let g = gender[ra].or(gender[rb]);
+            sets.union(a, b);
+            let r = sets.find(a);
+            gender[r] = g;
+        };
+        let agrees = |sets: &mut Sets, gender: &[Option<Gender>], i: usize, j: usize| {
+            if exp("nogender") {
+                return true;
+            }
+            let (ri, rj) = (sets.find(i), sets.find(j));
+            match (gender[ri], gender[rj]) {
+                (Some(a), Some(b)) => a == b,
+                _ => true,
+            }
+        };
+        let protagonist_start = protagonist.map(|p| d.mentions[p].tokens.start);
+        // A person noun in a sentence that names the protagonist is someone else ("Heller
+        // told a judge that Lohan …"), unless it stands right next to the name as its title
+        // or appositive ("Esther Williams, the swimming champion").
+        let beside_protagonist = |i: usize| -> bool {
+            let Some(p) = protagonist else { return false };
+            let Some(key) = names[p].as_ref().map(PersonName::surname_key) else {
+                return false;
+            };
+            let m = &d.mentions[i];
+            (0..n).any(|j| {
+                names[j].as_ref().is_some_and(|q| q.surname_key() == key)
+                    && d.sentence[heads[j]] == d.sentence[heads[i]]
+                    && {
+                        let o = &d.mentions[j];
+                        let gap = if o.tokens.end <= m.tokens.start {
+                            m.tokens.start - o.tokens.end
+                        } else if m.tokens.end <= o.tokens.start {
+                            o.tokens.start - m.tokens.end
+                        } else {
+                            0
+                        };
+                        gap > 4
+                    }
+            })
+        };
+        let mut noun_first: HashMap<(bool, String), usize> = HashMap::new();
+        for i in 0..n {
+            let m = &d.mentions[i];
+            if let Some(p) = &names[i] {
+                for j in 0..i {
+                    let same = match (&names[j], &keys[j], &keys[i]) {
+                        (Some(q), _, _) if m.kind == "HUMAN_PART_PER" => {
+                            d.mentions[j].kind == m.kind && q.compatible(p, lex)
+                        }
+                        (Some(_), Some(a), Some(b)) => loc[i] == loc[j] && a == b,
+                        _ => false,
+                    };
+                    if same {
+                        link(&mut sets, &mut gender, i, j);
                     }
                 }
             } else if let Some(kind) = pron[i] {
-                let wanted = |o: &Mention| match kind {
-                    Pron::Singular => o.kind == "HUMAN_PART_PER",
-                    Pron::Plural => o.kind != "HUMAN_PART_PER",
-                    Pron::Neuter => o.kind == "HUMAN_PART_ORG" || o.kind.starts_with("LOC"),
-                    Pron::Place => o.kind.starts_with("LOC"),
-                    Pron::Speaker => o.kind.starts_with("HUMAN"),
+                let wanted = |j: usize| {
+                    let o = &d.mentions[j];
+                    match kind {
+                        // "he" is not "the officers".
+                        Pron::Singular => o.kind == "HUMAN_PART_PER" && (is_name[j] || !plural[j]),
+                        Pron::Plural if exp("oldplur") => o.kind != "HUMAN_PART_PER",
+                        // "they": an organisation or several people ("the pirates").
+                        Pron::Plural => {
+                            o.kind.starts_with("HUMAN")
+                                && (o.kind != "HUMAN_PART_PER" || (plural[j] && !is_name[j]))
+                        }
+                        Pron::Neuter => o.kind == "HUMAN_PART_ORG" || o.kind.starts_with("LOC"),
+                        Pron::Place => o.kind.starts_with("LOC"),
+                        Pron::Speaker => o.kind.starts_with("HUMAN"),
+                    }
                 };
-                let antecedent = (0..i)
-                    .rev()
+                let candidates: Vec<usize> = (0..i)
                     .filter(|&j| d.mentions[j].tokens.end <= m.tokens.start)
-                    .take_while(|&j| d.sentence[heads[j]] + 3 >= d.sentence[heads[i]])
-                    .find(|&j| wanted(&d.mentions[j]) && pron[j].is_none());
+                    .filter(|&j| d.sentence[heads[j]] + 3 >= d.sentence[heads[i]])
+                    .filter(|&j| wanted(j) && pron[j].is_none())
+                    .filter(|&j| agrees(&mut sets, &gender, i, j))
+                    .collect();
+                // Personal pronouns prefer the first candidate of the closest sentence that
+                // has one (usually its subject: "A Michigan man shot one person and injured
+                // two others … from which he was fired"); relative and speaker pronouns the
+                // nearest one.
+                let antecedent = if matches!(kind, Pron::Singular | Pron::Plural) && exp("left") {
+                    candidates.last().map(|&last| {
+                        let s = d.sentence[heads[last]];
+                        *candidates
+                            .iter()
+                            .find(|&&j| d.sentence[heads[j]] == s)
+                            .unwrap_or(&last)
+                    })
+                } else {
+                    candidates.last().copied()
+                };
                 // Without a close antecedent, a singular personal pronoun is the document's
                 // protagonist: its most mentioned person name.
                 let antecedent = antecedent.or_else(|| {
                     if kind == Pron::Singular {
-                        protagonist
+                        protagonist.filter(|&p| agrees(&mut sets, &gender, i, p))
                     } else {
                         None
                     }
                 });
                 if let Some(j) = antecedent {
-                    sets.union(base + i, base + j);
+                    link(&mut sets, &mut gender, i, j);
                 }
             } else {
+                let noun = lemma(&d.tokens[heads[i]]);
+                if loc[i]
+                    && exp("locprot")
+                    && let Some(j) = main_place(&m.kind)
+                {
+                    link(&mut sets, &mut gender, i, j);
+                }
                 if m.kind == "HUMAN_PART_PER" {
-                    nominals.push((base + i, group, d.topic, lemma(&d.tokens[heads[i]])));
-                    // "the actress", "the 33-year-old": a definite singular person noun
-                    // is the document's protagonist.
                     let the = |t: usize| d.tokens[t].eq_ignore_ascii_case("the");
                     let definite =
                         the(m.tokens.start) || (m.tokens.start > 0 && the(m.tokens.start - 1));
-                    let singular = !d.tokens[heads[i]].ends_with('s');
-                    if definite
+                    let singular = !plural[i];
+                    // A report often opens on its protagonist before naming them ("A woman
+                    // has died … 59-year-old Raj Chohan").
+                    let lead = exp("lead") && protagonist_start.is_some_and(|s| m.tokens.start < s);
+                    if let Some(&j) = titled.get(&noun) {
+                        // "actress Lindsay Lohan … the actress".
+                        link(&mut sets, &mut gender, i, j);
+                    } else if (definite || lead || !exp("definite"))
                         && singular
+                        && !(exp("samesent") && beside_protagonist(i))
                         && let Some(j) = protagonist
+                        && agrees(&mut sets, &gender, i, j)
                     {
-                        sets.union(base + i, base + j);
+                        // "the actress", "the 33-year-old": a definite singular person noun
+                        // is the document's protagonist.
+                        link(&mut sets, &mut gender, i, j);
                     }
                 }
-                let key = format!(
-                    "{group}|noun|{}|{}",
-                    m.kind.starts_with("LOC"),
-                    lemma(&d.tokens[heads[i]])
-                );
-                let target = *shared.entry(key).or_insert(base + i);
-                sets.union(base + i, target);
+                // A noun repeated in one document names one referent.
+                let first = *noun_first.entry((loc[i], noun)).or_insert(i);
+                link(&mut sets, &mut gender, i, first);
             }
         }
-        base += n;
+        if exp("goldwithin") {
+            sets.parent = (0..n).collect();
+            for i in 0..n {
+                for j in 0..i {
+                    if d.mentions[i].gold == d.mentions[j].gold {
+                        sets.union(i, j);
+                    }
+                }
+            }
+        }
+        let mut by_root: BTreeMap<usize, usize> = BTreeMap::new();
+        for i in 0..n {
+            let root = sets.find(i);
+            let c = *by_root.entry(root).or_insert_with(|| {
+                chains.push(Chain {
+                    group,
+                    topic: d.topic,
+                    loc: loc[root],
+                    mentions: Vec::new(),
+                    names: Vec::new(),
+                    nouns: Vec::new(),
+                });
+                chains.len() - 1
+            });
+            let chain = &mut chains[c];
+            chain.mentions.push(base + i);
+            if let Some(k) = &keys[i] {
+                if !chain.names.contains(k) {
+                    chain.names.push(k.clone());
+                }
+                // Its head word too, for the same word outside a name ("Surgeon General",
+                // "the surgeon general"; "Colts" at a sentence start).
+                let noun = lemma(&name_word(lex, &d.tokens[heads[i]]));
+                if !exp("nohead") && !chain.nouns.contains(&noun) {
+                    chain.nouns.push(noun);
+                }
+                for t in &titles_of[i] {
+                    if !chain.nouns.contains(t) {
+                        chain.nouns.push(t.clone());
+                    }
+                }
+            } else if pron[i].is_none() {
+                let noun = lemma(&d.tokens[heads[i]]);
+                if !chain.nouns.contains(&noun) {
+                    chain.nouns.push(noun);
+                }
+            }
+        }
     }
-    // A common noun written as exactly one person's title in the group names that person.
-    for (i, group, topic, noun) in nominals {
-        if let Some(keys) = titles.get(&(group, noun))
-            && keys.len() == 1
-            && let Some(key) = keys.iter().next()
-            && let Some(&target) = shared.get(&format!("{topic}|name|{key}"))
-        {
-            sets.union(i, target);
+
+    // Across documents.
+    let mut sets = Sets {
+        parent: (0..chains.len()).collect(),
+    };
+    // 1. Names are strong evidence: chains sharing a name key join across the topic.
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (c, chain) in chains.iter().enumerate() {
+        for k in &chain.names {
+            let key = format!("{}|{}|{k}", chain.topic, chain.loc);
+            let target = *first.entry(key).or_insert(c);
+            sets.union(c, target);
+        }
+    }
+    // 2. Chains without a name join by head noun within their event group.
+    let mut first: HashMap<String, usize> = HashMap::new();
+    for (c, chain) in chains
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.names.is_empty())
+    {
+        for noun in &chain.nouns {
+            let key = format!("{}|{}|{noun}", chain.group, chain.loc);
+            let target = *first.entry(key).or_insert(c);
+            sets.union(c, target);
+        }
+    }
+    // 3. Those nouns then join the named entity they were written for in the group's other
+    // documents, when one entity holds most of those votes.
+    let mut votes: HashMap<(usize, bool, &str), HashMap<usize, usize>> = HashMap::new();
+    for (c, chain) in chains
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.names.is_empty())
+    {
+        let root = sets.find(c);
+        for noun in &chain.nouns {
+            *votes
+                .entry((chain.group, chain.loc, noun.as_str()))
+                .or_default()
+                .entry(root)
+                .or_default() += 1;
+        }
+    }
+    let mut unnamed: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (c, chain) in chains.iter().enumerate() {
+        if chain.names.is_empty() && !chain.nouns.is_empty() {
+            unnamed.entry(sets.find(c)).or_default().push(c);
+        }
+    }
+    if !exp("novotes") {
+        for (root, members) in unnamed {
+            let mut tally: HashMap<usize, usize> = HashMap::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for &c in &members {
+                let chain = &chains[c];
+                for noun in &chain.nouns {
+                    if seen.insert(noun) {
+                        if let Some(v) = votes.get(&(chain.group, chain.loc, noun.as_str())) {
+                            for (&r, &k) in v {
+                                *tally.entry(r).or_default() += k;
+                            }
+                        }
+                    }
+                }
+            }
+            let total: usize = tally.values().sum();
+            if let Some((&best, &k)) = tally
+                .iter()
+                .max_by_key(|&(&r, &k)| (k, std::cmp::Reverse(r)))
+                && k as f64 > vote_share() * total as f64
+            {
+                sets.union(root, best);
+            }
         }
     }
     let mut by: BTreeMap<usize, Vec<u32>> = BTreeMap::new();
-    for (i, id) in ids.into_iter().enumerate() {
-        let root = sets.find(i);
-        by.entry(root).or_default().push(id);
+    for (c, chain) in chains.iter().enumerate() {
+        let root = sets.find(c);
+        by.entry(root)
+            .or_default()
+            .extend(chain.mentions.iter().map(|&i| ids[i]));
     }
     by.into_values().collect()
+}
+
+fn vote_share() -> f64 {
+    std::env::var("SHARE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(NOUN_VOTE_SHARE)
 }
 
 /// Runs both systems on `topics` and scores them against the gold clusters.
