@@ -76,6 +76,7 @@ fn json_of(path: &Path, extraction: &Extraction) -> serde_json::Value {
             "empty_reason".into(),
             extraction.empty_reason.map(Into::into).unwrap_or_default(),
         );
+        object.insert("extractor".into(), extraction.extractor.name().into());
     }
     value
 }

@@ -57,6 +57,7 @@ fn json_output_has_metadata() {
             .starts_with("Die Stadtbibliothek")
     );
     assert!(page["empty_reason"].is_null());
+    assert_eq!(page["extractor"], "readability");
 }
 
 /// A page whose article is `body` (three paragraphs), wrapped in a head that may declare a
