@@ -30,7 +30,7 @@ pub fn from_conll<'a>(files: impl IntoIterator<Item = &'a str>) -> DocFreq {
                 Some("-DOCSTART-") => {
                     if !doc.trim().is_empty() {
                         let f = ArticleFeatures::from_parts("", None, &doc, None, None);
-                        df.add(f.terms.iter().map(|t| t.0));
+                        df.add(f.hashes());
                     }
                     doc.clear();
                 }

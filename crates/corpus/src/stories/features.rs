@@ -13,6 +13,7 @@ use crate::dedup::shingles;
 /// resolved entity id are different dimensions.
 const NAME_SEED: u64 = 1;
 const ENTITY_SEED: u64 = 2;
+const NUMBER_SEED: u64 = 3;
 /// Headline words count as this many extra body occurrences: the headline says what the
 /// article is about.
 const HEADLINE_BOOST: f32 = 2.0;
@@ -27,8 +28,15 @@ pub struct ArticleFeatures {
     pub headline: Option<String>,
     /// Days since 0001-01-01 of the publication date, when known.
     pub day: Option<i32>,
-    /// Term hash and weight before IDF, sorted by hash.
+    /// The year the article is about: its publication year, else the year of the first
+    /// full date in its text ("May 24 , 2005", "05/02/2013").
+    pub year: Option<i32>,
+    /// Topic words: term hash and weight before IDF, sorted by hash.
     pub terms: Vec<(u64, f32)>,
+    /// Specifics, which tell two events of the same kind apart: name words, numbers and
+    /// resolved entity ids, as hash and weight before IDF, sorted by hash. The index weighs
+    /// them apart from the topic words (`Config::specific_weight`).
+    pub specifics: Vec<(u64, f32)>,
     /// Names (runs of capitalised words, or resolved entity ids when given) with counts,
     /// most frequent first.
     pub names: Vec<(String, u32)>,
@@ -58,27 +66,39 @@ impl ArticleFeatures {
         published: Option<&str>,
         credit: Option<&str>,
     ) -> ArticleFeatures {
-        let mut tf: HashMap<u64, f32> = HashMap::new();
-        let mut names: HashMap<String, u32> = HashMap::new();
+        let mut counts = Counts::default();
         let mut lowered: Vec<u64> = Vec::new();
         if let Some(h) = headline {
-            add_words(h, true, HEADLINE_BOOST, &mut tf, &mut names);
+            add_words(h, true, HEADLINE_BOOST, &mut counts);
         }
-        add_words(text, false, 1.0, &mut tf, &mut names);
+        add_words(text, false, 1.0, &mut counts);
         shingles::word_hashes(text, &mut lowered);
-        let mut terms: Vec<(u64, f32)> = tf.into_iter().map(|(h, n)| (h, 1.0 + n.ln())).collect();
-        terms.sort_unstable_by_key(|&(h, _)| h);
+        let day = published.and_then(day_number);
+        let year = day.and_then(year_of_day).or(counts.years.dated);
+        let Counts {
+            terms,
+            specifics,
+            names,
+            ..
+        } = counts;
         ArticleFeatures {
             id: id.to_string(),
             headline: headline.map(str::to_string),
-            day: published.and_then(day_number),
-            terms,
+            day,
+            year,
+            terms: sublinear(terms),
+            specifics: sublinear(specifics),
             names: top_names(names),
             shingles: shingles::shingles(&lowered),
             credit: credit
                 .map(|c| c.trim().to_lowercase())
                 .filter(|c| !c.is_empty()),
         }
+    }
+
+    /// Every term and specific hash, for document frequencies.
+    pub fn hashes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.terms.iter().chain(&self.specifics).map(|t| t.0)
     }
 
     /// Adds resolved entity ids (from entity resolution) as features: each id is its own
@@ -91,48 +111,147 @@ impl ArticleFeatures {
         if counts.is_empty() {
             return self;
         }
-        let mut tf: HashMap<u64, f32> = self.terms.iter().copied().collect();
+        let mut tf: HashMap<u64, f32> = self.specifics.iter().copied().collect();
         for (id, n) in &counts {
-            *tf.entry(xxh3_64_with_seed(id.as_bytes(), ENTITY_SEED))
+            *tf.entry(specific_hash(id.as_bytes(), ENTITY_SEED))
                 .or_default() += 1.0 + (*n as f32).ln();
         }
-        self.terms = tf.into_iter().collect();
-        self.terms.sort_unstable_by_key(|&(h, _)| h);
+        self.specifics = tf.into_iter().collect();
+        self.specifics.sort_unstable_by_key(|&(h, _)| h);
         self.names = top_names(counts);
         self
     }
 }
 
-/// Counts the terms of `source` into `tf` (with `weight` per occurrence) and its runs of
-/// name words into `names`.
-fn add_words(
-    source: &str,
-    title: bool,
-    weight: f32,
-    tf: &mut HashMap<u64, f32>,
-    names: &mut HashMap<String, u32>,
-) {
+/// The hash of a topic word. Topic words have even hashes and specifics odd ones, so a
+/// story centroid holding both can still tell them apart (`is_specific`).
+pub(super) fn term_hash(word: &[u8]) -> u64 {
+    xxh3_64(word) & !1
+}
+
+fn specific_hash(value: &[u8], seed: u64) -> u64 {
+    xxh3_64_with_seed(value, seed) | 1
+}
+
+/// Whether a term hash is a specific (see `term_hash`).
+pub(super) fn is_specific(hash: u64) -> bool {
+    hash & 1 == 1
+}
+
+/// Raw counts while reading an article.
+#[derive(Default)]
+struct Counts {
+    terms: HashMap<u64, f32>,
+    specifics: HashMap<u64, f32>,
+    names: HashMap<String, u32>,
+    years: Years,
+}
+
+/// Finds the year of an article's first full date ("May 24 , 2005", "May 2005",
+/// "05 / 02 / 2013"). A bare year is not enough: articles mention past years in passing.
+#[derive(Default)]
+struct Years {
+    dated: Option<i32>,
+    /// The two words before the current one: month name, small number, or other.
+    before: [Recent; 2],
+}
+
+#[derive(Default, Clone, Copy, PartialEq)]
+enum Recent {
+    #[default]
+    Other,
+    Month,
+    Small,
+}
+
+impl Years {
+    fn see(&mut self, raw: &str) {
+        if self.dated.is_some() {
+            return;
+        }
+        if raw.len() == 4
+            && let Ok(y) = raw.parse::<i32>()
+            && (1900..2100).contains(&y)
+            && (self.before[1] == Recent::Month
+                || (self.before[0] != Recent::Other && self.before[1] == Recent::Small))
+        {
+            self.dated = Some(y);
+            return;
+        }
+        let kind = if text::is_month(raw) {
+            Recent::Month
+        } else if raw.len() <= 2 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            Recent::Small
+        } else {
+            Recent::Other
+        };
+        self.before = [self.before[1], kind];
+    }
+}
+
+fn year_of_day(day: i32) -> Option<i32> {
+    use chrono::Datelike;
+    chrono::NaiveDate::from_num_days_from_ce_opt(day).map(|d| d.year())
+}
+
+/// Sublinear weights (1 + ln count), sorted by hash.
+fn sublinear(counts: HashMap<u64, f32>) -> Vec<(u64, f32)> {
+    let mut v: Vec<(u64, f32)> = counts.into_iter().map(|(h, n)| (h, 1.0 + n.ln())).collect();
+    v.sort_unstable_by_key(|&(h, _)| h);
+    v
+}
+
+/// Counts the words of `source` (with `weight` per occurrence): topic words as terms, name
+/// words and numbers as specifics, runs of adjacent name words as names.
+fn add_words(source: &str, title: bool, weight: f32, counts: &mut Counts) {
     let mut buf = String::new();
     let mut run: Vec<&str> = Vec::new();
-    text::words(source, title, |w: Word<'_>| {
-        if w.name {
-            run.push(w.raw);
-        } else if !run.is_empty() {
+    let end_run = |run: &mut Vec<&str>, names: &mut HashMap<String, u32>| {
+        if !run.is_empty() {
             *names.entry(run.join(" ")).or_default() += 1;
             run.clear();
+        }
+    };
+
+    text::words(source, title, |w: Word<'_>| {
+        counts.years.see(w.raw);
+        if !w.name || !w.joined {
+            end_run(&mut run, &mut counts.names);
+        }
+        if w.name {
+            run.push(w.raw);
+        }
+        if w.raw.starts_with(|c: char| c.is_ascii_digit()) {
+            // Numbers (ages, tolls, magnitudes, years) are specifics only.
+            let n = number(w.raw, &mut buf);
+            if n.len() >= 2 {
+                *counts
+                    .specifics
+                    .entry(specific_hash(n.as_bytes(), NUMBER_SEED))
+                    .or_default() += weight;
+            }
+            return;
         }
         if text::term(w.raw, &mut buf).is_none() {
             return;
         }
-        *tf.entry(xxh3_64(buf.as_bytes())).or_default() += weight;
+
+        *counts.terms.entry(term_hash(buf.as_bytes())).or_default() += weight;
         if w.name {
-            *tf.entry(xxh3_64_with_seed(buf.as_bytes(), NAME_SEED))
+            *counts
+                .specifics
+                .entry(specific_hash(buf.as_bytes(), NAME_SEED))
                 .or_default() += weight;
         }
     });
-    if !run.is_empty() {
-        *names.entry(run.join(" ")).or_default() += 1;
-    }
+    end_run(&mut run, &mut counts.names);
+}
+
+/// A number as a value: thousands separators dropped ("35,000" is "35000").
+fn number<'b>(raw: &str, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    buf.extend(raw.chars().filter(|&c| c != ','));
+    buf
 }
 
 fn top_names(names: HashMap<String, u32>) -> Vec<(String, u32)> {
@@ -179,7 +298,7 @@ mod tests {
         let weight = |w: &str| {
             f.terms
                 .iter()
-                .find(|(h, _)| *h == xxh3_64(w.as_bytes()))
+                .find(|(h, _)| *h == term_hash(w.as_bytes()))
                 .map(|t| t.1)
         };
         assert!(weight("flood") > weight("rain"));
@@ -194,11 +313,52 @@ mod tests {
     }
 
     #[test]
-    fn entity_ids_become_names_and_terms() {
+    fn entity_ids_become_names_and_specifics() {
         let f = ArticleFeatures::from_parts("a", None, "Talks went on.", None, None);
-        let before = f.terms.len();
+        let (terms, specifics) = (f.terms.len(), f.specifics.len());
         let f = f.with_entities(["ann-lee", "ann-lee", "oslo"]);
-        assert_eq!(f.terms.len(), before + 2);
+        assert_eq!(f.terms.len(), terms);
+        assert_eq!(f.specifics.len(), specifics + 2);
+        assert!(f.specifics.iter().all(|s| is_specific(s.0)));
         assert_eq!(f.names[0], ("ann-lee".to_string(), 2));
+    }
+
+    #[test]
+    fn names_and_numbers_are_specifics() {
+        let f = ArticleFeatures::from_parts(
+            "q",
+            None,
+            "A magnitude 6.1 quake hit Lake Tahoe , killing 35,000 goats .\nResidents fled.",
+            None,
+            None,
+        );
+        let has = |v: &[(u64, f32)], h: u64| v.iter().any(|t| t.0 == h);
+        // Name words are topic words and specifics; numbers are specifics only, with their
+        // decimal point and without their thousands separator.
+        assert!(has(&f.terms, term_hash(b"tahoe")));
+        assert!(has(&f.specifics, specific_hash(b"tahoe", NAME_SEED)));
+        assert!(has(&f.specifics, specific_hash(b"6.1", NUMBER_SEED)));
+        assert!(has(&f.specifics, specific_hash(b"35000", NUMBER_SEED)));
+        assert!(!has(&f.terms, term_hash(b"35000")));
+        assert!(!has(&f.specifics, specific_hash(b"residents", NAME_SEED)));
+        assert!(f.terms.iter().all(|t| !is_specific(t.0)));
+        assert_eq!(f.names[0].0, "Lake Tahoe");
+    }
+
+    #[test]
+    fn the_year_of_the_first_full_date() {
+        let year = |text: &str| ArticleFeatures::from_parts("y", None, text, None, None).year;
+        assert_eq!(
+            year("Posted : May 24 , 2005\nCheeks was hired in 2004 ."),
+            Some(2005)
+        );
+        assert_eq!(year("05 / 02 / 2013\nShe checked in ."), Some(2013));
+        assert_eq!(year("In March 2009 the dam broke ."), Some(2009));
+        // Bare years are mentions of the past, not the article's date.
+        assert_eq!(year("He was jailed in 1999 and freed in 2004 ."), None);
+        assert_eq!(year("A 43 - 39 record in 2004 ."), None);
+        // A publication date wins.
+        let f = ArticleFeatures::from_parts("p", None, "May 2 , 2013", Some("2020-01-01"), None);
+        assert_eq!(f.year, Some(2020));
     }
 }

@@ -1,9 +1,10 @@
 //! Stories: articles grouped online, in arrival order, into the developing news stories they
 //! cover.
 //!
-//! - `features`: what one article contributes (hashed TF-IDF terms over words, headline
-//!   words weighted up, capitalised names as their own dimensions, optional resolved entity
-//!   ids, publication day, shingles for duplicates). Pure and per article.
+//! - `features`: what one article contributes (hashed TF-IDF topic words, headline words
+//!   weighted up; specifics apart: capitalised name words, numbers, optional resolved entity
+//!   ids; publication day, the year of its first full date, shingles for duplicates). Pure
+//!   and per article.
 //! - `index`: `StoryIndex`, the incremental clusterer with its persistent state.
 //! - `metrics` and `ecbplus`: the evaluation on ECB+.
 //!
