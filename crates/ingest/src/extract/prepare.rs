@@ -101,6 +101,46 @@ pub fn prepare(html: &str, max_depth: usize) -> String {
     out
 }
 
+/// About how many words a prepared page shows: runs of letters and digits outside tags,
+/// scripts (JSON-LD may repeat the whole article) and the `<title>`. Character references
+/// count as words; it is a measure of size, not a tokenizer.
+pub fn text_words(html: &str) -> usize {
+    let bytes = html.as_bytes();
+    let mut words = 0;
+    let mut text_from = 0;
+    let mut i = 0;
+    while let Some(offset) = memchr(b'<', &bytes[i..]) {
+        let start = i + offset;
+        let opens_tag = bytes
+            .get(start + 1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'/' || b == b'!');
+        if !opens_tag {
+            i = start + 1;
+            continue;
+        }
+        words += count_words(&html[text_from..start]);
+        i = tag_end(bytes, start + 1);
+        for raw in [&b"<script"[..], b"<title"] {
+            if starts_with_tag(&bytes[start..], raw) {
+                i = find_end_tag(bytes, i, &raw[1..]).unwrap_or(bytes.len());
+            }
+        }
+        text_from = i;
+    }
+    words + count_words(&html[text_from..])
+}
+
+fn count_words(text: &str) -> usize {
+    let mut words = 0;
+    let mut in_word = false;
+    for c in text.chars() {
+        let word = c.is_alphanumeric();
+        words += usize::from(word && !in_word);
+        in_word = word;
+    }
+    words
+}
+
 /// A tag name lowercased into a fixed buffer, so the pass allocates nothing per tag. Names
 /// longer than the buffer are kept as a prefix that matches none of the names looked for.
 struct TagName {
@@ -247,6 +287,22 @@ fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_outside_tags_scripts_and_title() {
+        let html = "<html><head><title>Four words in title</title>\
+            <script type=\"application/ld+json\">{\"articleBody\": \"six words of the body\"}</script>\
+            </head><body><p class=\"lede words\">Über 3,000 people—in Kyiv.</p>\
+            <div>one<br>two</div> a < b</body></html>";
+        // Über, 3, 000, people, in, Kyiv, one, two, a, b.
+        assert_eq!(text_words(html), 10);
+        assert_eq!(
+            text_words("x <p>y</p> <script>var z = '<p>w</p>';</script>"),
+            2
+        );
+        assert_eq!(text_words(""), 0);
+        assert_eq!(text_words("<p unclosed"), 0);
+    }
 
     #[test]
     fn shallow_pages_keep_their_markup() {
