@@ -1,9 +1,9 @@
 //! The story evaluation on ECB+ (what `storyline eval stories` runs), with diagnostics for
 //! tuning. Ignored because it needs `../shared/data/ecbplus`; run with
 //! `cargo test --release -p storyline-corpus --test stories_ecbplus -- --ignored --nocapture`.
-//! `STORY_<SETTING>` variables (THRESHOLD, MERGE, SPECIFIC, CONFLICT, CTOP, YEAR) override
-//! the defaults for sweeps; settings are chosen on the aggregate figures only, never per
-//! topic.
+//! `STORY_<SETTING>` variables (THRESHOLD, MERGE, SPECIFIC, CONFLICT, CTOP, QUERY, CENTROID,
+//! YEAR) override the defaults for sweeps; settings are chosen on the aggregate figures
+//! only, never per topic.
 
 mod common;
 
@@ -32,6 +32,12 @@ fn config() -> Config {
     }
     if let Some(v) = get("CTOP") {
         c.conflict_top = v as usize;
+    }
+    if let Some(v) = get("QUERY") {
+        c.query_terms = v as usize;
+    }
+    if let Some(v) = get("CENTROID") {
+        c.centroid_terms = v as usize;
     }
     if let Some(v) = get("YEAR") {
         c.year_conflict = v;
