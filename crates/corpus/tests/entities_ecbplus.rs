@@ -1,5 +1,5 @@
 //! ECB+ cross-document entity coreference on gold mentions (topics 1-35 of the shared copy):
-//! the resolver must beat the same-head-lemma baseline. The figures are printed by
+//! the resolver must beat the same-head-lemma baseline by more than 5 CoNLL points. The figures are printed by
 //! `storyline eval entity-coref`; this test guards against regressions.
 
 mod common;
@@ -30,10 +30,13 @@ fn ecbplus_beats_the_lemma_baseline() {
         s.conll * 100.0
     );
     assert!(report.mentions > 4000, "{} mentions", report.mentions);
+    // 75.89 vs 69.30 when written: a drop below +5 points is a regression, not noise.
     assert!(
-        s.conll > b.conll,
+        s.conll > b.conll + 0.05,
         "storyline {:.4} vs baseline {:.4}",
         s.conll,
         b.conll
     );
+    // The baseline is the standard one and must not move.
+    assert!((b.conll - 0.6930).abs() < 0.0005, "baseline {:.4}", b.conll);
 }

@@ -45,7 +45,11 @@ fn ecbplus_errors() {
     };
     println!("gold clusters {}", key.len());
     show("baseline", &ecbplus::baseline(&docs, &lemma));
-    let groups = ecbplus::event_groups(&docs, ecbplus::EVENT_THRESHOLD);
+    let threshold = std::env::var("THRESHOLD")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(ecbplus::EVENT_THRESHOLD);
+    let groups = ecbplus::event_groups(&docs, threshold);
     let system = ecbplus::system_in_groups(&docs, &resolver, &lemma, &groups);
     show("system", &system);
     let sub: Vec<usize> = docs
@@ -242,7 +246,7 @@ fn ecbplus_errors() {
         })
         .filter(|(loss, _)| *loss > 0)
         .collect();
-    split.sort_by(|a, b| b.0.cmp(&a.0));
+    split.sort_by_key(|s| std::cmp::Reverse(s.0));
     for (loss, c) in split.iter().take(limit) {
         println!("-- gold {} size {} missing {loss}", gold_of[&c[0]], c.len());
         let mut parts: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
@@ -269,7 +273,7 @@ fn ecbplus_errors() {
         })
         .filter(|(loss, _)| *loss > 0)
         .collect();
-    mixed.sort_by(|a, b| b.0.cmp(&a.0));
+    mixed.sort_by_key(|m| std::cmp::Reverse(m.0));
     for (loss, c) in mixed.iter().take(limit) {
         println!("-- system size {} foreign {loss}", c.len());
         let mut parts: BTreeMap<&str, Vec<&str>> = BTreeMap::new();

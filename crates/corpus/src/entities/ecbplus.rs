@@ -7,12 +7,17 @@
 //!
 //! Two systems cluster the same mentions within each topic:
 //! - the baseline: same head lemma (the standard ECB+ lemma baseline);
-//! - ours: documents of a topic grouped by the event they report (tf-idf clustering, as
-//!   stories group articles); names resolved as in articles (surname keys, compatible given
-//!   names) across the topic; pronouns to the nearest preceding compatible mention in their
-//!   document, else its protagonist; person nouns to the person they title ("actress
-//!   Lindsay Lohan") and definite singular ones to the protagonist; other nouns by head
-//!   lemma within the event group. Pronouns never link across documents on their own.
+//! - ours, in two steps. Within each document, chains: compatible names; pronouns to the
+//!   nearest preceding mention of matching kind, number and gender, else the protagonist (the
+//!   most mentioned person name); person nouns to the name they title ("actress Lindsay
+//!   Lohan"), else, when singular and of matching gender, to the protagonist; a repeated noun
+//!   to its first use. Across documents (grouped by the event they report with tf-idf
+//!   clustering, as stories group articles): chains sharing a name key join across the topic
+//!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
+//!   "Betty Ford" → `ford`); chains without a name join by head noun and number within their
+//!   event group, then the named entity those nouns were written for in the group's other
+//!   documents when one entity holds most of those votes. Pronouns never link across
+//!   documents on their own.
 //!
 //! Both are scored with the scorers of [`super::score`] against the same gold clusters.
 
@@ -424,10 +429,6 @@ fn noun_gender(lemma: &str) -> Option<Gender> {
     }
 }
 
-fn exp(flag: &str) -> bool {
-    std::env::var("EXP").is_ok_and(|e| e.split(',').any(|f| f == flag))
-}
-
 /// Union-find over mention ids.
 struct Sets {
     parent: Vec<usize>,
@@ -497,6 +498,11 @@ fn name_word(lex: &super::Lexicon, token: &str) -> String {
         .filter(|t| !t.is_empty())
         .unwrap_or(token);
     lex.fold(t)
+}
+
+/// A noun lemma with its number: "pirate" and "pirates" are one pirate and a band.
+fn number_key(lemma: String, plural: bool) -> String {
+    if plural { lemma + "+pl" } else { lemma }
 }
 
 /// Nouns for a group of people that take a singular form.
@@ -590,9 +596,6 @@ pub fn system_in_groups(
         let plural: Vec<bool> = (0..n)
             .map(|i| {
                 let w = &words[i];
-                if exp("oldplural") {
-                    return w.ends_with('s');
-                }
                 lemma(w) != *w || is_collective(w)
             })
             .collect();
@@ -613,9 +616,8 @@ pub fn system_in_groups(
             .map(|i| {
                 let h = heads[i];
                 let w = &d.tokens[h];
-                let headline_noun = !exp("noheadline")
-                    && core[i].len() == 1
-                    && lower.contains(&(d.topic, w.to_lowercase()));
+                let headline_noun =
+                    core[i].len() == 1 && lower.contains(&(d.topic, w.to_lowercase()));
                 pron[i].is_none()
                     && w.chars().next().is_some_and(|c| c.is_uppercase())
                     && !headline_noun
@@ -651,7 +653,7 @@ pub fn system_in_groups(
         let keys: Vec<Option<String>> = (0..n)
             .map(|i| {
                 let p = names[i].as_ref()?;
-                if d.mentions[i].kind == "HUMAN_PART_PER" || exp("oldkeys") {
+                if d.mentions[i].kind == "HUMAN_PART_PER" {
                     return Some(format!("p:{}", p.surname_key()));
                 }
                 let mut ws: Vec<String> = core[i]
@@ -664,14 +666,6 @@ pub fn system_in_groups(
                         || super::titles::is_org_head(w)
                         || lower.contains(&(d.topic, w.clone()))
                 };
-                if exp("oldnkeys") {
-                    let last = ws.last()?.clone();
-                    return Some(if generic(&last) {
-                        format!("n:{}", ws.join(" "))
-                    } else {
-                        format!("n:{last}")
-                    });
-                }
                 // "Betty Ford Center", "Betty Ford Clinic", "Betty Ford": the words before
                 // the generic tail, keyed by the last of them like a surname.
                 while ws.len() > 1 && ws.last().is_some_and(generic) {
@@ -687,22 +681,6 @@ pub fn system_in_groups(
                     && d.mentions[j].kind == "HUMAN_PART_PER"
                 {
                     let e = counts.entry(p.surname_key()).or_insert((0, j));
-                    e.0 += 1;
-                }
-            }
-            counts
-                .into_values()
-                .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
-                .map(|(_, j)| j)
-        };
-        // The most mentioned place name of a kind (LOC_FAC, LOC_GEO) in the document.
-        let main_place = |kind: &str| -> Option<usize> {
-            let mut counts: HashMap<&str, (usize, usize)> = HashMap::new();
-            for j in 0..n {
-                if let Some(k) = &keys[j]
-                    && d.mentions[j].kind == kind
-                {
-                    let e = counts.entry(k.as_str()).or_insert((0, j));
                     e.0 += 1;
                 }
             }
@@ -759,9 +737,7 @@ pub fn system_in_groups(
                     .or((m > f).then_some(Gender::Male))
             })
         });
-        if let Some(p) = protagonist
-            && !exp("nogender")
-        {
+        if let Some(p) = protagonist {
             gender[p] = protagonist_gender;
         }
         let link = |sets: &mut Sets, gender: &mut Vec<Option<Gender>>, a: usize, b: usize| {
@@ -772,42 +748,14 @@ pub fn system_in_groups(
             gender[r] = g;
         };
         let agrees = |sets: &mut Sets, gender: &[Option<Gender>], i: usize, j: usize| {
-            if exp("nogender") {
-                return true;
-            }
             let (ri, rj) = (sets.find(i), sets.find(j));
             match (gender[ri], gender[rj]) {
                 (Some(a), Some(b)) => a == b,
                 _ => true,
             }
         };
-        let protagonist_start = protagonist.map(|p| d.mentions[p].tokens.start);
-        // A person noun in a sentence that names the protagonist is someone else ("Heller
-        // told a judge that Lohan …"), unless it stands right next to the name as its title
-        // or appositive ("Esther Williams, the swimming champion").
-        let beside_protagonist = |i: usize| -> bool {
-            let Some(p) = protagonist else { return false };
-            let Some(key) = names[p].as_ref().map(PersonName::surname_key) else {
-                return false;
-            };
-            let m = &d.mentions[i];
-            (0..n).any(|j| {
-                names[j].as_ref().is_some_and(|q| q.surname_key() == key)
-                    && d.sentence[heads[j]] == d.sentence[heads[i]]
-                    && {
-                        let o = &d.mentions[j];
-                        let gap = if o.tokens.end <= m.tokens.start {
-                            m.tokens.start - o.tokens.end
-                        } else if m.tokens.end <= o.tokens.start {
-                            o.tokens.start - m.tokens.end
-                        } else {
-                            0
-                        };
-                        gap > 4
-                    }
-            })
-        };
         let mut noun_first: HashMap<(bool, String), usize> = HashMap::new();
+        let mut to_protagonist: Vec<usize> = Vec::new();
         for i in 0..n {
             let m = &d.mentions[i];
             if let Some(p) = &names[i] {
@@ -829,7 +777,6 @@ pub fn system_in_groups(
                     match kind {
                         // "he" is not "the officers".
                         Pron::Singular => o.kind == "HUMAN_PART_PER" && (is_name[j] || !plural[j]),
-                        Pron::Plural if exp("oldplur") => o.kind != "HUMAN_PART_PER",
                         // "they": an organisation or several people ("the pirates").
                         Pron::Plural => {
                             o.kind.starts_with("HUMAN")
@@ -846,23 +793,7 @@ pub fn system_in_groups(
                     .filter(|&j| wanted(j) && pron[j].is_none())
                     .filter(|&j| agrees(&mut sets, &gender, i, j))
                     .collect();
-                // Personal pronouns prefer the first candidate of the closest sentence that
-                // has one (usually its subject: "A Michigan man shot one person and injured
-                // two others … from which he was fired"); relative and speaker pronouns the
-                // nearest one.
-                let antecedent = if matches!(kind, Pron::Singular | Pron::Plural) && exp("left") {
-                    candidates.last().map(|&last| {
-                        let s = d.sentence[heads[last]];
-                        *candidates
-                            .iter()
-                            .find(|&&j| d.sentence[heads[j]] == s)
-                            .unwrap_or(&last)
-                    })
-                } else {
-                    candidates.last().copied()
-                };
-                // Without a close antecedent, a singular personal pronoun is the document's
-                // protagonist: its most mentioned person name.
+                let antecedent = candidates.last().copied();
                 let antecedent = antecedent.or_else(|| {
                     if kind == Pron::Singular {
                         protagonist.filter(|&p| agrees(&mut sets, &gender, i, p))
@@ -875,46 +806,28 @@ pub fn system_in_groups(
                 }
             } else {
                 let noun = lemma(&d.tokens[heads[i]]);
-                if loc[i]
-                    && exp("locprot")
-                    && let Some(j) = main_place(&m.kind)
-                {
-                    link(&mut sets, &mut gender, i, j);
-                }
                 if m.kind == "HUMAN_PART_PER" {
-                    let the = |t: usize| d.tokens[t].eq_ignore_ascii_case("the");
-                    let definite =
-                        the(m.tokens.start) || (m.tokens.start > 0 && the(m.tokens.start - 1));
-                    let singular = !plural[i];
-                    // A report often opens on its protagonist before naming them ("A woman
-                    // has died … 59-year-old Raj Chohan").
-                    let lead = exp("lead") && protagonist_start.is_some_and(|s| m.tokens.start < s);
                     if let Some(&j) = titled.get(&noun) {
                         // "actress Lindsay Lohan … the actress".
                         link(&mut sets, &mut gender, i, j);
-                    } else if (definite || lead || !exp("definite"))
-                        && singular
-                        && !(exp("samesent") && beside_protagonist(i))
-                        && let Some(j) = protagonist
-                        && agrees(&mut sets, &gender, i, j)
-                    {
-                        // "the actress", "the 33-year-old": a definite singular person noun
-                        // is the document's protagonist.
-                        link(&mut sets, &mut gender, i, j);
+                    } else if !plural[i] && protagonist.is_some() {
+                        to_protagonist.push(i);
                     }
                 }
                 // A noun repeated in one document names one referent.
-                let first = *noun_first.entry((loc[i], noun)).or_insert(i);
+                let first = *noun_first
+                    .entry((loc[i], number_key(noun, plural[i])))
+                    .or_insert(i);
                 link(&mut sets, &mut gender, i, first);
             }
         }
-        if exp("goldwithin") {
-            sets.parent = (0..n).collect();
-            for i in 0..n {
-                for j in 0..i {
-                    if d.mentions[i].gold == d.mentions[j].gold {
-                        sets.union(i, j);
-                    }
+        // A singular person noun is the document's protagonist ("the actress", "the
+        // 33-year-old", "A woman has died … Raj Chohan"), once the pronouns have told what
+        // gender each chain is ("the driver … his car" is not Raj Chohan, "she").
+        if let Some(p) = protagonist {
+            for i in to_protagonist {
+                if agrees(&mut sets, &gender, i, p) {
+                    link(&mut sets, &mut gender, i, p);
                 }
             }
         }
@@ -940,8 +853,11 @@ pub fn system_in_groups(
                 }
                 // Its head word too, for the same word outside a name ("Surgeon General",
                 // "the surgeon general"; "Colts" at a sentence start).
-                let noun = lemma(&name_word(lex, &d.tokens[heads[i]]));
-                if !exp("nohead") && !chain.nouns.contains(&noun) {
+                let word = name_word(lex, &d.tokens[heads[i]]);
+                let noun = lemma(&word);
+                let plural = noun != word;
+                let noun = number_key(noun, plural);
+                if !chain.nouns.contains(&noun) {
                     chain.nouns.push(noun);
                 }
                 for t in &titles_of[i] {
@@ -951,6 +867,7 @@ pub fn system_in_groups(
                 }
             } else if pron[i].is_none() {
                 let noun = lemma(&d.tokens[heads[i]]);
+                let noun = number_key(noun, plural[i]);
                 if !chain.nouns.contains(&noun) {
                     chain.nouns.push(noun);
                 }
@@ -1007,7 +924,7 @@ pub fn system_in_groups(
             unnamed.entry(sets.find(c)).or_default().push(c);
         }
     }
-    if !exp("novotes") {
+    {
         for (root, members) in unnamed {
             let mut tally: HashMap<usize, usize> = HashMap::new();
             let mut seen: HashSet<&str> = HashSet::new();
@@ -1027,7 +944,7 @@ pub fn system_in_groups(
             if let Some((&best, &k)) = tally
                 .iter()
                 .max_by_key(|&(&r, &k)| (k, std::cmp::Reverse(r)))
-                && k as f64 > vote_share() * total as f64
+                && k as f64 > NOUN_VOTE_SHARE * total as f64
             {
                 sets.union(root, best);
             }
@@ -1041,13 +958,6 @@ pub fn system_in_groups(
             .extend(chain.mentions.iter().map(|&i| ids[i]));
     }
     by.into_values().collect()
-}
-
-fn vote_share() -> f64 {
-    std::env::var("SHARE")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(NOUN_VOTE_SHARE)
 }
 
 /// Runs both systems on `topics` and scores them against the gold clusters.
