@@ -396,13 +396,13 @@ fn spans_of(classes: &[&str], tags: &[usize], kind: &str) -> Vec<Range<usize>> {
 }
 
 /// How many keys `content_features` makes.
-const CONTENT_FEATURES: usize = 15;
+const CONTENT_FEATURES: usize = 19;
 
 /// Features of the content layer that read the source/cue layer's tags.
 fn content_features(
     info: &[TokenInfo],
     sc: &[usize],
-    sc_dist: &[(u64, u64)],
+    sc_dist: &[[u64; 4]],
     i: usize,
     out: &mut Vec<u64>,
 ) {
@@ -418,7 +418,7 @@ fn content_features(
     out.push(key(42, tag(1)));
     out.push(key(43, tag(-1) * 8 + tag(0)));
     out.push(key(44, tag(-2) * 8 + tag(-1)));
-    let (left, right) = sc_dist[i];
+    let [left, right, left_head, right_head] = sc_dist[i];
     out.push(key(45, left));
     out.push(key(46, right));
     out.push(key(47, left * 100 + right));
@@ -430,6 +430,14 @@ fn content_features(
     out.push(key(108, left * 64 + t.to_end * 8 + t.quote));
     out.push(key(109, t.opener * 64 + tag(-1)));
     out.push(key(110, t.opener * 128 + left * 8 + tag(0)));
+    out.push(key(111, left_head ^ t.word.rotate_left(7)));
+    out.push(key(112, left_head ^ (left * 8 + tag(-1)).rotate_left(29)));
+    out.push(key(
+        113,
+        right_head ^ (right * 16 + t.to_end).rotate_left(29),
+    ));
+    let prev_word = i.checked_sub(1).map_or(OUTSIDE, |j| info[j].word);
+    out.push(key(114, left_head ^ prev_word.rotate_left(19)));
 }
 
 /// How many keys `sc_transition` makes.
@@ -516,19 +524,49 @@ impl Example {
     }
 }
 
-fn sc_distances(sentences: &[Range<usize>], n: usize, sc: &[usize]) -> Vec<(u64, u64)> {
-    let mut out = vec![(99u64, 99u64); n];
+/// Per token: the distance buckets to the nearest predicted cue token on the left and the
+/// first one on the right in the same sentence, and those cues' head lemmas (the last verb
+/// of the cue span, else its first word; `OUTSIDE` when there is none). Which verb the cue
+/// is tells where its content lies ("accused X of …", "said …", "…, he said").
+fn sc_distances(sentences: &[Range<usize>], info: &[TokenInfo], sc: &[usize]) -> Vec<[u64; 4]> {
+    let n = info.len();
+    let verb = hash_str("VERB");
+    let mut head = vec![OUTSIDE; n];
+    let mut i = 0;
+    while i < n {
+        if sc[i] != 3 {
+            i += 1;
+            continue;
+        }
+        let mut end = i + 1;
+        while end < n && sc[end] == 4 {
+            end += 1;
+        }
+        let h = (i..end)
+            .rev()
+            .find(|&j| info[j].pos == verb)
+            .map_or(info[i].lemma, |j| info[j].lemma);
+        head[i..end].fill(h);
+        i = end;
+    }
+    let mut out = vec![[99u64, 99u64, OUTSIDE, OUTSIDE]; n];
     for range in sentences {
         let mut last: Option<usize> = None;
         for i in range.clone() {
-            out[i].0 = last.map_or(99, |c| bucket(i - c));
+            if let Some(c) = last {
+                out[i][0] = bucket(i - c);
+                out[i][2] = head[c];
+            }
             if sc[i] == 3 || sc[i] == 4 {
                 last = Some(i);
             }
         }
         let mut next: Option<usize> = None;
         for i in range.clone().rev() {
-            out[i].1 = next.map_or(99, |c| bucket(c - i));
+            if let Some(c) = next {
+                out[i][1] = bucket(c - i);
+                out[i][3] = head[c];
+            }
             if sc[i] == 3 {
                 next = Some(i);
             }
@@ -967,10 +1005,10 @@ impl Tagger {
             )
         };
         let sc_jk = jackknife(&train_sc, &predict_sc);
-        let sc_dists: Vec<Vec<(u64, u64)>> = examples
+        let sc_dists: Vec<Vec<[u64; 4]>> = examples
             .iter()
             .zip(&sc_jk)
-            .map(|(ex, tags)| sc_distances(&ex.sentences, ex.info.len(), tags))
+            .map(|(ex, tags)| sc_distances(&ex.sentences, &ex.info, tags))
             .collect();
         let ct_emission = |ex: &Example, d: usize, i: usize, f: &mut Vec<u64>| {
             base_features(&ex.info, &ex.dist, i, f);
@@ -1135,7 +1173,7 @@ impl Tagger {
         let near = near_attributions(view, &sc);
         let active: Vec<usize> = (0..n).filter(|&i| near[view.tokens[i].sentence]).collect();
         let is_active = |i: usize| near[view.tokens[i].sentence];
-        let sc_dist = sc_distances(&view.sentences, n, &sc);
+        let sc_dist = sc_distances(&view.sentences, &info, &sc);
         // The content and second source/cue layers share these keys (templates 40–49).
         keys.clear();
         for &i in &active {
@@ -1328,6 +1366,31 @@ mod tests {
             }],
         };
         (text, layers)
+    }
+
+    /// The content layer's cue context: distance to the nearest predicted cue on each
+    /// side and that cue's head, the last verb of its span (not the word it ends on).
+    #[test]
+    fn cue_distances_carry_the_cue_head() {
+        let (text, layers) = layers();
+        let lexicon = Lexicon::from_data(LexiconData::default());
+        let view = View::new(&text, &layers, &lexicon, Vec::new());
+        let info = infos(&view, &WordClusters::default());
+        // "Ann" source, "said it" one cue span, "rains ." outside.
+        let sc = [1, 3, 4, 0, 0];
+        let dist = sc_distances(&view.sentences, &info, &sc);
+        let said = hash_str("said");
+        assert_eq!(dist[0], [99, bucket(1), OUTSIDE, said]);
+        assert_eq!(dist[3][0], bucket(1));
+        assert_eq!(
+            dist[3][2], said,
+            "the head is the span's verb, not its last word"
+        );
+        assert_eq!(
+            (dist[3][1], dist[3][3]),
+            (99, OUTSIDE),
+            "no cue to the right"
+        );
     }
 
     /// A smoke run: the tagger learns one sentence, survives encoding and loading, and tags it.
