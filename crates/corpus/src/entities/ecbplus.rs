@@ -554,8 +554,8 @@ pub fn system_in_groups(
     groups: &[usize],
 ) -> Vec<Vec<u32>> {
     let lex = resolver.lexicon();
-    // Words each topic writes in lower case: a capitalised one-word mention of such a word is
-    // a common noun in a headline ("Woman", "Navy"), not a name.
+    // Words each topic writes in lower case: a capitalised mention made only of such words is
+    // a common noun phrase in a headline ("Woman", "Navy", "Surgeon General"), not a name.
     let mut lower: HashSet<(u32, String)> = HashSet::new();
     for d in docs {
         // Web addresses ("lindsay-lohan-checks-into-rehab") write names in lower case too.
@@ -616,8 +616,10 @@ pub fn system_in_groups(
             .map(|i| {
                 let h = heads[i];
                 let w = &d.tokens[h];
-                let headline_noun =
-                    core[i].len() == 1 && lower.contains(&(d.topic, w.to_lowercase()));
+                let headline_noun = !core[i].is_empty()
+                    && core[i]
+                        .iter()
+                        .all(|&t| lower.contains(&(d.topic, d.tokens[t].to_lowercase())));
                 pron[i].is_none()
                     && w.chars().next().is_some_and(|c| c.is_uppercase())
                     && !headline_noun
