@@ -9,9 +9,9 @@
 //! - the baseline: same head lemma (the standard ECB+ lemma baseline);
 //! - ours, in two steps. Within each document, chains: compatible names; pronouns to the
 //!   nearest preceding mention of matching kind, number and gender, else the protagonist (the
-//!   most mentioned person name); person nouns to the name they title ("actress Lindsay
-//!   Lohan"), else, when singular and of matching gender, to the protagonist; a repeated noun
-//!   to its first use. Across documents (grouped by the event they report with tf-idf
+//!   most mentioned person name, else the first singular person noun); person nouns to the
+//!   name they title ("actress Lindsay Lohan"), else, when singular and of matching gender, to
+//!   the protagonist; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
 //!   clustering, as stories group articles): chains sharing a name key join across the topic
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
 //!   "Betty Ford" → `ford`); chains without a name join by head noun and number within their
@@ -690,6 +690,16 @@ pub fn system_in_groups(
                 .into_values()
                 .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
                 .map(|(_, j)| j)
+                // Without a person name, the first singular person noun ("A Michigan man
+                // shot …"): reports open on whom they are about.
+                .or_else(|| {
+                    (0..n).find(|&j| {
+                        d.mentions[j].kind == "HUMAN_PART_PER"
+                            && pron[j].is_none()
+                            && !is_name[j]
+                            && !plural[j]
+                    })
+                })
         };
         // Titles written next to this document's person names: noun lemma → mention.
         let mut titled: HashMap<String, usize> = HashMap::new();
