@@ -11,7 +11,8 @@
 //!   nearest preceding mention of matching kind, number and gender, else the protagonist (the
 //!   most mentioned person name, else the first singular person noun); person nouns to the
 //!   name they title ("actress Lindsay Lohan"), else, when singular and of matching gender, to
-//!   the protagonist; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
+//!   the protagonist; a definite place or organisation noun ("the facility") to the last
+//!   mention of its kind; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
 //!   clustering, as stories group articles): chains sharing a name key join across the topic
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
 //!   "Betty Ford" → `ford`); chains without a name join by head noun and number within their
@@ -823,6 +824,21 @@ pub fn system_in_groups(
                 }
             } else {
                 let noun = lemma(&d.tokens[heads[i]]);
+                // "the facility", "the company": a definite place or organisation noun is the
+                // last mention of its kind within three sentences (76.75 without, 76.91 for
+                // places, 76.99 with organisations too).
+                let the = |t: usize| d.tokens[t].eq_ignore_ascii_case("the");
+                if (loc[i] || m.kind == "HUMAN_PART_ORG")
+                    && (the(m.tokens.start) || (m.tokens.start > 0 && the(m.tokens.start - 1)))
+                    && let Some(j) = (0..i).rev().find(|&j| {
+                        d.mentions[j].kind == m.kind
+                            && pron[j].is_none()
+                            && d.mentions[j].tokens.end <= m.tokens.start
+                            && d.sentence[heads[j]] + 3 >= d.sentence[heads[i]]
+                    })
+                {
+                    link(&mut sets, &mut gender, i, j);
+                }
                 if m.kind == "HUMAN_PART_PER" {
                     if let Some(&j) = titled.get(&noun) {
                         // "actress Lindsay Lohan … the actress".
