@@ -17,16 +17,7 @@ fn ecbplus_errors() {
     let resolver = Resolver::load().expect("lexicon");
     let topics: Vec<u32> = (1..=35).collect();
     let docs = ecbplus::load(&common::shared_dir().join("data/ecbplus"), &topics).expect("loads");
-    let lemmatizer = storyline_nlp::models::model_bytes(storyline_nlp::pipeline::LEMMA_TABLE)
-        .ok()
-        .and_then(|b| storyline_nlp::lemma::Lemmatizer::from_bytes(&b).ok());
-    let lemma = |w: &str| -> String {
-        let lower = w.to_lowercase();
-        match &lemmatizer {
-            Some(l) => l.lemma(&lower, "NOUN").to_string(),
-            None => lower,
-        }
-    };
+    let lemma = ecbplus::noun_lemma();
     let key = ecbplus::gold(&docs);
     let show = |name: &str, response: &[Vec<u32>]| {
         let s = score(&key, response);

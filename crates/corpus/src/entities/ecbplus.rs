@@ -993,19 +993,25 @@ pub fn system_in_groups(
     by.into_values().collect()
 }
 
-/// Runs both systems on `topics` and scores them against the gold clusters.
-pub fn evaluate(dir: &Path, topics: &[u32], resolver: &Resolver) -> Result<Report, String> {
-    let docs = load(dir, topics)?;
+/// A word's lemma as a noun, from the shipped lemma table (the lower-cased word when the
+/// table cannot be read).
+pub fn noun_lemma() -> impl Fn(&str) -> String {
     let lemmatizer = storyline_nlp::models::model_bytes(storyline_nlp::pipeline::LEMMA_TABLE)
         .ok()
         .and_then(|b| storyline_nlp::lemma::Lemmatizer::from_bytes(&b).ok());
-    let lemma = |w: &str| -> String {
+    move |w: &str| {
         let lower = w.to_lowercase();
         match &lemmatizer {
             Some(l) => l.lemma(&lower, "NOUN").to_string(),
             None => lower,
         }
-    };
+    }
+}
+
+/// Runs both systems on `topics` and scores them against the gold clusters.
+pub fn evaluate(dir: &Path, topics: &[u32], resolver: &Resolver) -> Result<Report, String> {
+    let docs = load(dir, topics)?;
+    let lemma = noun_lemma();
     let key = gold(&docs);
     let baseline = baseline(&docs, &lemma);
     let system = system(&docs, resolver, &lemma, EVENT_THRESHOLD);
