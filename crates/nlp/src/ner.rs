@@ -885,17 +885,26 @@ struct SentenceKeys {
 }
 
 impl SentenceKeys {
-    /// The first pass's features.
-    fn new(sentence: &SentenceInfo, f: &mut Features) -> SentenceKeys {
-        let mut offsets = vec![0];
+    /// The keys `each` adds for every token of a sentence of `n` tokens (`Features` is cleared
+    /// before each token).
+    fn build(n: usize, f: &mut Features, mut each: impl FnMut(usize, &mut Features)) -> Self {
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
         let mut keys = Vec::new();
-        for i in 0..sentence.tokens.len() {
+        for i in 0..n {
             f.clear();
-            static_features(sentence, i, f);
+            each(i, f);
             keys.extend_from_slice(f.keys());
             offsets.push(keys.len());
         }
         SentenceKeys { offsets, keys }
+    }
+
+    /// The first pass's features.
+    fn new(sentence: &SentenceInfo, f: &mut Features) -> SentenceKeys {
+        Self::build(sentence.tokens.len(), f, |i, f| {
+            static_features(sentence, i, f)
+        })
     }
 
     /// The second pass's features: the first pass's plus its labels, without computing the
@@ -906,16 +915,10 @@ impl SentenceKeys {
         view: &PassOneView,
         f: &mut Features,
     ) -> SentenceKeys {
-        let mut offsets = vec![0];
-        let mut keys = Vec::with_capacity(self.keys.len() + 16 * sentence.tokens.len());
-        for i in 0..sentence.tokens.len() {
-            f.clear();
+        Self::build(sentence.tokens.len(), f, |i, f| {
             f.extend(self.token(i));
             pass_one_features(sentence, i, view, f);
-            keys.extend_from_slice(f.keys());
-            offsets.push(keys.len());
-        }
-        SentenceKeys { offsets, keys }
+        })
     }
 
     /// The second pass's own features only: what [`SentenceKeys::with_pass_one`] adds.
@@ -924,15 +927,9 @@ impl SentenceKeys {
         view: &PassOneView,
         f: &mut Features,
     ) -> SentenceKeys {
-        let mut offsets = vec![0];
-        let mut keys = Vec::with_capacity(16 * sentence.tokens.len());
-        for i in 0..sentence.tokens.len() {
-            f.clear();
-            pass_one_features(sentence, i, view, f);
-            keys.extend_from_slice(f.keys());
-            offsets.push(keys.len());
-        }
-        SentenceKeys { offsets, keys }
+        Self::build(sentence.tokens.len(), f, |i, f| {
+            pass_one_features(sentence, i, view, f)
+        })
     }
 
     fn len(&self) -> usize {
@@ -1170,6 +1167,15 @@ struct ModelHeader {
     meta: serde_json::Value,
 }
 
+/// What [`Recognizer::decode_stacked`] reads: both passes' token models in one table, and
+/// each pass's transition model.
+#[derive(Clone, Copy)]
+struct StackedPasses<'a> {
+    tokens: &'a Model,
+    pairs1: &'a Model,
+    pairs2: &'a Model,
+}
+
 /// A trained entity recogniser: first- and second-pass models, their word clusters, and the
 /// gazetteer.
 pub struct Recognizer {
@@ -1177,8 +1183,8 @@ pub struct Recognizer {
     pass2: Option<Pass>,
     /// Both structured passes' token models stacked into one table ([`Model::stacked`]),
     /// built on first use: the second pass reads every first-pass feature again, so one
-    /// lookup per feature serves both passes. `None` for other models.
-    both_passes: OnceLock<Option<Model>>,
+    /// lookup per feature serves both passes. Only used when both passes are structured.
+    both_passes: OnceLock<Model>,
     tags: TagSet,
     config: FeatureConfig,
     clusters: Option<Clusters>,
@@ -1479,15 +1485,20 @@ impl Recognizer {
             .collect()
     }
 
-    /// The stacked table of both passes, when both are structured.
-    fn both_passes(&self) -> Option<&Model> {
-        self.both_passes
-            .get_or_init(|| {
-                let pass2 = self.pass2.as_ref()?;
-                (self.pass1.pairs.is_some() && pass2.pairs.is_some())
-                    .then(|| Model::stacked(&self.pass1.tokens, &pass2.tokens))
-            })
-            .as_ref()
+    /// The stacked token table of both passes and each pass's transition model, when both
+    /// passes are structured.
+    fn both_passes(&self) -> Option<StackedPasses<'_>> {
+        let pass2 = self.pass2.as_ref()?;
+        let pairs1 = self.pass1.pairs.as_ref()?;
+        let pairs2 = pass2.pairs.as_ref()?;
+        let tokens = self
+            .both_passes
+            .get_or_init(|| Model::stacked(&self.pass1.tokens, &pass2.tokens));
+        Some(StackedPasses {
+            tokens,
+            pairs1,
+            pairs2,
+        })
     }
 
     /// Both structured passes over a document, each first-pass feature looked up once in
@@ -1500,17 +1511,16 @@ impl Recognizer {
         sentences: &[Vec<S>],
         infos: &[SentenceInfo],
         keys: &[SentenceKeys],
-        both: &Model,
+        both: StackedPasses,
         f: &mut Features,
     ) -> Vec<Vec<usize>> {
         let k = self.tags.names.len();
         let stride = 2 * k;
-        let (Some(pairs1), Some(pairs2)) = (
-            self.pass1.pairs.as_ref(),
-            self.pass2.as_ref().and_then(|pass| pass.pairs.as_ref()),
-        ) else {
-            unreachable!("both passes are structured when they are stacked");
-        };
+        let StackedPasses {
+            tokens: both,
+            pairs1,
+            pairs2,
+        } = both;
         let mut scores: Vec<Vec<f32>> = keys
             .iter()
             .map(|keys| {
