@@ -255,8 +255,9 @@ fn nested_end(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     None
 }
 
-/// Whether markup holds an element that marks the article (the markers `prune` never
-/// removes, in their common spellings).
+/// Whether markup holds an element that marks the article: the byte-level form of
+/// `prune::CONTENT_MARKERS`, which must name the same markers (this pass has no tree to run
+/// its selectors on).
 fn holds_article(markup: &[u8]) -> bool {
     [
         &b"<article"[..],
@@ -265,6 +266,10 @@ fn holds_article(markup: &[u8]) -> bool {
         b"role=\"main",
         b"entry-content",
         b"post-content",
+        b"article-body",
+        b"article-content",
+        b"story-body",
+        b"post-body",
     ]
     .iter()
     .any(|marker| contains_ignore_case(markup, marker))

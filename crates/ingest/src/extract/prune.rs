@@ -17,6 +17,7 @@ const JUNK_TAGS: &str = "nav, footer, dialog, [hidden], [role=navigation], [role
 
 /// Elements that mark the article body; they and their ancestors are never removed, so a
 /// wrapper named for its layout (`content-sidebar-wrap`, `modal-content`) keeps its article.
+/// `prepare::holds_article` looks for the same markers in bytes: change both together.
 const CONTENT_MARKERS: &str = "article, main, [role=main], [itemprop=articleBody], \
     [class*=entry-content], [class*=post-content], [class*=article-body], \
     [class*=article-content], [class*=story-body], [class*=post-body]";
