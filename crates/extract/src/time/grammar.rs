@@ -55,10 +55,22 @@ pub(crate) enum Sem {
     Weekend {
         shift: Option<i32>,
     },
-    /// "last July", "next May".
+    /// "last July", "next May", "last Oct. 23" (`day`).
     MonthShift {
         month: u32,
         shift: i32,
+        day: Option<u32>,
+    },
+    /// "the day before last Tuesday": `days` from the day `base` names.
+    DayFrom {
+        base: Box<Sem>,
+        days: i64,
+    },
+    /// "the previous Friday", "the following Monday": the weekday before or after the
+    /// previous expression's day.
+    WeekdayFrom {
+        day: u32,
+        direction: i32,
     },
     /// "last fall", "this summer", "the winter of 1994" (`year`).
     Season {
@@ -282,6 +294,56 @@ impl Grammar<'_, '_> {
                 ..c
             });
         }
+        // "mid-afternoon", "by late afternoon yesterday", "early morning Friday": a part of
+        // the day, on the day named after it, else the publication day.
+        if matches!(w, "mid" | "early" | "late")
+            && let Some(part) = lexicon::part_of_day(self.lw(i + 1)).filter(|p| *p != "NI")
+        {
+            let day = self.core(i + 2, buf).filter(|c| {
+                matches!(
+                    c.sem,
+                    Sem::Weekday { part: None, .. } | Sem::DayOffset { part: None, .. }
+                )
+            });
+            let (sem, end) = match day {
+                Some(Candidate {
+                    sem: Sem::Weekday { day, shift, .. },
+                    end,
+                    ..
+                }) => (
+                    Sem::Weekday {
+                        day,
+                        shift,
+                        part: Some(part),
+                    },
+                    end,
+                ),
+                Some(Candidate {
+                    sem: Sem::DayOffset { offset, .. },
+                    end,
+                    ..
+                }) => (
+                    Sem::DayOffset {
+                        offset,
+                        part: Some(part),
+                    },
+                    end,
+                ),
+                _ => (
+                    Sem::DayOffset {
+                        offset: 0,
+                        part: Some(part),
+                    },
+                    i + 2,
+                ),
+            };
+            return Some(Candidate {
+                start: i,
+                end,
+                sem,
+                modifier: lexicon::position_mod(w),
+            });
+        }
         // Position modifiers: "early March", "mid-2014", "earlier this month", "the end of 1998".
         let position = lexicon::position_mod(w).map(|m| (m, i + 1)).or_else(|| {
             if w != "the" && w != "at" {
@@ -425,6 +487,31 @@ impl Grammar<'_, '_> {
                 }) && lexicon::unit(self.lw(i + 1)).is_none() =>
             {
                 return self.cand(i, i + 1, Sem::Reference("PRESENT_REF"));
+            }
+            // "Islam will one day be …", "he hopes to one day fly": some time ahead, not
+            // a length.
+            "one" | "some"
+                if self.is(i + 1, "day")
+                    && i > 0
+                    && matches!(
+                        self.lw(i - 1),
+                        "will" | "would" | "could" | "might" | "may" | "can" | "shall" | "to"
+                    ) =>
+            {
+                return self.cand(i, i + 2, Sem::Reference("FUTURE_REF"));
+            }
+            // "at a later date": some time ahead.
+            "a" if self.is(i + 1, "later") && self.is(i + 2, "date") => {
+                return self.cand(i, i + 3, Sem::Reference("FUTURE_REF"));
+            }
+            // "post-1959 politics": the year the period starts.
+            "post" | "pre" if self.joined(i + 1) && self.year_number(i + 1).is_some() => {
+                let y = self.year_number(i + 1)?;
+                return self.cand(i, i + 2, Sem::Year(y));
+            }
+            // "the then current market price": the present of a past time.
+            "then" if self.is(i + 1, "current") => {
+                return self.cand(i, i + 2, Sem::Reference("PAST_REF"));
             }
             "nineteen" | "twenty" => {
                 // Spoken years: "nineteen ninety-six".
@@ -820,6 +907,26 @@ impl Grammar<'_, '_> {
                 return self.cand(i, i + 1, Sem::Decade(y / 10));
             }
         }
+        // "April 24 and 25": the second day of the same month.
+        if i >= 3
+            && self.is(i - 1, "and")
+            && self.day_number(i - 2).is_some()
+            && let Some(month) = self.month_at(i - 3)
+            && let Some(day) = self.day_number(i)
+            && self.words.get(i + 1).is_none_or(|n| {
+                let next = self.lw(i + 1);
+                !matches!(next, "%" | "percent" | "$")
+                    && (n.is_punct() || (lexicon::unit(next).is_none() && !n.is_digits()))
+            })
+            && !self.joined(i + 1)
+        {
+            let sem = Sem::Calendar {
+                year: None,
+                month,
+                day: Some(day),
+            };
+            return self.cand(i, i + 1, sem);
+        }
         let hour: u32 = text.parse().ok()?;
         if (1..=12).contains(&hour)
             && (matches!(self.lw(i + 1), "a.m." | "p.m." | "am" | "pm")
@@ -924,9 +1031,7 @@ impl Grammar<'_, '_> {
             return None;
         }
         let next = self.lw(i + 1);
-        if matches!(next, "%" | "percent" | "per" | "people" | "to")
-            || lexicon::unit(next).is_some()
-        {
+        if matches!(next, "%" | "percent" | "per" | "people") || lexicon::unit(next).is_some() {
             return None;
         }
         let temporal_prep = matches!(
@@ -955,6 +1060,20 @@ impl Grammar<'_, '_> {
             && self.words.get(i + 1).is_some_and(|n| !n.is_capitalised());
         if !temporal_prep && (next_is_plural_noun || !(1900..=2100).contains(&y)) {
             return None;
+        }
+        // "from 2000 to 3000 soldiers" is a count; "from 1991 to 1997" and "in 1980 to
+        // more than 300,000" have a year before "to".
+        if next == "to" {
+            let then_year = self
+                .year_number(i + 2)
+                .is_some_and(|z| (1900..=2100).contains(&z));
+            let then_number = self
+                .words
+                .get(i + 2)
+                .is_some_and(|x| x.text.as_bytes()[0].is_ascii_digit());
+            if !(temporal_prep && (1900..=2100).contains(&y) && (then_year || !then_number)) {
+                return None;
+            }
         }
         self.cand(i, i + 1, Sem::Year(y))
     }
@@ -1032,7 +1151,13 @@ impl Grammar<'_, '_> {
             self.words.get(i + 1)?.is_capitalised().then_some(m)
         });
         if let Some(month) = month {
-            return self.cand(i, i + 2, Sem::MonthShift { month, shift });
+            // "last Oct. 23": a day of that month.
+            if let Some(day) = self.day_number(i + 2).filter(|_| !self.joined(i + 2)) {
+                let day = Some(day);
+                return self.cand(i, i + 3, Sem::MonthShift { month, shift, day });
+            }
+            let day = None;
+            return self.cand(i, i + 2, Sem::MonthShift { month, shift, day });
         }
         if let Some(season) = lexicon::season(n) {
             let year = None;
@@ -1104,6 +1229,18 @@ impl Grammar<'_, '_> {
             "near" | "short" if matches!(self.lw(i + 2), "future" | "term") => {
                 return self.cand(i, i + 3, Sem::Reference("FUTURE_REF"));
             }
+            // "the corresponding period last year", "the same quarter a year ago": the
+            // period under discussion, a year before.
+            "same" | "corresponding" | "comparable"
+                if matches!(self.lw(i + 2), "period" | "quarter")
+                    && ((self.is(i + 3, "last") && self.is(i + 4, "year"))
+                        || (self.is(i + 3, "a")
+                            && self.is(i + 4, "year")
+                            && matches!(self.lw(i + 5), "ago" | "earlier"))) =>
+            {
+                let end = if self.is(i + 3, "a") { i + 6 } else { i + 5 };
+                return self.cand(i, end, Sem::QuarterYearBefore);
+            }
             "same" if self.is(i + 2, "period") => {
                 let sem = Sem::Shift {
                     amount: 0,
@@ -1126,6 +1263,23 @@ impl Grammar<'_, '_> {
                     };
                     return self.cand(i, i + 3, sem);
                 }
+            }
+            // "the early summer": that season, at its start.
+            "early" | "late" | "mid"
+                if lexicon::season(self.lw(i + 2)).is_some() && !self.is(i + 3, "of") =>
+            {
+                let season = lexicon::season(self.lw(i + 2))?;
+                let sem = Sem::Season {
+                    season,
+                    shift: 0,
+                    year: None,
+                };
+                return Some(Candidate {
+                    start: i,
+                    end: i + 3,
+                    sem,
+                    modifier: lexicon::position_mod(n),
+                });
             }
             "summer" | "spring" | "fall" | "autumn" | "winter" => {
                 let season = lexicon::season(n)?;
@@ -1174,6 +1328,24 @@ impl Grammar<'_, '_> {
                 // "the day before" as a whole only when nothing follows that it could be
                 // before or after ("the day before the vote" is relative to the vote).
                 let direction = if self.is(i + 2, "before") { -1 } else { 1 };
+                // "the day before last Tuesday's hearing": a day from a named day.
+                if n == "day"
+                    && let Some(base) = self.parse_at(i + 3, buf).filter(|c| {
+                        matches!(
+                            c.sem,
+                            Sem::Weekday { part: None, .. }
+                                | Sem::DayOffset { part: None, .. }
+                                | Sem::Calendar { day: Some(_), .. }
+                                | Sem::Holiday { .. }
+                        )
+                    })
+                {
+                    let sem = Sem::DayFrom {
+                        base: Box::new(base.sem),
+                        days: i64::from(direction),
+                    };
+                    return self.cand(i, base.end, sem);
+                }
                 if self
                     .words
                     .get(i + 3)
@@ -1193,14 +1365,17 @@ impl Grammar<'_, '_> {
                 );
             }
             "next" | "following" | "previous" | "preceding" => {
+                let direction = if matches!(n, "previous" | "preceding") {
+                    -1
+                } else {
+                    1
+                };
+                if let Some(day) = lexicon::weekday(self.lw(i + 2)) {
+                    return self.cand(i, i + 3, Sem::WeekdayFrom { day, direction });
+                }
                 if let Some((unit, false)) = lexicon::unit(self.lw(i + 2))
                     && unit >= Unit::Day
                 {
-                    let direction = if matches!(n, "previous" | "preceding") {
-                        -1
-                    } else {
-                        1
-                    };
                     return self.cand(
                         i,
                         i + 3,
@@ -1365,6 +1540,13 @@ impl Grammar<'_, '_> {
         if matches!(self.lw(after), "more" | "additional") && amount.is_some() {
             after += 1;
         }
+        // "eight trading days", "five business days": days all the same.
+        if matches!(self.lw(after), "trading" | "business" | "working")
+            && matches!(self.lw(after + 1), "day" | "days")
+            && amount.is_some()
+        {
+            after += 1;
+        }
         let (unit, plural) = lexicon::unit(self.lw(after))?;
         let w = self.lw(i);
         // "a minute and a half", "an hour and a half".
@@ -1403,6 +1585,12 @@ impl Grammar<'_, '_> {
                 } else {
                     1
                 };
+                // "three days later", "an hour earlier": TimeBank marks the length alone
+                // (`P3D`), the word after it being a signal; a year or a month later is
+                // a date ("a year earlier" → last year's period).
+                if matches!(word, "earlier" | "later") && unit <= Unit::Day {
+                    return self.cand(i, end, Sem::Duration { amount, unit });
+                }
                 // "two days before the vote": the anchor is an event we do not resolve.
                 if matches!(word, "before" | "after")
                     && self.words.get(end + 1).is_some_and(|x| !x.is_punct())

@@ -55,6 +55,7 @@ impl TimeFinder {
         let mut tenses = TenseReader::new(text, layers);
         let mut out = Vec::new();
         let mut previous: Option<Point> = None;
+        let mut quarter: Option<(i32, u32)> = None;
         let mut buf = String::new();
         let mut i = 0;
         while i < words.len() {
@@ -77,6 +78,7 @@ impl TimeFinder {
             let mut cx = Context {
                 published,
                 previous,
+                quarter,
                 day_first: self.day_first,
                 tense: &mut tense,
             };
@@ -102,8 +104,20 @@ impl TimeFinder {
             let period_end = start > 0
                 && matches!(grammar.lw(start - 1), "ended" | "ending")
                 && matches!(previous, Some(Point::Quarter(..) | Point::Year(_)));
-            if resolved.point.is_some() && !comparison && !period_end {
+            // A quarter still under way ("a fourth-quarter charge" in November) is a
+            // forecast, not the reporting period the comparisons are about.
+            let ended = |y: i32, q: u32| {
+                published.is_none_or(|d| (d.year(), (d.month() - 1) / 3 + 1) > (y, q))
+            };
+            let forecast = matches!(resolved.point, Some(Point::Quarter(y, q)) if !ended(y, q))
+                && quarter.is_some();
+            if resolved.point.is_some() && !comparison && !period_end && !forecast {
                 previous = resolved.point;
+                if let Some(Point::Quarter(y, q)) = previous
+                    && ended(y, q)
+                {
+                    quarter = Some((y, q));
+                }
             } else if let Some(year) = reporting_months(&found.sem, &low[words[start].start..])
                 .then(|| discussed_year(previous, published))
                 .flatten()

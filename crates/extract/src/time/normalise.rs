@@ -153,6 +153,9 @@ impl Resolved {
 pub(crate) struct Context<'a> {
     pub published: Option<NaiveDate>,
     pub previous: Option<Point>,
+    /// The quarter last under discussion, even when other expressions came after it
+    /// ("the quarter ended Sept. 29 … earlier this month … for the quarter").
+    pub quarter: Option<(i32, u32)>,
     pub day_first: DayFirst,
     pub tense: &'a mut dyn FnMut() -> Tense,
 }
@@ -301,7 +304,31 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             r.anchor = from_dct.filter(|_| r.value.is_some());
             r
         }
-        Sem::MonthShift { month, shift } => {
+        Sem::DayFrom { ref base, days } => {
+            let base = resolve(base, cx);
+            let day = match base.point {
+                Some(Point::Day(d)) => add_days(d, days),
+                _ => None,
+            };
+            Resolved::point(day.map(Point::Day), base.anchor)
+        }
+        Sem::WeekdayFrom { day, direction } => {
+            // From the previous expression's day, else as "last Friday" / "next Friday".
+            let (from, anchor) = match (cx.previous, dct) {
+                (Some(Point::Day(d)), _) => (d, TimeAnchor::Previous),
+                (_, Some(d)) => (d, TimeAnchor::Publication),
+                _ => return Resolved::new(Date, None),
+            };
+            let today = i64::from(from.weekday().num_days_from_monday());
+            let day = i64::from(day);
+            let offset = if direction < 0 {
+                -((today - day + 6).rem_euclid(7) + 1)
+            } else {
+                (day - today + 6).rem_euclid(7) + 1
+            };
+            Resolved::point(add_days(from, offset).map(Point::Day), Some(anchor))
+        }
+        Sem::MonthShift { month, shift, day } => {
             let Some(dct) = dct else {
                 return Resolved::new(Date, None);
             };
@@ -312,7 +339,11 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
                 1 => dct.year() + 1,
                 _ => dct.year(),
             };
-            Resolved::point(Some(Point::Month(year, month)), from_dct)
+            let point = match day {
+                Some(d) => NaiveDate::from_ymd_opt(year, month, d).map(Point::Day),
+                None => Some(Point::Month(year, month)),
+            };
+            Resolved::point(point, from_dct)
         }
         Sem::Season {
             season,
@@ -345,7 +376,7 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             let latest = current.map(|(y, cq)| if cq == 1 { (y - 1, 4) } else { (y, cq - 1) });
             let previous = match cx.previous {
                 Some(Point::Quarter(y, q)) => Some((y, q)),
-                _ => None,
+                _ => cx.quarter,
             };
             let (point, anchor) = match (quarter, year) {
                 (Some(q), Some(y)) => (Some((y, q)), None),
@@ -586,6 +617,7 @@ mod tests {
         let mut cx = Context {
             published: NaiveDate::parse_from_str(published, "%Y-%m-%d").ok(),
             previous: None,
+            quarter: None,
             day_first: None,
             tense: &mut tense_fn,
         };
@@ -674,6 +706,7 @@ mod tests {
         let last_july = Sem::MonthShift {
             month: 7,
             shift: -1,
+            day: None,
         };
         assert_eq!(
             at(last_july, "2025-04-24", Tense::Unknown).as_deref(),

@@ -72,8 +72,14 @@ fn anchored_to_the_previous_expression() {
     assert_eq!(found[1].value.as_deref(), Some("2025-02-10"));
     assert_eq!(found[1].anchor, Some(TimeAnchor::Previous));
     // Without a previous expression, the publication date.
-    let (_, _, value, _) = one("A day later, they left.");
-    assert_eq!(value, s("2025-03-18"));
+    let (_, _, value, _) = one("A year later, they left.");
+    assert_eq!(value, s("2026"));
+    // A day or less later is the length alone, as TimeBank marks it ("later" is a signal).
+    let (text, kind, value, _) = one("Three days later, they left.");
+    assert_eq!(
+        (text.as_str(), kind, value),
+        ("Three days", TimexType::Duration, s("P3D"))
+    );
 }
 
 #[test]
