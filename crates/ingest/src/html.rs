@@ -2,7 +2,7 @@
 //! converter shared by fragments (feed items, JSONL `html` fields) and the extractor.
 
 use ego_tree::iter::Edge;
-use scraper::{ElementRef, Html, Node};
+use scraper::{Html, Node};
 
 use crate::Meta;
 
@@ -42,52 +42,59 @@ pub fn extract_page(html: &str, url: Option<&str>) -> Page {
 pub fn fragment_to_text(fragment: &str) -> String {
     let document = Html::parse_fragment(fragment);
     let mut out = TextBuilder::default();
-    out.walk(document.root_element());
+    // Walked iteratively (never recursively: pages nest thousands deep).
+    let mut skipping: Option<ego_tree::NodeId> = None;
+    for edge in document.root_element().traverse() {
+        match edge {
+            Edge::Open(node) if skipping.is_none() => match node.value() {
+                Node::Text(text) => out.text(text),
+                Node::Element(element) if !out.open(element.name()) => skipping = Some(node.id()),
+                _ => {}
+            },
+            Edge::Open(_) => {}
+            Edge::Close(node) => {
+                if skipping == Some(node.id()) {
+                    skipping = None;
+                } else if skipping.is_none()
+                    && let Node::Element(element) = node.value()
+                {
+                    out.close(element.name());
+                }
+            }
+        }
+    }
     out.finish()
 }
 
+/// Paragraphs from a walk over a tree: the walker reports elements opening and closing and
+/// text in document order, and skips the subtree of an element [`TextBuilder::open`]
+/// refuses. Shared by [`fragment_to_text`] and the extractor, which walks Readability's tree
+/// in place instead of serialising and parsing it again.
 #[derive(Default)]
-struct TextBuilder {
+pub(crate) struct TextBuilder {
     paragraphs: Vec<String>,
     current: String,
 }
 
 impl TextBuilder {
-    /// Walks the tree iteratively (never recursively: pages nest thousands deep).
-    fn walk(&mut self, root: ElementRef<'_>) {
-        let mut skipping: Option<ego_tree::NodeId> = None;
-        for edge in root.traverse() {
-            match edge {
-                Edge::Open(node) => {
-                    if skipping.is_some() {
-                        continue;
-                    }
-                    match node.value() {
-                        Node::Text(text) => self.push_text(text),
-                        Node::Element(element) => {
-                            let name = element.name();
-                            if is_skipped(name) {
-                                skipping = Some(node.id());
-                            } else if name == "br" {
-                                self.current.push('\n');
-                            } else if is_block(name) {
-                                self.break_paragraph();
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Edge::Close(node) => {
-                    if skipping == Some(node.id()) {
-                        skipping = None;
-                    } else if skipping.is_none()
-                        && let Node::Element(element) = node.value()
-                        && is_block(element.name())
-                    {
-                        self.break_paragraph();
-                    }
-                }
-            }
+    /// An element opens; `false` when its content is not text (scripts, figures, forms…)
+    /// and must be skipped, end tag included.
+    pub(crate) fn open(&mut self, name: &str) -> bool {
+        if is_skipped(name) {
+            return false;
+        }
+        if name == "br" {
+            self.current.push('\n');
+        } else if is_block(name) {
+            self.break_paragraph();
+        }
+        true
+    }
+
+    /// An element that [`TextBuilder::open`] accepted closes.
+    pub(crate) fn close(&mut self, name: &str) {
+        if is_block(name) {
+            self.break_paragraph();
         }
     }
 }
@@ -116,7 +123,7 @@ fn is_skipped(name: &str) -> bool {
 }
 
 impl TextBuilder {
-    fn push_text(&mut self, text: &str) {
+    pub(crate) fn text(&mut self, text: &str) {
         for (i, piece) in text.split_whitespace().enumerate() {
             let needs_space = i > 0
                 || text.starts_with(char::is_whitespace)
@@ -127,7 +134,11 @@ impl TextBuilder {
             }
             self.current.push_str(piece);
         }
-        if text.ends_with(char::is_whitespace) && !self.current.is_empty() {
+        // Adjacent text nodes (a walked tree may hold them) must not double the space.
+        if text.ends_with(char::is_whitespace)
+            && !self.current.is_empty()
+            && !self.current.ends_with(' ')
+        {
             self.current.push(' ');
         }
     }
@@ -140,7 +151,7 @@ impl TextBuilder {
         self.current.clear();
     }
 
-    fn finish(mut self) -> String {
+    pub(crate) fn finish(mut self) -> String {
         self.break_paragraph();
         self.paragraphs.join("\n\n")
     }

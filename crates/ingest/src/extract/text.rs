@@ -1,7 +1,10 @@
 //! The article container's HTML to plain paragraphs, without line-level furniture.
 
+use dom_query::{NodeData, NodeRef};
+
 use super::meta::date_in_text;
 use crate::clean::boilerplate_rule;
+use crate::html::TextBuilder;
 
 /// Paragraphs of `content` (the container Readability chose) separated by blank lines.
 /// Drops the headline when the body repeats it and paragraphs that are page furniture (the
@@ -11,7 +14,39 @@ use crate::clean::boilerplate_rule;
 /// are kept: on wcxb_dev, dropping them lost more (product names in roundup lists and
 /// tables are links) than it gained.
 pub fn article_text(content: &str, title: Option<&str>) -> String {
-    let text = crate::html::fragment_to_text(content);
+    without_furniture(&crate::html::fragment_to_text(content), title)
+}
+
+/// [`article_text`] of a node of a parsed page, walked in place.
+pub fn node_text(root: NodeRef<'_>, title: Option<&str>) -> String {
+    let mut out = TextBuilder::default();
+    // (node, whether its children were visited): iterative, pages nest deep.
+    let mut stack = vec![(root, false)];
+    while let Some((node, closing)) = stack.pop() {
+        if closing {
+            if let Some(element) = node.element_ref() {
+                out.close(&element.name.local);
+            }
+            continue;
+        }
+        let opened = node.query_or(false, |tree_node| match &tree_node.data {
+            NodeData::Text { contents } => {
+                out.text(contents);
+                false
+            }
+            NodeData::Element(element) => out.open(&element.name.local),
+            _ => false,
+        });
+        if opened {
+            stack.push((node, true));
+            stack.extend(node.children_it(true).map(|child| (child, false)));
+        }
+    }
+    without_furniture(&out.finish(), title)
+}
+
+/// `text`'s paragraphs without a repeated headline and line-level furniture.
+fn without_furniture(text: &str, title: Option<&str>) -> String {
     let title = title.map(normalised);
     let mut kept: Vec<&str> = Vec::new();
     for paragraph in text.split("\n\n") {
