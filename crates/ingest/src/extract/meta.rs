@@ -9,6 +9,7 @@ use dom_query::{Document, NodeRef};
 use regex::Regex;
 use serde_json::Value;
 
+use super::walk::{Walk, walk_elements};
 use crate::dates;
 
 /// Metadata of one page. Dates are ISO 8601 (see [`dates::normalise`]).
@@ -29,8 +30,9 @@ pub struct PageMeta {
 
 /// Everything but the parts that need the extracted text (see [`finish`]).
 pub fn page_meta(document: &Document, url: Option<&str>) -> PageMeta {
-    let ld = LinkedData::read(document);
-    let metas = MetaTags::read(document);
+    let landmarks = Landmarks::find(document);
+    let ld = LinkedData::read(&landmarks.json_ld);
+    let metas = MetaTags::read(&landmarks.metas);
     let site_name = metas
         .get(&["og:site_name", "application-name", "twitter:site"])
         .map(|s| s.trim_start_matches('@').to_owned())
@@ -39,14 +41,12 @@ pub fn page_meta(document: &Document, url: Option<&str>) -> PageMeta {
         .headline
         .clone()
         .or_else(|| metas.get(&["og:title", "twitter:title", "dc.title", "headline"]))
-        .or_else(|| first_text(document, "h1"))
-        .or_else(|| first_text(document, "title"))
+        .or_else(|| landmarks.h1.and_then(|node| text_of(&node)))
+        .or_else(|| landmarks.title.and_then(|node| text_of(&node)))
         .map(|t| strip_site_suffix(&t, site_name.as_deref()));
 
-    let canonical = document
-        .select("link[rel=canonical][href]")
-        .nodes()
-        .first()
+    let canonical = landmarks
+        .canonical
         .and_then(|l| l.attr("href"))
         .map(|h| h.trim().to_owned())
         .and_then(|h| absolute(&h, url))
@@ -65,7 +65,7 @@ pub fn page_meta(document: &Document, url: Option<&str>) -> PageMeta {
         })
         .or_else(|| canonical.as_deref().and_then(url_date))
         .or_else(|| url.and_then(url_date))
-        .or_else(|| time_element(document))
+        .or_else(|| time_element(&landmarks.times))
         .or_else(|| date_near_headline(document))
         .or_else(|| visible_date(document));
     let modified = ld.modified.as_deref().and_then(normalise_date).or_else(|| {
@@ -100,10 +100,8 @@ pub fn page_meta(document: &Document, url: Option<&str>) -> PageMeta {
     }
     dedup(&mut authors);
 
-    let language = document
-        .select("html[lang]")
-        .nodes()
-        .first()
+    let language = landmarks
+        .lang
         .and_then(|h| h.attr("lang"))
         .and_then(|l| language_code(&l))
         .or_else(|| {
@@ -184,15 +182,61 @@ const PUBLISHED_KEYS: &[&str] = &[
     "article_date_original",
 ];
 
+/// The elements [`page_meta`] always reads, found in one walk over the page: a CSS select
+/// for each was most of this module's time.
+#[derive(Default)]
+struct Landmarks<'a> {
+    /// `script[type=application/ld+json]`
+    json_ld: Vec<NodeRef<'a>>,
+    /// `meta[content]`
+    metas: Vec<NodeRef<'a>>,
+    /// The first `link[rel=canonical][href]`.
+    canonical: Option<NodeRef<'a>>,
+    /// The first `html[lang]`.
+    lang: Option<NodeRef<'a>>,
+    h1: Option<NodeRef<'a>>,
+    title: Option<NodeRef<'a>>,
+    /// `time[datetime]`
+    times: Vec<NodeRef<'a>>,
+}
+
+impl<'a> Landmarks<'a> {
+    fn find(document: &'a Document) -> Self {
+        let mut found = Landmarks::default();
+        walk_elements(document.root(), |node, name, attrs| {
+            let has = |attr: &str| attrs.iter().any(|a| &*a.name.local == attr);
+            let is = |attr: &str, value: &str| {
+                attrs
+                    .iter()
+                    .any(|a| &*a.name.local == attr && a.value.eq_ignore_ascii_case(value))
+            };
+            match name {
+                "script" if is("type", "application/ld+json") => found.json_ld.push(node),
+                "meta" if has("content") => found.metas.push(node),
+                "link" if found.canonical.is_none() && is("rel", "canonical") && has("href") => {
+                    found.canonical = Some(node)
+                }
+                "html" if found.lang.is_none() && has("lang") => found.lang = Some(node),
+                "h1" if found.h1.is_none() => found.h1 = Some(node),
+                "title" if found.title.is_none() => found.title = Some(node),
+                "time" if has("datetime") => found.times.push(node),
+                _ => {}
+            }
+            Walk::Into
+        });
+        found
+    }
+}
+
 /// `<meta>` tags by name, property or itemprop (lower-cased), in page order.
 struct MetaTags {
     pairs: Vec<(String, String)>,
 }
 
 impl MetaTags {
-    fn read(document: &Document) -> MetaTags {
+    fn read(nodes: &[NodeRef<'_>]) -> MetaTags {
         let mut pairs = Vec::new();
-        for node in document.select("meta[content]").nodes() {
+        for node in nodes {
             let Some(content) = node.attr("content") else {
                 continue;
             };
@@ -224,13 +268,8 @@ impl MetaTags {
     }
 }
 
-fn first_text(document: &Document, selector: &str) -> Option<String> {
-    document
-        .select(selector)
-        .nodes()
-        .first()
-        .map(|n| collapse(&n.text()))
-        .filter(|t| !t.is_empty())
+fn text_of(node: &NodeRef<'_>) -> Option<String> {
+    Some(collapse(&node.text())).filter(|t| !t.is_empty())
 }
 
 fn collapse(text: &str) -> String {
@@ -287,9 +326,7 @@ fn ymd(year: &str, month: &str, day: &str) -> Option<String> {
 }
 
 /// `<time datetime>`, preferring one marked as the publication time.
-fn time_element(document: &Document) -> Option<String> {
-    let times = document.select("time[datetime]");
-    let nodes = times.nodes();
+fn time_element(nodes: &[NodeRef<'_>]) -> Option<String> {
     let marked = nodes.iter().find(|t| {
         let marks = format!(
             "{} {} {}",
@@ -510,12 +547,9 @@ const ARTICLE_TYPES: &[&str] = &[
 ];
 
 impl LinkedData {
-    fn read(document: &Document) -> LinkedData {
+    fn read(scripts: &[NodeRef<'_>]) -> LinkedData {
         let mut fallback: Option<LinkedData> = None;
-        for script in document
-            .select("script[type='application/ld+json']")
-            .nodes()
-        {
+        for script in scripts {
             let raw = script.text();
             let raw = raw
                 .trim()

@@ -23,6 +23,7 @@ pub mod meta;
 mod prepare;
 mod prune;
 mod text;
+mod walk;
 
 use dom_query::Document;
 

@@ -13,6 +13,8 @@ use aho_corasick::AhoCorasick;
 
 use dom_query::{Attr as Attribute, Document, NodeRef};
 
+use super::walk::{Walk, walk_elements};
+
 /// Elements that are never article text (`nav`, `footer`, `dialog`, `[hidden]` and these ARIA
 /// roles). Deliberately short: `aside` and `form` were tried and cost more than they gained
 /// on wcxb_dev (pull quotes live in `aside`, and ASP.NET pages wrap the whole page in one
@@ -179,37 +181,6 @@ pub fn remove_junk(document: &Document) {
         }
         Walk::Into
     });
-}
-
-/// What a walk does with an element it visited.
-enum Walk {
-    /// Goes into its children.
-    Into,
-    /// Goes on with its next sibling.
-    Over,
-    /// Removes it from the tree, then goes on with its next sibling. (The visitor cannot
-    /// remove it itself: it is called while the element is borrowed from the tree.)
-    Remove,
-}
-
-/// Visits the elements under `root` in document order, without recursion (pages nest
-/// deep), with their name and attributes.
-fn walk_elements<'a>(
-    root: NodeRef<'a>,
-    mut visit: impl FnMut(NodeRef<'a>, &str, &[Attribute]) -> Walk,
-) {
-    let mut stack: Vec<NodeRef<'a>> = root.children_it(true).collect();
-    while let Some(node) = stack.pop() {
-        let walk = match node.element_ref() {
-            Some(element) => visit(node, &element.name.local, &element.attrs),
-            None => Walk::Over,
-        };
-        match walk {
-            Walk::Into => stack.extend(node.children_it(true)),
-            Walk::Over => {}
-            Walk::Remove => node.remove_from_parent(),
-        }
-    }
 }
 
 /// The outermost elements under `root` for which `matches` holds.
