@@ -8,7 +8,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use storyline_corpus::stories::{
-    ArticleFeatures, Assignment, Config, IndexState, StoryIndex, StorySummary, ecbplus, metrics,
+    ArticleFeatures, Assignment, Config, IndexState, Membership, StoryIndex, StorySummary, ecbplus,
+    metrics,
 };
 use storyline_ingest::{InputSpec, Options, build_article, read_input};
 use storyline_model::Article;
@@ -108,6 +109,18 @@ fn record(assignment: &Assignment, batch: &mut StoryBatch, touched: &mut Vec<Str
             kind: d.kind.as_str().to_string(),
             similarity: d.similarity,
         });
+    }
+    // A split moves earlier articles to a new story: their membership rows are rewritten.
+    for s in &assignment.splits {
+        for moved in &s.articles {
+            batch.members.push(MemberRow {
+                article_id: moved.clone(),
+                story_id: s.into.clone(),
+                similarity: s.similarity,
+            });
+        }
+        touched.push(s.from.clone());
+        touched.push(s.into.clone());
     }
     for m in &assignment.merges {
         batch.merges.push(MergeRow {
@@ -274,25 +287,12 @@ pub fn duplicates(global: &GlobalArgs, args: DuplicatesArgs) -> Result<u8> {
     Ok(0)
 }
 
-/// Final story of each id, following merges.
-fn resolve_merges(assigned: &mut [(String, String)], merges: &HashMap<String, String>) {
-    for (_, story) in assigned.iter_mut() {
-        // Merge chains cannot cycle (the older story always survives); the bound is a guard.
-        for _ in 0..merges.len() {
-            match merges.get(story) {
-                Some(into) => *story = into.clone(),
-                None => break,
-            }
-        }
-    }
-}
-
 pub fn cluster(args: ClusterArgs) -> Result<u8> {
     let options = Options::default();
     let spec = InputSpec::File(args.input.clone());
     let mut index = StoryIndex::new(Config::default());
-    let mut assigned: Vec<(String, String)> = Vec::new();
-    let mut merges: HashMap<String, String> = HashMap::new();
+    let mut membership = Membership::new();
+    let mut ids: Vec<(String, String)> = Vec::new();
     let mut failures = 0u64;
     for record in read_input(&spec, &options) {
         let article = match record.and_then(|raw| build_article(raw, &options)) {
@@ -304,13 +304,21 @@ pub fn cluster(args: ClusterArgs) -> Result<u8> {
             }
         };
         let assignment = index.add(&ArticleFeatures::from_article(&article));
-        for m in &assignment.merges {
-            merges.insert(m.from.clone(), m.into.clone());
-        }
-        let id = article.external_id.clone().unwrap_or(article.id);
-        assigned.push((id, assignment.story_id));
+        membership.record(&assignment);
+        let id = article.external_id.clone().unwrap_or(article.id.clone());
+        ids.push((id, article.id));
     }
-    resolve_merges(&mut assigned, &merges);
+    // Final stories, after every merge and split.
+    let assigned: Vec<(String, String)> = ids
+        .into_iter()
+        .map(|(id, internal)| {
+            let story = membership
+                .story_of(&internal)
+                .unwrap_or_default()
+                .to_string();
+            (id, story)
+        })
+        .collect();
     let file = std::fs::File::create(&args.output)
         .with_context(|| format!("cannot write {}", args.output.display()))?;
     let mut out = std::io::BufWriter::new(file);
@@ -324,23 +332,21 @@ pub fn cluster(args: ClusterArgs) -> Result<u8> {
 pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
     let docs = ecbplus::read_dir(&args.ecbplus)?;
     let mut index = StoryIndex::new(Config::default());
-    let mut assigned: Vec<(String, String)> = Vec::new();
-    let mut merges: HashMap<String, String> = HashMap::new();
+    let mut membership = Membership::new();
     let start = std::time::Instant::now();
     // All documents together, in file order (topic by topic), never per topic.
     for d in &docs {
         let features =
             ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
-        let assignment = index.add(&features);
-        for m in &assignment.merges {
-            merges.insert(m.from.clone(), m.into.clone());
-        }
-        assigned.push((d.name.clone(), assignment.story_id));
+        membership.record(&index.add(&features));
     }
-    resolve_merges(&mut assigned, &merges);
     let elapsed = start.elapsed();
     let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
-    let predicted: Vec<&str> = assigned.iter().map(|(_, s)| s.as_str()).collect();
+    // Final stories, after every merge and split.
+    let predicted: Vec<&str> = docs
+        .iter()
+        .map(|d| membership.story_of(&d.name).unwrap_or_default())
+        .collect();
     let s = metrics::score(&gold, &predicted);
     println!(
         "ECB+ {} documents, {} gold stories (sub-topics), {} predicted stories, {:.2}s",

@@ -9,7 +9,9 @@ mod common;
 
 use std::collections::HashMap;
 
-use storyline_corpus::stories::{ArticleFeatures, Config, StoryIndex, ecbplus, metrics};
+use storyline_corpus::stories::{
+    ArticleFeatures, Config, Membership, StoryIndex, ecbplus, metrics,
+};
 
 fn config() -> Config {
     let mut c = Config::default();
@@ -42,6 +44,18 @@ fn config() -> Config {
     if let Some(v) = get("YEAR") {
         c.year_conflict = v;
     }
+    if let Some(v) = get("REFINE") {
+        c.refine_members = v as usize;
+    }
+    if let Some(v) = get("SPLIT") {
+        c.split_threshold = v;
+    }
+    if let Some(v) = get("SPLITMIN") {
+        c.split_min = v as usize;
+    }
+    if let Some(v) = get("REFINE_FROM") {
+        c.refine_from = v as usize;
+    }
     c
 }
 
@@ -54,24 +68,27 @@ fn features(d: &ecbplus::EcbDocument) -> ArticleFeatures {
     ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None)
 }
 
-/// All documents in one stream, in file order; each document's final story.
+/// All documents in one stream, in file order; each document's final story (after merges
+/// and splits).
 fn run(config: Config, docs: &[ecbplus::EcbDocument]) -> Vec<String> {
     let mut index = StoryIndex::new(config);
-    let mut assigned = Vec::new();
-    let mut merges: HashMap<String, String> = HashMap::new();
+    let mut membership = Membership::new();
+    let debug = std::env::var_os("STORY_DEBUG").is_some();
     for d in docs {
         let a = index.add(&features(d));
-        for m in &a.merges {
-            merges.insert(m.from.clone(), m.into.clone());
+        if debug {
+            for s in &a.splits {
+                println!(
+                    "split at {} (cos {:.3}): {:?} leave",
+                    d.name, s.similarity, s.articles
+                );
+            }
         }
-        assigned.push(a.story_id);
+        membership.record(&a);
     }
-    for s in assigned.iter_mut() {
-        while let Some(n) = merges.get(s.as_str()) {
-            *s = n.clone();
-        }
-    }
-    assigned
+    docs.iter()
+        .map(|d| membership.story_of(&d.name).unwrap_or_default().to_string())
+        .collect()
 }
 
 #[test]
@@ -112,6 +129,28 @@ fn ecbplus_sub_topics() {
         .filter(|g| distinct(&g.iter().map(|x| topic(x)).collect::<Vec<_>>()) > 1)
         .count();
     let mixed = clusters.values().filter(|g| distinct(g) > 1).count();
+    if std::env::var_os("STORY_DEBUG").is_some() {
+        let mut rows: Vec<String> = clusters
+            .values()
+            .filter(|g| distinct(g) > 1)
+            .map(|g| {
+                let mut g = g.to_vec();
+                g.sort_unstable();
+                let mut counts: Vec<(String, usize)> = Vec::new();
+                for x in g {
+                    match counts.last_mut() {
+                        Some(c) if c.0 == x => c.1 += 1,
+                        _ => counts.push((x.to_string(), 1)),
+                    }
+                }
+                format!("{counts:?}")
+            })
+            .collect();
+        rows.sort();
+        for r in rows {
+            println!("mixed {r}");
+        }
+    }
     let split = splits.values().filter(|v| distinct(v) > 1).count();
     println!(
         "stories mixing sub-topics {}, mixing topics {mixed_topics}; gold stories split {split}",

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::features::{ArticleFeatures, day_string, is_specific};
+use super::refine;
 use super::vector::{self, NameMap, TermMap};
 use crate::dedup::{self, DuplicateIndex, DuplicateLink};
 
@@ -46,6 +47,16 @@ pub struct Config {
     /// Factor on the similarity when neither side mentions the other's heaviest specifics
     /// (two arrests, two different players).
     pub conflict: f32,
+    /// A story is checked for two events of the same kind (see `refine`) while it has at
+    /// most this many articles; 0 turns the check off. Its members are kept until then.
+    pub refine_members: usize,
+    /// The check starts once a story has this many members: fewer say too little.
+    pub refine_from: usize,
+    /// The story splits when its members fall into two groups whose centroids' cosine is
+    /// below this (kept under `merge_threshold`, so the parts do not merge straight back)...
+    pub split_threshold: f32,
+    /// ...and each group has at least this many members.
+    pub split_min: usize,
     pub dedup: dedup::Config,
 }
 
@@ -63,6 +74,10 @@ impl Default for Config {
             year_conflict: 0.6,
             conflict_top: 2,
             conflict: 0.5,
+            refine_members: 16,
+            refine_from: 5,
+            split_threshold: 0.4,
+            split_min: 2,
             dedup: dedup::Config::default(),
         }
     }
@@ -87,6 +102,8 @@ pub struct Assignment {
     pub duplicate: Option<DuplicateLink>,
     /// Stories merged into another because of this article.
     pub merges: Vec<Merge>,
+    /// Stories split in two because of this article (its earlier members moved).
+    pub splits: Vec<Split>,
     /// Stories that closed before this article was placed.
     pub closed: Vec<String>,
 }
@@ -98,6 +115,29 @@ pub struct Merge {
     pub into: String,
     pub similarity: f32,
     pub article_id: String,
+}
+
+/// When `article_id` arrived, story `from` turned out to hold two events: `articles` (earlier
+/// members, and possibly `article_id` itself) left it for the new story `into`. `similarity`
+/// is the cosine between the two parts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    pub from: String,
+    pub into: String,
+    pub articles: Vec<String>,
+    pub similarity: f32,
+    pub article_id: String,
+}
+
+/// An article of a young story, kept for the refinement check.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Member {
+    id: String,
+    /// Its unit vector as it joined, sorted by term.
+    vector: Vec<(u64, f32)>,
+    year: Option<i32>,
+    day: Option<i32>,
+    names: Vec<(String, f32)>,
 }
 
 /// A story as users see it.
@@ -146,6 +186,15 @@ struct Story {
     posted: Vec<u64>,
     /// Ids of stories merged into this one (their redirects are dropped when it closes).
     absorbed: Vec<String>,
+    /// Its articles (duplicates aside) while it is young (`Config::refine_members`).
+    #[serde(default)]
+    members: Vec<Member>,
+    /// Pairwise cosines of `members` (see `refine::Sims`), rebuilt on restore.
+    #[serde(skip)]
+    sims: refine::Sims,
+    /// Grown past `Config::refine_members`: no longer checked, members dropped.
+    #[serde(default)]
+    settled: bool,
 }
 
 /// The clusterer. Build it with `new` or `from_state`; feed it with `add`.
@@ -228,6 +277,7 @@ impl StoryIndex {
             new_story: false,
             duplicate,
             merges: Vec::new(),
+            splits: Vec::new(),
             closed,
         };
         let dup_slot = assignment
@@ -291,10 +341,8 @@ impl StoryIndex {
         self.touch(slot, article, Some(&vector));
         self.post(slot, &query);
         let merged_into = self.merge_converged(slot, &scored, &article.id, &mut assignment.merges);
-        assignment.story_id = self
-            .story(merged_into)
-            .map(|s| s.id.clone())
-            .unwrap_or_default();
+        let home = self.refine(merged_into, &article.id, &mut assignment.splits);
+        assignment.story_id = self.story(home).map(|s| s.id.clone()).unwrap_or_default();
     }
 
     /// Similarity of an article (`vector`, with `top` its heaviest specifics) to a story:
@@ -381,7 +429,15 @@ impl StoryIndex {
             top: Vec::new(),
             posted: Vec::new(),
             absorbed: Vec::new(),
+            members: Vec::new(),
+            sims: Vec::new(),
+            settled: false,
         };
+        self.insert_story(story)
+    }
+
+    fn insert_story(&mut self, story: Story) -> u32 {
+        let id = story.id.clone();
         let slot = match self.free.pop() {
             Some(slot) => {
                 self.slots[slot as usize] = Some(story);
@@ -402,6 +458,8 @@ impl StoryIndex {
     fn touch(&mut self, slot: u32, article: &ArticleFeatures, vector: Option<&[(u64, f32)]>) {
         let keep = self.config.centroid_terms;
         let top_k = self.config.conflict_top;
+        let young = self.config.refine_members;
+        let year_conflict = self.config.year_conflict;
         let clock = self.clock;
         let Some(story) = self.slots.get_mut(slot as usize).and_then(Option::as_mut) else {
             return;
@@ -421,6 +479,27 @@ impl StoryIndex {
         let Some(vector) = vector else {
             return;
         };
+        if !story.settled {
+            if story.articles as usize > young {
+                settle(story);
+            } else {
+                add_member(
+                    story,
+                    Member {
+                        id: article.id.clone(),
+                        vector: vector.to_vec(),
+                        year: article.year,
+                        day: article.day.or(clock),
+                        names: article
+                            .names
+                            .iter()
+                            .map(|(n, c)| (n.clone(), *c as f32))
+                            .collect(),
+                    },
+                    year_conflict,
+                );
+            }
+        }
         for &(h, w) in vector {
             *story.centroid.entry(h).or_default() += w;
         }
@@ -501,7 +580,19 @@ impl StoryIndex {
             }
         }
         let keep = self.config.centroid_terms;
+        let young = self.config.refine_members;
+        let year_conflict = self.config.year_conflict;
         let target = self.slots.get_mut(into as usize)?.as_mut()?;
+        if target.settled
+            || absorbed.settled
+            || target.members.len() + absorbed.members.len() > young
+        {
+            settle(target);
+        } else {
+            for m in absorbed.members.iter().cloned() {
+                add_member(target, m, year_conflict);
+            }
+        }
         for (h, w) in &absorbed.centroid {
             *target.centroid.entry(*h).or_default() += w;
         }
@@ -546,6 +637,174 @@ impl StoryIndex {
             similarity,
             article_id: article_id.to_string(),
         })
+    }
+
+    /// The refinement check on a young story, after `article_id` joined it: when its members
+    /// fall into two groups that are clearly apart (two events of the same kind that met
+    /// through their shared wording), the group without the founding article leaves for a
+    /// new story. Returns the slot of the story holding `article_id` afterwards.
+    fn refine(&mut self, slot: u32, article_id: &str, splits: &mut Vec<Split>) -> u32 {
+        let config = self.config;
+        if config.refine_members == 0 {
+            return slot;
+        }
+        let Some(story) = self.story(slot) else {
+            return slot;
+        };
+        if story.settled {
+            return slot;
+        }
+        if story.members.len() < config.refine_from {
+            return slot;
+        }
+        let Some((side, cos)) = refine::best_split(&story.sims, config.split_min) else {
+            return slot;
+        };
+        if cos >= config.split_threshold {
+            return slot;
+        }
+        let moves_article = story
+            .members
+            .iter()
+            .zip(&side)
+            .any(|(m, &leaves)| leaves && m.id == article_id);
+        match self.split(slot, &side, cos, article_id) {
+            Some((new_slot, split)) => {
+                splits.push(split);
+                if moves_article { new_slot } else { slot }
+            }
+            None => slot,
+        }
+    }
+
+    /// Moves the members marked in `side` out of the story in `slot` into a new story, and
+    /// rebuilds both from their members.
+    fn split(
+        &mut self,
+        slot: u32,
+        side: &[bool],
+        similarity: f32,
+        article_id: &str,
+    ) -> Option<(u32, Split)> {
+        let keep = self.config.centroid_terms;
+        let top_k = self.config.conflict_top;
+        let query_terms = self.config.query_terms;
+        let seq = self.stories_founded;
+        let arrivals = self.arrivals;
+        let old = self.slots.get_mut(slot as usize)?.as_mut()?;
+        let members = std::mem::take(&mut old.members);
+        let sims = std::mem::take(&mut old.sims);
+        let (mut stay, mut leave) = (Vec::new(), Vec::new());
+        for (i, m) in members.into_iter().enumerate() {
+            if side[i] {
+                leave.push((i, m));
+            } else {
+                stay.push((i, m));
+            }
+        }
+        let sub_sims = |part: &[(usize, Member)]| -> refine::Sims {
+            part.iter()
+                .enumerate()
+                .map(|(a, (i, _))| part[..a].iter().map(|(j, _)| sims[*i][*j]).collect())
+                .collect()
+        };
+        let (stay_sims, leave_sims) = (sub_sims(&stay), sub_sims(&leave));
+        let stay: Vec<Member> = stay.into_iter().map(|p| p.1).collect();
+        let leave: Vec<Member> = leave.into_iter().map(|p| p.1).collect();
+        let first = leave.first()?.id.clone();
+        let id = format!("{:016x}", xxh3_64(format!("{first}\u{0}{seq}").as_bytes()));
+        let moved: Vec<String> = leave.iter().map(|m| m.id.clone()).collect();
+
+        // What stays: duplicates (never members) stay with it too.
+        old.articles = old.articles.saturating_sub(leave.len() as u64);
+        for m in &leave {
+            if let Some(year) = m.year
+                && let Some(y) = old.years.iter_mut().find(|y| y.0 == year)
+            {
+                y.1 = y.1.saturating_sub(1);
+            }
+            for (name, count) in &m.names {
+                if let Some(entry) = old.names.iter_mut().find(|(n, _)| n == name) {
+                    entry.1 -= count;
+                }
+            }
+        }
+        old.years.retain(|y| y.1 > 0);
+        old.names.retain(|(_, c)| *c > 0.0);
+        if old.articles as usize == stay.len() {
+            old.first_day = stay.iter().filter_map(|m| m.day).min();
+            old.last_day = stay.iter().filter_map(|m| m.day).max();
+        }
+        old.centroid = sum_vectors(&stay, keep);
+        old.norm = vector::map_norm(&old.centroid);
+        old.top = top_specifics_of_map(&old.centroid, top_k);
+        let labels = std::mem::take(&mut old.labels);
+        let (moved_labels, kept_labels): (Vec<_>, Vec<_>) = labels
+            .into_iter()
+            .partition(|l| moved.contains(&l.article_id));
+        old.labels = kept_labels;
+        old.members = stay;
+        old.sims = stay_sims;
+        let from = old.id.clone();
+
+        // What leaves: a new story, listed under its members' query terms.
+        let centroid = sum_vectors(&leave, keep);
+        let mut years = Vec::new();
+        let mut names = Vec::new();
+        let mut posted: Vec<u64> = Vec::new();
+        for m in &leave {
+            if let Some(year) = m.year {
+                add_year(&mut years, year, 1);
+            }
+            add_names(&mut names, m.names.iter().map(|(n, c)| (n.as_str(), *c)));
+            let mut query = m.vector.clone();
+            vector::sort_by_weight(&mut query);
+            for &(h, _) in query.iter().take(query_terms) {
+                if !posted.contains(&h) && posted.len() < keep * 2 {
+                    posted.push(h);
+                }
+            }
+        }
+        let mut story = Story {
+            id: id.clone(),
+            seq,
+            norm: vector::map_norm(&centroid),
+            top: top_specifics_of_map(&centroid, top_k),
+            centroid,
+            articles: leave.len() as u64,
+            first_day: leave.iter().filter_map(|m| m.day).min(),
+            last_day: leave.iter().filter_map(|m| m.day).max(),
+            last_arrival: arrivals,
+            labels: moved_labels,
+            names,
+            years,
+            posted: posted.clone(),
+            absorbed: Vec::new(),
+            members: leave,
+            sims: leave_sims,
+            settled: false,
+        };
+        keep_central_labels(&mut story);
+        self.stories_founded += 1;
+        let new_slot = self.insert_story(story);
+        for h in posted {
+            self.postings.entry(h).or_default().push(new_slot);
+        }
+        for a in &moved {
+            if let Some(s) = self.recent_story.get_mut(a) {
+                *s = id.clone();
+            }
+        }
+        Some((
+            new_slot,
+            Split {
+                from,
+                into: id,
+                articles: moved,
+                similarity,
+                article_id: article_id.to_string(),
+            },
+        ))
     }
 
     fn touch_activity(&mut self, slot: u32) {
@@ -724,6 +983,7 @@ impl StoryIndex {
         for mut story in stories {
             story.norm = vector::map_norm(&story.centroid);
             story.top = top_specifics_of_map(&story.centroid, state.config.conflict_top);
+            story.sims = member_sims(&story.members, state.config.year_conflict);
             let slot = index.slots.len() as u32;
             for h in &story.posted {
                 index.postings.entry(*h).or_default().push(slot);
@@ -734,6 +994,56 @@ impl StoryIndex {
         }
         index
     }
+}
+
+/// The centroid of some members: the sum of their vectors, in member order.
+fn sum_vectors(members: &[Member], keep: usize) -> TermMap<f32> {
+    let mut centroid = TermMap::default();
+    for m in members {
+        for &(h, w) in &m.vector {
+            *centroid.entry(h).or_default() += w;
+        }
+        vector::trim(&mut centroid, keep);
+    }
+    centroid
+}
+
+/// Stops checking a story and frees its members.
+fn settle(story: &mut Story) {
+    story.settled = true;
+    story.members = Vec::new();
+    story.sims = Vec::new();
+}
+
+fn add_member(story: &mut Story, member: Member, year_conflict: f32) {
+    let row = story
+        .members
+        .iter()
+        .map(|m| pair_sim(m, &member, year_conflict))
+        .collect();
+    story.sims.push(row);
+    story.members.push(member);
+}
+
+/// Similarity of two members: their cosine, lowered as `score` lowers it when both are
+/// dated to different years.
+fn pair_sim(a: &Member, b: &Member, year_conflict: f32) -> f32 {
+    let sim = vector::dot_sorted(&a.vector, &b.vector);
+    match (a.year, b.year) {
+        (Some(x), Some(y)) if x != y => sim * year_conflict,
+        _ => sim,
+    }
+}
+
+fn member_sims(members: &[Member], year_conflict: f32) -> refine::Sims {
+    (0..members.len())
+        .map(|i| {
+            members[..i]
+                .iter()
+                .map(|m| pair_sim(m, &members[i], year_conflict))
+                .collect()
+        })
+        .collect()
 }
 
 fn sorted_pairs(map: &NameMap<String>) -> Vec<(String, String)> {
@@ -879,6 +1189,94 @@ mod tests {
         let a = plain.add(&article("a", JACKSON));
         let b = plain.add(&article("b", WILLIAMS));
         assert_eq!(b.story_id, a.story_id);
+    }
+
+    /// Two arrests of the same kind, reported in turns: different players, places, cars and
+    /// hours, the same vocabulary of an arrest.
+    const ARRESTS: [&str; 8] = [
+        "Police arrested Chargers receiver Vincent Jackson on suspicion of drunk driving \
+         early Tuesday . The team said it was aware of the arrest .",
+        "Police arrested Chargers tackle Jamal Williams on suspicion of drunk driving \
+         early Sunday . The team said it was aware of the arrest .",
+        "Vincent Jackson was arrested on suspicion of drunk driving . Jackson , stopped on \
+         Route 52 near Poway in his Lamborghini , was booked , Officer Brad Baehr said .",
+        "Jamal Williams was arrested on suspicion of drunk driving . Williams , stopped on \
+         Route 94 near Lemon Grove in his Escalade , was booked , Officer Jake Sanchez said .",
+        "Jackson was arrested on suspicion of drunk driving . Jackson failed sobriety tests \
+         near Poway after the Lamborghini swerved , Baehr said .",
+        "Williams was arrested on suspicion of drunk driving . Williams failed sobriety tests \
+         near Lemon Grove after the Escalade sped , Sanchez said .",
+        "Vincent Jackson , arrested on suspicion of drunk driving near Poway , will play , \
+         Baehr said of the Lamborghini stop on Route 52 .",
+        "Jamal Williams , arrested on suspicion of drunk driving near Lemon Grove , will play , \
+         Sanchez said of the Escalade stop on Route 94 .",
+    ];
+
+    fn run_arrests(config: Config) -> (Vec<String>, Vec<Split>, StoryIndex) {
+        let mut index = StoryIndex::new(config);
+        let mut membership = super::super::Membership::new();
+        let mut splits = Vec::new();
+        for (i, text) in ARRESTS.iter().enumerate() {
+            let a = index.add(&article(&format!("a{i}"), text));
+            splits.extend(a.splits.iter().cloned());
+            membership.record(&a);
+        }
+        let stories = (0..ARRESTS.len())
+            .map(|i| membership.story_of(&format!("a{i}")).unwrap().to_string())
+            .collect();
+        (stories, splits, index)
+    }
+
+    #[test]
+    fn a_young_story_holding_two_events_splits() {
+        // The conflict rule off, so that the shared wording puts both arrests in one story.
+        let config = Config {
+            conflict: 1.0,
+            ..Config::default()
+        };
+        let (mixed, none, _) = run_arrests(Config {
+            refine_members: 0,
+            ..config
+        });
+        assert!(none.is_empty());
+        assert!(mixed.iter().all(|s| *s == mixed[0]), "{mixed:?}");
+        let (stories, splits, index) = run_arrests(config);
+        assert!(!splits.is_empty());
+        assert!(splits.iter().all(|s| s.similarity < config.split_threshold));
+        // The detailed reports (from the third on) end up apart: Jackson's arrest in one
+        // story, Williams's in another. The two short first reports could go either way.
+        let (jackson, williams) = (&stories[2], &stories[3]);
+        assert_ne!(jackson, williams);
+        for i in 2..ARRESTS.len() {
+            let expected = if i % 2 == 0 { jackson } else { williams };
+            assert_eq!(&stories[i], expected, "{stories:?}");
+        }
+        // Every article is counted once, in the story it ended in.
+        let mut ids = stories.clone();
+        ids.sort();
+        ids.dedup();
+        for id in &ids {
+            let members = stories.iter().filter(|s| *s == id).count() as u64;
+            assert_eq!(index.summary(id).map(|s| s.articles), Some(members), "{id}");
+        }
+        // The same stream gives the same ids, also through a saved and restored state
+        // (members and their cosines included).
+        assert_eq!(run_arrests(config).0, stories);
+        let mut first = StoryIndex::new(config);
+        let mut restored = None;
+        let mut last = Vec::new();
+        for (i, text) in ARRESTS.iter().enumerate() {
+            let f = article(&format!("a{i}"), text);
+            if i == 5 {
+                let json = serde_json::to_string(&first.state()).unwrap();
+                restored = Some(StoryIndex::from_state(serde_json::from_str(&json).unwrap()));
+            }
+            let a = first.add(&f);
+            if let Some(r) = restored.as_mut() {
+                last.push((a, r.add(&f)));
+            }
+        }
+        assert!(last.iter().all(|(a, b)| a == b));
     }
 
     #[test]

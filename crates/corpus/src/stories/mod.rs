@@ -5,7 +5,9 @@
 //!   weighted up; specifics apart: capitalised name words, numbers, optional resolved entity
 //!   ids; publication day, the year of its first full date, shingles for duplicates). Pure
 //!   and per article.
-//! - `index`: `StoryIndex`, the incremental clusterer with its persistent state.
+//! - `index`: `StoryIndex`, the incremental clusterer with its persistent state; `refine`:
+//!   its check that a young story does not hold two events (a split, reported like merges).
+//! - `membership`: each article's current story, following reported merges and splits.
 //! - `metrics` and `ecbplus`: the evaluation on ECB+.
 //!
 //! Typical use, once per article in publication (or input) order:
@@ -25,9 +27,12 @@ mod docfreq;
 pub mod ecbplus;
 mod features;
 mod index;
+mod membership;
 pub mod metrics;
+mod refine;
 mod text;
 mod vector;
 
 pub use features::{ArticleFeatures, day_number, day_string};
-pub use index::{Assignment, Config, IndexState, Merge, StoryIndex, StorySummary};
+pub use index::{Assignment, Config, IndexState, Merge, Split, StoryIndex, StorySummary};
+pub use membership::Membership;

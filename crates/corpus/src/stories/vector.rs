@@ -47,6 +47,23 @@ pub fn dot(a: &[(u64, f32)], b: &TermMap<f32>) -> f32 {
     a.iter().filter_map(|(h, w)| b.get(h).map(|v| v * w)).sum()
 }
 
+/// Dot product of two vectors sorted by term.
+pub fn dot_sorted(a: &[(u64, f32)], b: &[(u64, f32)]) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0f32);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
 /// Dot product of two maps, summed in term order (see `map_norm`).
 pub fn dot_maps(a: &TermMap<f32>, b: &TermMap<f32>) -> f32 {
     let (small, large) = if a.len() <= b.len() { (a, b) } else { (b, a) };
@@ -86,6 +103,7 @@ mod tests {
         assert_eq!(kept, [8, 9]);
         let a = [(8u64, 1.0f32), (20, 5.0)];
         assert_eq!(dot(&a, &map), 8.0);
+        assert_eq!(dot_sorted(&a, &[(3, 2.0), (8, 0.5), (20, 2.0)]), 10.5);
         assert_eq!(dot_maps(&map, &map), 145.0);
         assert_eq!(norm([3.0f32, 4.0].iter()), 5.0);
     }
