@@ -409,6 +409,14 @@ pub fn url_date(url: &str) -> Option<String> {
 
 /// The first date written out in `text`: ISO, "March 17, 2025", "17 March 2025", "17.03.2025".
 pub fn date_in_text(text: &str) -> Option<String> {
+    // Every form has a year of 19xx or 20xx: most lines have none, and this check is far
+    // cheaper than the pattern.
+    let has_year = text.as_bytes().windows(4).any(|w| {
+        matches!(&w[..2], b"19" | b"20") && w[2].is_ascii_digit() && w[3].is_ascii_digit()
+    });
+    if !has_year {
+        return None;
+    }
     static PATTERN: LazyLock<Regex> = LazyLock::new(|| {
         let month = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)";
         Regex::new(&format!(
