@@ -97,6 +97,12 @@ pub(crate) enum Sem {
     /// "the year-ago quarter": the quarter under discussion (else the latest that has
     /// ended), a year before.
     QuarterYearBefore,
+    /// "the quarter ended July 31": the quarter of the three months up to that day.
+    QuarterEnding {
+        year: Option<i32>,
+        month: u32,
+        day: u32,
+    },
     /// "the 1988 period": the period under discussion, in that year.
     YearPeriod(i32),
     /// "the first half".
@@ -639,7 +645,8 @@ impl Grammar<'_, '_> {
             _ => {}
         }
         // "noon Thursday", "midnight": clock times by name.
-        if matches!(w, "noon" | "midday" | "midnight") {
+        // "High Noon", "high noon comes today": a showdown, not a clock time.
+        if matches!(w, "noon" | "midday" | "midnight") && !(i > 0 && self.is(i - 1, "high")) {
             let hour = if w == "midnight" { 24 } else { 12 };
             return self.clock(i, hour, 0);
         }
@@ -810,7 +817,16 @@ impl Grammar<'_, '_> {
                 .get(i + 1)
                 .is_some_and(|n| n.is_capitalised() && !n.is_punct());
             let abbreviated = self.lw(i).ends_with('.');
-            if next_cap || abbreviated {
+            // "the March for Life", "the March of the Combatant Mothers": a march.
+            // ("resigned in March for health reasons" is the month).
+            let a_march = month == 3
+                && matches!(self.lw(i + 1), "for" | "of")
+                && i > 0
+                && matches!(
+                    self.lw(i - 1),
+                    "the" | "a" | "an" | "annual" | "`" | "\"" | "“" | "'"
+                );
+            if next_cap || abbreviated || a_march {
                 return None;
             }
             return self.cand(
@@ -1415,6 +1431,22 @@ impl Grammar<'_, '_> {
                     && matches!(self.lw(i + 4), "ago" | "earlier")
                 {
                     return self.cand(i, i + 5, Sem::QuarterYearBefore);
+                }
+                // "the quarter ended July 31": the three months up to that day, named by
+                // the calendar quarter holding most of them (May to July → Q2).
+                if matches!(self.lw(i + 2), "ended" | "ending")
+                    && let Some(Candidate {
+                        sem:
+                            Sem::Calendar {
+                                year,
+                                month,
+                                day: Some(day),
+                            },
+                        ..
+                    }) = self.calendar(i + 3)
+                {
+                    let sem = Sem::QuarterEnding { year, month, day };
+                    return self.cand(i, i + 2, sem);
                 }
                 let sem = Sem::Quarter {
                     quarter: None,

@@ -304,6 +304,30 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
             r.anchor = from_dct.filter(|_| r.value.is_some());
             r
         }
+        Sem::QuarterEnding { year, month, day } => {
+            // A fiscal quarter under discussion ("the fiscal first quarter … the quarter
+            // ended Sept. 29") keeps its name.
+            if matches!(cx.previous, Some(Point::Quarter(..))) || cx.quarter.is_some() {
+                let sem = Sem::Quarter {
+                    quarter: None,
+                    year: None,
+                };
+                return resolve(&sem, cx);
+            }
+            let on = |y| NaiveDate::from_ymd_opt(y, month, day);
+            let anchor = year.is_none().then_some(TimeAnchor::Publication);
+            let year = match (year, dct) {
+                (Some(y), _) => y,
+                // A period that has ended: the latest such day, as for a past tense.
+                (None, Some(d)) => nearest_year(d, Tense::Past, on),
+                (None, None) => return Resolved::new(Date, None),
+            };
+            // Six weeks back is the middle of the three months.
+            let point = on(year)
+                .and_then(|d| add_days(d, -45))
+                .and_then(|d| point_at(d, Unit::Quarter));
+            Resolved::point(point, anchor)
+        }
         Sem::DayFrom { ref base, days } => {
             let base = resolve(base, cx);
             let day = match base.point {

@@ -454,3 +454,91 @@ fn weekday_nights_recur() {
     );
     assert_eq!(one("every Monday").2, s("XXXX-WXX-1"));
 }
+
+#[test]
+fn the_quarter_under_discussion_outlasts_other_expressions() {
+    // "the quarter" after "earlier this month" is still the third quarter discussed.
+    let found = find(
+        "Acme earned $5 million in the third quarter. Earlier this month, it said sales \
+         for the quarter rose.",
+    );
+    assert_eq!(found.len(), 3, "{found:?}");
+    assert_eq!(found[2].2, s("2024-Q3"));
+    // A quarter still under way is a forecast: the comparisons keep the reported one.
+    let found = find(
+        "Acme's third-quarter profit rose. It expects a first-quarter charge. In the \
+         latest quarter, sales fell from $3 million a year ago.",
+    );
+    let values: Vec<_> = found.iter().map(|t| t.2.as_deref()).collect();
+    assert_eq!(
+        values,
+        [
+            Some("2024-Q3"),
+            Some("2025-Q1"),
+            Some("2024-Q3"),
+            Some("2023-Q3")
+        ]
+    );
+    // With no quarter under discussion, "the quarter ended July 31" is May to July.
+    assert_eq!(
+        find("in the quarter ended July 31, 2024")[0].2,
+        s("2024-Q2")
+    );
+    assert_eq!(
+        one("for the corresponding period last year").2,
+        s("2023-Q4")
+    );
+}
+
+#[test]
+fn days_named_from_other_days() {
+    assert_eq!(
+        one("on the day before last Tuesday's hearing").2,
+        s("2025-03-10")
+    );
+    assert_eq!(one("since last Oct. 23").2, s("2024-10-23"));
+    let found = find("Stocks closed on Friday, Feb. 28, 2025, down from the previous Friday.");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[1].2, s("2025-02-21"));
+    let found = find("a summit on April 24 and 25");
+    assert_eq!(found.len(), 2, "{found:?}");
+    assert_eq!(found[1].2, s("2025-04-25"));
+    assert!(find("a rise between May 4 and 5 percent").len() == 1);
+}
+
+#[test]
+fn vague_and_partial_times() {
+    assert_eq!(one("at the then current market price").2, s("PAST_REF"));
+    assert_eq!(
+        one("Islam will one day be the second religion").2,
+        s("FUTURE_REF")
+    );
+    assert_eq!(
+        one("it fell by mid-afternoon yesterday").2,
+        s("2025-03-16TAF")
+    );
+    assert_eq!(
+        one("from the low levels of the early summer").2,
+        s("2025-SU")
+    );
+    assert_eq!(one("more financing at a later date").2, s("FUTURE_REF"));
+    assert_eq!(one("the post-1959 politics").2, s("1959"));
+    assert_eq!(one("Eight trading days after the plunge").2, s("P8D"));
+    let years: Vec<_> = find("guilty twice from 1991 to 1997")
+        .into_iter()
+        .map(|t| t.2)
+        .collect();
+    assert_eq!(years, [s("1991"), s("1997")]);
+    assert!(find("from 2000 to 3000 soldiers").is_empty());
+}
+
+#[test]
+fn marches_and_showdowns_are_not_times() {
+    assert!(find("protesters at the annual March for Life").is_empty());
+    assert!(find("a poster of Gary Cooper in High Noon").is_empty());
+    // "in March for health reasons" is still the month.
+    assert_eq!(
+        one("he stepped down in March for health reasons").2,
+        s("2025-03")
+    );
+}
