@@ -144,11 +144,6 @@ fn readability(prepared: &str, url: Option<&str>) -> Extraction {
     let document = Document::from(prepared);
     let meta = meta::page_meta(&document, url);
     prune::remove_junk(&document);
-    let base_url = meta
-        .url
-        .as_deref()
-        .or(url)
-        .filter(|u| u.starts_with("http://") || u.starts_with("https://"));
     let config = dom_smoothie::Config {
         max_elements_to_parse: 200_000,
         // The page's JSON-LD was read by `meta`, with more fields than Readability keeps.
@@ -166,7 +161,9 @@ fn readability(prepared: &str, url: Option<&str>) -> Extraction {
     };
     // After `parse`, the Readability's document holds the article under its own root
     // element; it is walked in place rather than serialised and parsed again.
-    let readability = dom_smoothie::Readability::with_document(document, base_url, Some(config))
+    // No URL: Readability would only make the article's links absolute, and the text keeps
+    // no links.
+    let readability = dom_smoothie::Readability::with_document(document, None, Some(config))
         .ok()
         .and_then(|mut readability| readability.parse().is_ok().then_some(readability));
     let root = readability.as_ref().and_then(|readability| {
