@@ -153,6 +153,8 @@ fn shape_code(word: &str) -> u64 {
 
 fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
     let tokens = &view.tokens;
+    // Each token's POS hash, read again as a neighbour's by `left_skip`/`right_skip`.
+    let pos_hashes: Vec<u64> = tokens.iter().map(|t| hash_str(t.pos)).collect();
     let mut out: Vec<TokenInfo> = tokens
         .iter()
         .enumerate()
@@ -174,11 +176,11 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
             let is_filler = |j: &usize| matches!(tokens[*j].pos, "ADV" | "AUX" | "PART");
             let tag = |j: Option<usize>| {
                 j.map_or(OUTSIDE, |j| {
-                    hash_str(tokens[j].pos) ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
+                    pos_hashes[j] ^ view.entity(j).map_or(0, |e| 1 + e.kind as u64)
                 })
             };
             let word = word_hash(&t.lower);
-            let (lemma, pos, cue) = (hash_str(t.lemma), hash_str(t.pos), cue_code(t.cue));
+            let (lemma, pos, cue) = (hash_str(t.lemma), pos_hashes[i], cue_code(t.cue));
             let cluster = clusters
                 .get(word)
                 .map_or([0; 3], |c| c.map(|id| u64::from(id) + 1));
@@ -1447,6 +1449,11 @@ impl Tagger {
                 // Inactive, or scored as in the first run from the same history.
                 tags.push(if active { content[i] } else { 0 });
                 continue;
+            }
+            if let Some(next) = info.get(i + 1) {
+                for p in 0..CT_CLASSES.len() as u64 {
+                    self.weights.prefetch(history_word_key(CT_HISTORY, p, next));
+                }
             }
             scores.clear();
             scores.extend_from_slice(emission.unwrap_or(&sums[i][weights::CONTENT]));

@@ -106,43 +106,6 @@ impl ModelPart {
     }
 }
 
-/// `capacity` empty slots, on huge pages where the system grants them. The table (64 MiB
-/// for the shipped model) is read at random, a few dozen times per token: with 4 KiB pages
-/// nearly every lookup also misses the TLB and walks the page tables; with 2 MiB pages the
-/// whole table needs 32 TLB entries.
-fn zeroed_slots(capacity: usize) -> Vec<Slot> {
-    let mut slots: Vec<Slot> = Vec::with_capacity(capacity);
-    // Advised before the first write, so the page faults that the write causes map huge
-    // pages.
-    advise_huge_pages(slots.as_mut_ptr().cast(), capacity * size_of::<Slot>());
-    slots.resize(capacity, Slot::default());
-    slots
-}
-
-#[cfg(target_os = "linux")]
-fn advise_huge_pages(start: *mut u8, len: usize) {
-    use std::ffi::{c_int, c_void};
-    unsafe extern "C" {
-        fn madvise(addr: *mut c_void, len: usize, advice: c_int) -> c_int;
-    }
-    const MADV_HUGEPAGE: c_int = 14;
-    const PAGE: usize = 4096;
-    // madvise wants a page-aligned start; the allocation's first partial page is left out.
-    let from = (start as usize).next_multiple_of(PAGE);
-    let to = start as usize + len;
-    if to > from + PAGE {
-        // SAFETY: the range lies inside this process's own allocation, and MADV_HUGEPAGE
-        // only changes how its pages are backed, never their contents; a refusal (no
-        // transparent huge pages) leaves the table on ordinary pages.
-        unsafe {
-            madvise(from as *mut c_void, to - from, MADV_HUGEPAGE);
-        }
-    }
-}
-
-#[cfg(not(target_os = "linux"))]
-fn advise_huge_pages(_: *mut u8, _: usize) {}
-
 impl Weights {
     /// Merges the three layers' models; each must have its layer's number of classes.
     pub fn new(sc: &ModelPart, content: &ModelPart, sc2: &ModelPart) -> io::Result<Weights> {
@@ -161,7 +124,7 @@ impl Weights {
         // At most half full: probes stay short.
         let capacity = (keys.len() * 2).next_power_of_two().max(16);
         let mut weights = Weights {
-            slots: zeroed_slots(capacity),
+            slots: vec![Slot::default(); capacity],
             mask: capacity - 1,
             counts: [0; 3],
         };
