@@ -158,7 +158,7 @@ fn ecbplus_sub_topics() {
     );
     if std::env::var_os("STORY_THRESHOLD").is_none() {
         // The defaults' figure (see docs/STORIES.md), with a little room.
-        assert!(s.bcubed.f1 >= 0.88, "BCubed F1 {:.4}", s.bcubed.f1);
+        assert!(s.bcubed.f1 >= 0.90, "BCubed F1 {:.4}", s.bcubed.f1);
     }
 }
 
@@ -181,6 +181,38 @@ fn ecbplus_pairs() {
                 let sim = index.similarity(&feats[i], &feats[j]);
                 scored.push((sim, docs[i].gold == docs[j].gold));
             }
+        }
+    }
+    if std::env::var_os("STORY_DEBUG").is_some() {
+        // Per topic, for diagnosis only (settings are never chosen per topic).
+        let mut by_topic: HashMap<String, Vec<(f32, bool)>> = HashMap::new();
+        for i in 0..docs.len() {
+            for j in i + 1..docs.len() {
+                if topic(&docs[i].gold) == topic(&docs[j].gold) {
+                    let sim = index.similarity(&feats[i], &feats[j]);
+                    by_topic
+                        .entry(topic(&docs[i].gold))
+                        .or_default()
+                        .push((sim, docs[i].gold == docs[j].gold));
+                }
+            }
+        }
+        let mut rows: Vec<(String, f64)> = by_topic
+            .into_iter()
+            .map(|(t, pairs)| {
+                let (mut a, mut n) = (0.0, 0.0);
+                for p in pairs.iter().filter(|p| p.1) {
+                    for q in pairs.iter().filter(|q| !q.1) {
+                        a += if p.0 > q.0 { 1.0 } else { 0.0 };
+                        n += 1.0;
+                    }
+                }
+                (t, a / f64::max(n, 1.0))
+            })
+            .collect();
+        rows.sort_by(|a, b| a.1.total_cmp(&b.1));
+        for (t, auc) in rows {
+            println!("topic {t} AUC {auc:.3}");
         }
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));

@@ -63,7 +63,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            threshold: 0.25,
+            threshold: 0.21,
             merge_threshold: 0.7,
             gap_days: 60,
             time_scale_days: 14.0,
