@@ -2,8 +2,9 @@
 //! tuning. Ignored because it needs `../shared/data/ecbplus`; run with
 //! `cargo test --release -p storyline-corpus --test stories_ecbplus -- --ignored --nocapture`.
 //! `STORY_<SETTING>` variables (THRESHOLD, MERGE, SPECIFIC, CONFLICT, CTOP, QUERY, CENTROID,
-//! YEAR) override the defaults for sweeps; settings are chosen on the aggregate figures
-//! only, never per topic.
+//! YEAR, REFINE, REFINE_FROM, SPLIT, SPLITMIN) override the defaults for sweeps; settings are
+//! chosen on the aggregate figures only, never per topic. `STORY_DEBUG` prints splits, mixed
+//! stories and per-topic AUC for diagnosis.
 
 mod common;
 

@@ -4,7 +4,8 @@
 //! threshold, or founds a new story. Stories whose centroids converge are merged (the merge
 //! is reported), duplicates join their canonical article's story, and stories that have gone
 //! quiet for `gap_days` (or fall out of the `max_open` most recently active) close and leave
-//! memory.
+//! memory. While a story is young its members are kept, and a story whose members fall into
+//! two clearly separate groups splits in two (reported like merges; see `refine`).
 
 use std::collections::{BTreeSet, VecDeque};
 
@@ -74,7 +75,7 @@ impl Default for Config {
             year_conflict: 0.6,
             conflict_top: 2,
             conflict: 0.5,
-            refine_members: 16,
+            refine_members: 12,
             refine_from: 5,
             split_threshold: 0.4,
             split_min: 2,
