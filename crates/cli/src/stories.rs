@@ -110,7 +110,8 @@ fn record(assignment: &Assignment, batch: &mut StoryBatch, touched: &mut Vec<Str
             similarity: d.similarity,
         });
     }
-    // A split moves earlier articles to a new story: their membership rows are rewritten.
+    // A split moves earlier articles to a new story: their membership rows are rewritten
+    // (with the cosine between the two parts as their similarity).
     for s in &assignment.splits {
         for moved in &s.articles {
             batch.members.push(MemberRow {
