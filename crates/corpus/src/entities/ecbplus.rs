@@ -10,14 +10,16 @@
 //! - ours, in two steps. Within each document, chains: compatible names; pronouns to the
 //!   nearest preceding mention of matching kind, number and gender, else the protagonist (the
 //!   most mentioned person name, else the first singular person noun); person nouns to the
-//!   name they title ("actress Lindsay Lohan"), else, when singular and of matching gender, to
-//!   the protagonist; a definite place or organisation noun ("the facility") to the last
+//!   name they title ("actress Lindsay Lohan") or follow in apposition, else, when singular and
+//!   of matching gender, to the protagonist unless their determiner or role marks someone
+//!   else ("her rep", "a …" once the protagonist is known, "kills 1", "the judge"); a definite
+//!   place or organisation noun ("the facility") to the last
 //!   mention of its kind; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
 //!   clustering, as stories group articles): chains sharing a name key join across the topic
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
 //!   "Betty Ford" → `ford`); chains without a name join by head noun and number within their
 //!   event group, then the named entity those nouns were written for in the group's other
-//!   documents when one entity holds most of those votes. Pronouns never link across
+//!   documents when one entity holds the most of those votes and over 30% of them. Pronouns never link across
 //!   documents on their own.
 //!
 //! Both are scored with the scorers of [`super::score`] against the same gold clusters.
