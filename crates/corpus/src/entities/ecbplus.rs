@@ -701,13 +701,7 @@ pub fn system_in_groups(
     let mut cases: HashMap<(u32, String), (usize, usize)> = HashMap::new();
     for d in docs {
         // Web addresses ("lindsay-lohan-checks-into-rehab") write names in lower case too.
-        let address: HashSet<u32> = d
-            .tokens
-            .iter()
-            .zip(&d.sentence)
-            .filter(|(w, _)| w.contains('/') || w.starts_with("http") || w.starts_with("www"))
-            .map(|(_, &s)| s)
-            .collect();
+        let address = address_sentences(d);
         for (t, (w, s)) in d.tokens.iter().zip(&d.sentence).enumerate() {
             if address.contains(s) {
                 continue;
@@ -938,13 +932,7 @@ pub fn system_in_groups(
         // The title block: the first sentence that is not a web address. Reports name their
         // people there and then introduce them again ("Woman killed … A 59-year-old
         // grandmother …").
-        let address: HashSet<u32> = d
-            .tokens
-            .iter()
-            .zip(&d.sentence)
-            .filter(|(w, _)| w.contains('/') || w.starts_with("http") || w.starts_with("www"))
-            .map(|(_, &s)| s)
-            .collect();
+        let address = address_sentences(d);
         let title = d
             .sentence
             .iter()
@@ -1240,6 +1228,17 @@ pub fn system_in_groups(
             .extend(chain.mentions.iter().map(|&i| ids[i]));
     }
     by.into_values().collect()
+}
+
+/// Sentences of `d` that hold a web address ("lindsay-lohan-checks-into-rehab" writes names
+/// in lower case, and a URL line is no title).
+fn address_sentences(d: &Doc) -> HashSet<u32> {
+    d.tokens
+        .iter()
+        .zip(&d.sentence)
+        .filter(|(w, _)| w.contains('/') || w.starts_with("http") || w.starts_with("www"))
+        .map(|(_, &s)| s)
+        .collect()
 }
 
 /// A word's lemma as a noun, from the shipped lemma table (the lower-cased word when the
