@@ -17,8 +17,8 @@ use super::walk::{Walk, walk_elements};
 /// Elements that are never article text (`nav`, `footer`, `dialog`, `[hidden]` and these ARIA
 /// roles). Deliberately short: `aside` and `form` were tried and cost more than they gained
 /// on wcxb_dev (pull quotes live in `aside`, and ASP.NET pages wrap the whole page in one
-/// `form`); figures and captions are dropped by the text converter instead, which keeps
-/// tables.
+/// `form`); figures are cut before parsing (`prepare.rs`) and the text converter drops
+/// captions, which keeps tables.
 fn is_junk_element(name: &str, attrs: &[Attribute]) -> bool {
     matches!(name, "nav" | "footer" | "dialog")
         || attrs.iter().any(|attr| match &*attr.name.local {
