@@ -184,7 +184,6 @@ fn missing_seed_entities() -> (Vec<String>, usize) {
 }
 
 #[test]
-#[ignore = "issue 4 acceptance target, not met yet: see the NER model card for what is missed"]
 fn seed_entities_are_all_found_with_their_types() {
     let (missing, _) = missing_seed_entities();
     assert!(missing.is_empty(), "not found:\n{}", missing.join("\n"));

@@ -94,10 +94,17 @@ pub struct ArticleEntities {
 
 impl ArticleEntities {
     /// Writes entity ids (one per cluster, from [`super::EntityIndex::attach`]) into the
-    /// mentions' `entity` fields.
+    /// mentions' `entity` fields. A metonym's mentions also take its entity's type: the
+    /// recogniser reads "the Kremlin" as a place (CoNLL tags it LOC every time), the
+    /// metonyms rule makes the entity an organisation, and the mention must say the same.
     pub fn apply_ids(&self, ids: &[String], mentions: &mut [EntityMention]) {
         for (mention, cluster) in mentions.iter_mut().zip(&self.mention_cluster) {
             mention.entity = cluster.and_then(|c| ids.get(c).cloned());
+            if let Some(cluster) = cluster.and_then(|c| self.clusters.get(c))
+                && cluster.metonym
+            {
+                mention.kind = cluster.kind;
+            }
         }
     }
 }
