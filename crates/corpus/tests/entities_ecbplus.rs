@@ -1,5 +1,5 @@
 //! ECB+ cross-document entity coreference on gold mentions (topics 1-35 of the shared copy):
-//! the resolver must beat the same-head-lemma baseline by more than 5 CoNLL points. The figures are printed by
+//! the resolver must beat the same-head-lemma baseline by more than 9.5 CoNLL points. The figures are printed by
 //! `storyline eval entity-coref`; this test guards against regressions.
 
 mod common;
@@ -30,9 +30,10 @@ fn ecbplus_beats_the_lemma_baseline() {
         s.conll * 100.0
     );
     assert!(report.mentions > 4000, "{} mentions", report.mentions);
-    // 76.99 vs 69.30 when written: a drop below +5 points is a regression, not noise.
+    // 79.34 vs 69.30 now (76.99 when written): the issue asks for +10; a drop below +9.5
+    // points is a regression, not noise.
     assert!(
-        s.conll > b.conll + 0.05,
+        s.conll > b.conll + 0.095,
         "storyline {:.4} vs baseline {:.4}",
         s.conll,
         b.conll

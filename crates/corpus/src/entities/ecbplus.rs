@@ -17,10 +17,13 @@
 //!   mention of its kind; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
 //!   clustering, as stories group articles): chains sharing a name key join across the topic
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
-//!   "Betty Ford" → `ford`); chains without a name join by head noun and number within their
-//!   event group, then the named entity those nouns were written for in the group's other
-//!   documents when one entity holds the most of those votes and over 30% of them. Pronouns never link across
-//!   documents on their own.
+//!   "Betty Ford" → `ford`), full person names across topics, and full names one surname
+//!   letter apart ("Rait" / "Raite") inside a topic; chains without a name join by head noun
+//!   and number, the count of people they state ("three people", "two [guards]") or an age
+//!   ("16-year-old") within their event group, then the named entity those nouns were written
+//!   for in the group's other documents when one entity holds the most of those votes and over
+//!   30% of them. Pronouns never link across documents on their own. Hyphenated compounds
+//!   ("co - workers") are headed by their last part.
 //!
 //! Both are scored with the scorers of [`super::score`] against the same gold clusters.
 
@@ -188,6 +191,62 @@ pub fn head(doc: &Doc, m: &Mention) -> usize {
         }
     }
     end.saturating_sub(1).max(m.tokens.start)
+}
+
+/// The head token as our system reads it: like [`head`], but a hyphen inside the mention
+/// joins a compound ("co - workers", "Ram - raiders", "a hit - and - run driver") whose head
+/// is its last part, where [`head`] (the baseline's) stops at the hyphen.
+fn system_head(doc: &Doc, m: &Mention) -> usize {
+    let mut end = m.tokens.end;
+    for t in m.tokens.start + 1..m.tokens.end {
+        let w = doc.tokens[t].to_lowercase();
+        let hyphen = w == "-" && t + 1 < m.tokens.end;
+        let inner_and = w == "and"
+            && doc.tokens[t - 1] == "-"
+            && doc.tokens.get(t + 1).is_some_and(|n| n == "-");
+        if STOP_HEAD.contains(&w.as_str()) && !hyphen && !inner_and {
+            end = t;
+            break;
+        }
+    }
+    end.saturating_sub(1).max(m.tokens.start)
+}
+
+/// The last part of a hyphenated word ("co-workers" → "workers", "ex-wife" → "wife"), as
+/// the tokenizer splits "co - workers".
+fn last_part(w: &str) -> &str {
+    match w.rsplit_once('-') {
+        Some((a, b))
+            if !a.is_empty() && b.chars().count() > 2 && b.chars().all(char::is_alphabetic) =>
+        {
+            b
+        }
+        _ => w,
+    }
+}
+
+/// True when two words of at least four letters differ by one inserted, deleted or changed
+/// letter after the same first letter ("rait" / "raite"; not "ray" / "rae").
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) > 1 || a[0] != b[0] {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let p = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[p + 1..] == long[p + 1..]
+    } else {
+        short[p..] == long[p + 1..]
+    }
 }
 
 /// Clusters mentions by (topic, key).
@@ -525,6 +584,108 @@ fn is_quantity(w: &str) -> bool {
         )
 }
 
+/// The age a mention states: "N-year-old" (or "N - year - old") inside it or just before it,
+/// with at most two words between ("32 - year - old Australian climber"), or ", N ," after it.
+fn age_of(d: &Doc, m: &Mention) -> Option<u32> {
+    let s = d.sentence[m.tokens.start];
+    let number = |t: usize| -> Option<u32> {
+        d.tokens[t]
+            .parse()
+            .ok()
+            .filter(|&a: &u32| (1..120).contains(&a))
+    };
+    // The age whose phrase ends at token `end` (inclusive).
+    let ends_at = |end: usize| -> Option<u32> {
+        let w = d.tokens[end].to_lowercase();
+        if let Some(n) = w
+            .strip_suffix("-year-old")
+            .or_else(|| w.strip_suffix("-years-old"))
+        {
+            return n.parse().ok();
+        }
+        if w == "old"
+            && end >= 4
+            && d.tokens[end - 1] == "-"
+            && d.tokens[end - 2].to_lowercase().starts_with("year")
+            && d.tokens[end - 3] == "-"
+            && d.sentence[end - 4] == s
+        {
+            return number(end - 4);
+        }
+        None
+    };
+    let lo = m.tokens.start.saturating_sub(3);
+    let mut t = m.tokens.end;
+    while t > lo {
+        t -= 1;
+        if d.sentence[t] != s {
+            break;
+        }
+        if let Some(a) = ends_at(t) {
+            return Some(a);
+        }
+        // Words between the age and the mention are modifiers, not a verb or a clause.
+        if t < m.tokens.start {
+            let w = d.tokens[t].to_lowercase();
+            if is_function_word(&w) || STOP.contains(&w.as_str()) || w == "," {
+                break;
+            }
+        }
+    }
+    let e = m.tokens.end;
+    if e + 2 < d.tokens.len()
+        && d.sentence[e + 2] == s
+        && d.tokens[e] == ","
+        && matches!(
+            d.tokens[e + 2].as_str(),
+            "," | "." | "of" | "and" | "was" | "is"
+        )
+    {
+        return number(e + 1).filter(|&a| a >= 2);
+    }
+    None
+}
+
+/// The number of people a mention counts: its first word ("Three people", "3", "Both") or
+/// the word just before it ("two [guards]"); a mention that is only "1" or "one" counts one.
+fn count_of(d: &Doc, m: &Mention) -> Option<u32> {
+    let value = |w: &str| -> Option<u32> {
+        let w = w.to_lowercase();
+        let k = match w.as_str() {
+            "two" => 2,
+            "three" => 3,
+            "four" => 4,
+            "five" => 5,
+            "six" => 6,
+            "seven" => 7,
+            "eight" => 8,
+            "nine" => 9,
+            "ten" => 10,
+            "eleven" => 11,
+            "twelve" => 12,
+            _ => w.parse().ok()?,
+        };
+        (2..1000).contains(&k).then_some(k)
+    };
+    // "kills 1": a bare "1" or "one" counts one person.
+    if m.tokens.len() == 1
+        && matches!(
+            d.tokens[m.tokens.start].to_lowercase().as_str(),
+            "1" | "one"
+        )
+    {
+        return Some(1);
+    }
+    if d.tokens[m.tokens.start].eq_ignore_ascii_case("both") {
+        return Some(2);
+    }
+    value(&d.tokens[m.tokens.start]).or_else(|| {
+        (m.tokens.start > 0 && d.sentence[m.tokens.start - 1] == d.sentence[m.tokens.start])
+            .then(|| value(&d.tokens[m.tokens.start - 1]))
+            .flatten()
+    })
+}
+
 /// One organisation name is the start or the end of the other ("Access" and "Access
 /// Hollywood", "Colts" and "Indianapolis Colts", "New Orleans" and "New Orleans Saints").
 fn part_of(a: &[String], b: &[String]) -> bool {
@@ -727,8 +888,11 @@ pub fn system_in_groups(
         let base = ids.len();
         ids.extend(d.mentions.iter().map(|m| m.id));
         let n = d.mentions.len();
-        let heads: Vec<usize> = d.mentions.iter().map(|m| head(d, m)).collect();
-        let words: Vec<String> = heads.iter().map(|&h| d.tokens[h].to_lowercase()).collect();
+        let heads: Vec<usize> = d.mentions.iter().map(|m| system_head(d, m)).collect();
+        let words: Vec<String> = heads
+            .iter()
+            .map(|&h| last_part(&d.tokens[h]).to_lowercase())
+            .collect();
         let pron: Vec<Option<Pron>> = d
             .mentions
             .iter()
@@ -769,9 +933,14 @@ pub fn system_in_groups(
                     && core[i]
                         .iter()
                         .all(|&t| lower.contains(&(d.topic, d.tokens[t].to_lowercase())));
+                // "an Australian", "Greeks": a people's name is a common noun here.
+                let demonym = d.mentions[i].kind == "HUMAN_PART_PER"
+                    && core[i].len() == 1
+                    && (lex.demonym(&lex.fold(w)).is_some() || lex.demonym(&lemma(w)).is_some());
                 pron[i].is_none()
                     && w.chars().next().is_some_and(|c| c.is_uppercase())
                     && !headline_noun
+                    && !demonym
                     && !((h == 0 || d.sentence[h - 1] != d.sentence[h])
                         && lemma(w) != w.to_lowercase())
             })
@@ -877,7 +1046,7 @@ pub fn system_in_groups(
                         .iter()
                         .find_map(|&t| noun_gender(&d.tokens[t].to_lowercase().replace('.', "")));
                 }
-                noun_gender(&lemma(&d.tokens[heads[i]]))
+                noun_gender(&lemma(last_part(&d.tokens[heads[i]])))
             })
             .collect();
         // Gender known so far for each chain root.
@@ -1013,7 +1182,7 @@ pub fn system_in_groups(
                     link(&mut sets, &mut gender, i, j);
                 }
             } else {
-                let noun = lemma(&d.tokens[heads[i]]);
+                let noun = lemma(last_part(&d.tokens[heads[i]]));
                 // "the facility", "the company": a definite place or organisation noun is the
                 // last mention of its kind within three sentences (76.75 without, 76.91 for
                 // places, 76.99 with organisations too).
@@ -1117,9 +1286,30 @@ pub fn system_in_groups(
             });
             let chain = &mut chains[c];
             chain.mentions.push(base + i);
+            // "a 16-year-old", "16 - year - old Kimani Gray", "Kimani Gray , 16 ,": one age
+            // in one event is one person.
+            if pron[i].is_none()
+                && d.mentions[i].kind == "HUMAN_PART_PER"
+                && let Some(a) = age_of(d, &d.mentions[i])
+            {
+                let key = format!("age:{a}");
+                if !chain.nouns.contains(&key) {
+                    chain.nouns.push(key);
+                }
+            }
             if let Some(k) = &keys[i] {
                 if !chain.names.contains(k) {
                     chain.names.push(k.clone());
+                }
+                // A full person name ("Barack Obama") names one person in every story.
+                if let Some(p) = &names[i]
+                    && d.mentions[i].kind == "HUMAN_PART_PER"
+                    && let Some(g) = p.given.first()
+                {
+                    let full = format!("f:{g} {}", p.surname_key());
+                    if !chain.names.contains(&full) {
+                        chain.names.push(full);
+                    }
                 }
                 // Its head word too, for the same word outside a name ("Surgeon General",
                 // "the surgeon general"; "Colts" at a sentence start).
@@ -1136,10 +1326,20 @@ pub fn system_in_groups(
                     }
                 }
             } else if pron[i].is_none() {
-                let noun = lemma(&d.tokens[heads[i]]);
+                let noun = lemma(last_part(&d.tokens[heads[i]]));
                 let noun = number_key(noun, plural[i]);
                 if !chain.nouns.contains(&noun) {
                     chain.nouns.push(noun);
+                }
+                // "Three people", "three bank workers", "3 dead": one count of people in
+                // one event is one group.
+                if d.mentions[i].kind == "HUMAN_PART_PER"
+                    && let Some(k) = count_of(d, &d.mentions[i])
+                {
+                    let key = format!("#{k}");
+                    if !chain.nouns.contains(&key) {
+                        chain.nouns.push(key);
+                    }
                 }
             }
         }
@@ -1153,9 +1353,37 @@ pub fn system_in_groups(
     let mut first: HashMap<String, usize> = HashMap::new();
     for (c, chain) in chains.iter().enumerate() {
         for k in &chain.names {
-            let key = format!("{}|{}|{k}", chain.topic, chain.loc);
+            let key = if k.starts_with("f:") {
+                format!("{}|{k}", chain.loc)
+            } else {
+                format!("{}|{}|{k}", chain.topic, chain.loc)
+            };
             let target = *first.entry(key).or_insert(c);
             sets.union(c, target);
+        }
+    }
+    // Full names of one topic with the same given name and surnames one letter apart
+    // ("Duncan Rait", "Duncan Raite") are one person spelled two ways.
+    {
+        let mut full: Vec<(u32, &str, &str, usize)> = Vec::new();
+        for (c, chain) in chains.iter().enumerate() {
+            for k in &chain.names {
+                if let Some((g, sur)) = k.strip_prefix("f:").and_then(|f| f.split_once(' ')) {
+                    full.push((chain.topic, g, sur, c));
+                }
+            }
+        }
+        full.sort_unstable();
+        for a in 0..full.len() {
+            for b in a + 1..full.len() {
+                let (x, y) = (full[a], full[b]);
+                if x.0 != y.0 || x.1 != y.1 {
+                    break;
+                }
+                if x.2 != y.2 && one_edit(x.2, y.2) {
+                    sets.union(x.3, y.3);
+                }
+            }
         }
     }
     // 2. Chains without a name join by head noun within their event group.
@@ -1276,6 +1504,70 @@ pub fn evaluate(dir: &Path, topics: &[u32], resolver: &Resolver) -> Result<Repor
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-sentence document whose mentions are the given token ranges.
+    fn doc_with(text: &str, spans: &[Range<usize>]) -> Doc {
+        let mut d = doc(text);
+        d.mentions = spans
+            .iter()
+            .enumerate()
+            .map(|(i, r)| Mention {
+                id: i as u32,
+                tokens: r.clone(),
+                kind: "HUMAN_PART_PER".into(),
+                gold: String::new(),
+            })
+            .collect();
+        d
+    }
+
+    #[test]
+    fn counts_and_ages_are_read_around_the_mention() {
+        // "Three people" / "two [guards]" / "Both" / a bare "1"; "one of them" is no count.
+        let d = doc_with(
+            "Three people died as two guards watched ; kills 1 ; Both left ; one of them",
+            &[0..2, 5..6, 9..10, 11..12, 14..17],
+        );
+        let counts: Vec<Option<u32>> = d.mentions.iter().map(|m| count_of(&d, m)).collect();
+        assert_eq!(counts, [Some(3), Some(2), Some(1), Some(2), None]);
+        // "16 - year - old Kimani Gray", "a 32-year-old Australian climber", "Gray , 16 ,";
+        // "the 16 - year - old shot by [police]" states no age of the police.
+        let d = doc_with(
+            "16 - year - old Kimani Gray ; a 32-year-old Australian climber ; Gray , 16 , died ;              16 - year - old shot by police",
+            &[5..7, 11..12, 13..14, 26..27],
+        );
+        let ages: Vec<Option<u32>> = d.mentions.iter().map(|m| age_of(&d, m)).collect();
+        assert_eq!(ages, [Some(16), Some(32), Some(16), None]);
+    }
+
+    #[test]
+    fn hyphenated_compounds_have_their_last_part_as_head() {
+        let d = doc_with(
+            "two co - workers ; a hit - and - run driver ; mother of 12",
+            &[1..4, 6..12, 13..16],
+        );
+        let heads: Vec<&str> = d
+            .mentions
+            .iter()
+            .map(|m| d.tokens[system_head(&d, m)].as_str())
+            .collect();
+        assert_eq!(heads, ["workers", "driver", "mother"]);
+        // The baseline's head is unchanged: it stops at the hyphen.
+        assert_eq!(d.tokens[head(&d, &d.mentions[0])], "co");
+        assert_eq!(last_part("co-workers"), "workers");
+        assert_eq!(last_part("16-year-old"), "old");
+        assert_eq!(last_part("X-1"), "X-1");
+    }
+
+    #[test]
+    fn surnames_one_letter_apart() {
+        assert!(one_edit("rait", "raite"));
+        assert!(one_edit("johnson", "jonson"));
+        assert!(one_edit("smith", "smyth"));
+        assert!(!one_edit("ray", "rae"));
+        assert!(!one_edit("rait", "bait"));
+        assert!(!one_edit("smith", "smithers"));
+    }
 
     fn doc(text: &str) -> Doc {
         let tokens: Vec<String> = text.split(' ').map(str::to_string).collect();
