@@ -57,6 +57,15 @@ fn built_lexicon_links_general_knowledge() {
     assert!(lex.given_compatible("volodymyr", "vladimir"));
     assert!(!lex.given_compatible("francis", "leo"));
     assert_eq!(lex.actor("nato"), Some("IGOWSTNAT"));
+    // Agent nouns name kinds of people: robbers and thieves are criminals, protesters and
+    // demonstrators the opposition; phrases and ordinary nouns are not agents.
+    assert_eq!(lex.agent("thief"), Some("CRM"));
+    assert_eq!(lex.agent("thieves"), Some("CRM"));
+    assert_eq!(lex.agent("robber"), Some("CRM"));
+    assert_eq!(lex.agent("demonstrator"), Some("OPP"));
+    assert_eq!(lex.agent("police"), Some("COP"));
+    assert_eq!(lex.agent("police officer"), None);
+    assert_eq!(lex.agent("table"), None);
     let bytes = lex.to_bytes().expect("encode");
     assert!(bytes.len() < 4_000_000, "lexicon is {} bytes", bytes.len());
 }

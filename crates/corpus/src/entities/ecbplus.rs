@@ -19,8 +19,9 @@
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
 //!   "Betty Ford" → `ford`), full person names across topics, and full names one surname
 //!   letter apart ("Rait" / "Raite") inside a topic; chains without a name join by head noun
-//!   and number, the count of people they state ("three people", "two [guards]") or an age
-//!   ("16-year-old") within their event group, then the named entity those nouns were written
+//!   and number, the count of people they state ("three people", "two [guards]"), an age
+//!   ("16-year-old") or the CAMEO agent type of their noun ("robbers", "thieves" → CRM)
+//!   within their event group, then the named entity those nouns were written
 //!   for in the group's other documents when one entity holds the most of those votes and over
 //!   30% of them. Pronouns never link across documents on their own. Hyphenated compounds
 //!   ("co - workers") are headed by their last part.
@@ -212,9 +213,16 @@ fn system_head(doc: &Doc, m: &Mention) -> usize {
     end.saturating_sub(1).max(m.tokens.start)
 }
 
-/// The last part of a hyphenated word ("co-workers" → "workers", "ex-wife" → "wife"), as
-/// the tokenizer splits "co - workers".
+/// The noun of a head token: without a possessive ending ("teen's" → "teen", "officers'" →
+/// "officers") and, for a hyphenated word, its last part ("co-workers" → "workers",
+/// "ex-wife" → "wife"), as the tokenizer splits "co - workers".
 fn last_part(w: &str) -> &str {
+    let w = w
+        .strip_suffix("'s")
+        .or_else(|| w.strip_suffix("’s"))
+        .or_else(|| w.strip_suffix('\'').filter(|t| t.ends_with('s')))
+        .filter(|t| !t.is_empty())
+        .unwrap_or(w);
     match w.rsplit_once('-') {
         Some((a, b))
             if !a.is_empty() && b.chars().count() > 2 && b.chars().all(char::is_alphabetic) =>
@@ -1327,6 +1335,16 @@ pub fn system_in_groups(
                 }
             } else if pron[i].is_none() {
                 let noun = lemma(last_part(&d.tokens[heads[i]]));
+                // "robbers", "thieves", "crooks": nouns of one kind of people (a CAMEO agent
+                // type) name one group in one event.
+                if d.mentions[i].kind == "HUMAN_PART_PER"
+                    && let Some(code) = lex.agent(&noun)
+                {
+                    let key = number_key(format!("agent:{code}"), plural[i]);
+                    if !chain.nouns.contains(&key) {
+                        chain.nouns.push(key);
+                    }
+                }
                 let noun = number_key(noun, plural[i]);
                 if !chain.nouns.contains(&noun) {
                     chain.nouns.push(noun);
@@ -1557,6 +1575,9 @@ mod tests {
         assert_eq!(last_part("co-workers"), "workers");
         assert_eq!(last_part("16-year-old"), "old");
         assert_eq!(last_part("X-1"), "X-1");
+        assert_eq!(last_part("teen's"), "teen");
+        assert_eq!(last_part("officers'"), "officers");
+        assert_eq!(last_part("co-worker's"), "worker");
     }
 
     #[test]

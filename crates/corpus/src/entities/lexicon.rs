@@ -69,6 +69,10 @@ struct Tables {
     place_aliases: Vec<(String, u32)>,
     /// Folded actor phrase → CAMEO actor code (PETRARCH2 Phoenix dictionaries).
     actors: Vec<(String, String)>,
+    /// Folded one-word agent noun → CAMEO agent type ("robber", "thief" → CRM; "protester"
+    /// → OPP; PETRARCH2 `Phoenix.agents.txt`). Absent from lexicons built before it.
+    #[serde(default)]
+    agents: Vec<(String, String)>,
     /// Cyrillic letter → Latin (Ukrainian national system, Russian letters added).
     cyrillic: Vec<(char, String)>,
 }
@@ -86,6 +90,7 @@ pub struct Lexicon {
     country_alias: HashMap<String, String>,
     place_alias: HashMap<String, Vec<u32>>,
     actors: HashMap<String, String>,
+    agents: HashMap<String, String>,
     /// Two-word actor phrases under romanisation keys, for people ("sergei lavrov").
     people: HashMap<String, String>,
     cyrillic: HashMap<char, &'static str>,
@@ -150,6 +155,7 @@ impl Lexicon {
             place_alias.entry(alias.clone()).or_default().push(*i);
         }
         let actors = tables.actors.iter().cloned().collect();
+        let agents = tables.agents.iter().cloned().collect();
         let people = tables
             .actors
             .iter()
@@ -172,6 +178,7 @@ impl Lexicon {
             country_alias,
             place_alias,
             actors,
+            agents,
             people,
             cyrillic,
         }
@@ -267,6 +274,12 @@ impl Lexicon {
         self.actors.get(folded).map(String::as_str)
     }
 
+    /// The CAMEO agent type of a folded common noun in the singular ("thief" → CRM,
+    /// "demonstrator" → OPP, "police" → COP): which kind of people it names.
+    pub fn agent(&self, folded: &str) -> Option<&str> {
+        self.agents.get(folded).map(String::as_str)
+    }
+
     /// The actor code of a person by given name and surname, up to romanisation.
     pub fn person_actor(&self, given: &str, surname: &str) -> Option<&str> {
         self.people
@@ -285,6 +298,7 @@ impl Lexicon {
             ("places", self.tables.places.len()),
             ("place aliases", self.tables.place_aliases.len()),
             ("actor phrases", self.tables.actors.len()),
+            ("agent nouns", self.tables.agents.len()),
         ])
     }
 }
@@ -600,6 +614,35 @@ pub fn build_from_shared(data: &Path) -> Result<Lexicon, LexiconError> {
     }
     t.actors.sort();
     t.actors.dedup_by(|a, b| a.0 == b.0);
+
+    // Agent nouns: `NOUN {IRREGULAR PLURALS} [~CODE]`, one per line. Only one-word nouns
+    // (phrases are written with `_`, substitution sets with `!`); the first code of a noun
+    // listed twice is kept.
+    let text = read(&data.join("petrarch2_dictionaries/Phoenix.agents.txt"))?;
+    for raw in text.lines() {
+        let line = raw.split('#').next().unwrap_or("").trim();
+        let Some(word) = line.split_whitespace().next() else {
+            continue;
+        };
+        if line.contains('=') || word.contains(['_', '!', '{', '[']) {
+            continue;
+        }
+        let Some(code) = line
+            .rsplit_once('[')
+            .map(|(_, c)| c.trim_end_matches(']').trim().trim_start_matches('~'))
+            .filter(|c| !c.is_empty() && !c.contains(' '))
+        else {
+            continue;
+        };
+        t.agents.push((f(word), code.to_string()));
+        if let Some((plurals, _)) = line.split_once('{').and_then(|(_, r)| r.split_once('}')) {
+            for p in plurals.split_whitespace() {
+                t.agents.push((f(p), code.to_string()));
+            }
+        }
+    }
+    t.agents.sort_by(|a, b| a.0.cmp(&b.0));
+    t.agents.dedup_by(|a, b| a.0 == b.0);
     t.nicknames.sort();
     t.nicknames.dedup();
     t.demonyms.sort();
