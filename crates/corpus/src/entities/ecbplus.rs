@@ -20,8 +20,9 @@
 //!   "Betty Ford" → `ford`), full person names across topics, and full names one surname
 //!   letter apart ("Rait" / "Raite") inside a topic; chains without a name join by head noun
 //!   and number, the count of people they state ("three people", "two [guards]"), an age
-//!   ("16-year-old") or the CAMEO agent type of their noun ("robbers", "thieves" → CRM)
-//!   within their event group, then the named entity those nouns were written
+//!   ("16-year-old"), the CAMEO agent type of their noun ("robbers", "thieves" → CRM) or,
+//!   for places, a lower-case modifier ("a rehab facility" / "rehab") within their event
+//!   group, then the named entity those nouns were written
 //!   for in the group's other documents when one entity holds the most of those votes and over
 //!   30% of them. Pronouns never link across documents on their own. Hyphenated compounds
 //!   ("co - workers") are headed by their last part.
@@ -1348,6 +1349,24 @@ pub fn system_in_groups(
                 let noun = number_key(noun, plural[i]);
                 if !chain.nouns.contains(&noun) {
                     chain.nouns.push(noun);
+                }
+                // "a rehab facility" and "rehab", "an accounting firm" and "accounting
+                // office": a place noun also carries the lower-case words that modify it,
+                // so one place described by different nouns joins in its event group.
+                if loc[i] {
+                    for t in d.mentions[i].tokens.start..heads[i] {
+                        let w = &d.tokens[t];
+                        if w.chars().count() > 2
+                            && w.chars().all(char::is_lowercase)
+                            && !is_function_word(w)
+                            && !STOP.contains(&w.as_str())
+                        {
+                            let key = lemma(w);
+                            if !chain.nouns.contains(&key) {
+                                chain.nouns.push(key);
+                            }
+                        }
+                    }
                 }
                 // "Three people", "three bank workers", "3 dead": one count of people in
                 // one event is one group.
