@@ -234,30 +234,6 @@ fn last_part(w: &str) -> &str {
     }
 }
 
-/// True when two words of at least four letters differ by one inserted, deleted or changed
-/// letter after the same first letter ("rait" / "raite"; not "ray" / "rae").
-fn one_edit(a: &str, b: &str) -> bool {
-    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
-    if a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) > 1 || a[0] != b[0] {
-        return false;
-    }
-    let (short, long) = if a.len() <= b.len() {
-        (&a, &b)
-    } else {
-        (&b, &a)
-    };
-    let p = short
-        .iter()
-        .zip(long.iter())
-        .take_while(|(x, y)| x == y)
-        .count();
-    if short.len() == long.len() {
-        short[p + 1..] == long[p + 1..]
-    } else {
-        short[p..] == long[p + 1..]
-    }
-}
-
 /// Clusters mentions by (topic, key).
 fn group(keys: Vec<(u32, String)>) -> Vec<Vec<u32>> {
     let mut by: BTreeMap<String, Vec<u32>> = BTreeMap::new();
@@ -1417,7 +1393,7 @@ pub fn system_in_groups(
                 if x.0 != y.0 || x.1 != y.1 {
                     break;
                 }
-                if x.2 != y.2 && one_edit(x.2, y.2) {
+                if x.2 != y.2 && super::names::one_edit(x.2, y.2) {
                     sets.union(x.3, y.3);
                 }
             }
@@ -1597,16 +1573,6 @@ mod tests {
         assert_eq!(last_part("teen's"), "teen");
         assert_eq!(last_part("officers'"), "officers");
         assert_eq!(last_part("co-worker's"), "worker");
-    }
-
-    #[test]
-    fn surnames_one_letter_apart() {
-        assert!(one_edit("rait", "raite"));
-        assert!(one_edit("johnson", "jonson"));
-        assert!(one_edit("smith", "smyth"));
-        assert!(!one_edit("ray", "rae"));
-        assert!(!one_edit("rait", "bait"));
-        assert!(!one_edit("smith", "smithers"));
     }
 
     fn doc(text: &str) -> Doc {

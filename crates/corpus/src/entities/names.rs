@@ -235,6 +235,31 @@ pub fn slug(name: &str) -> String {
     slug
 }
 
+/// True when two different words of at least four letters differ by one inserted, deleted
+/// or changed letter after the same first letter ("rait" / "raite"; not "ray" / "rae"): one
+/// surname misspelt.
+pub fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    if a == b || a.len().min(b.len()) < 4 || a.len().abs_diff(b.len()) > 1 || a[0] != b[0] {
+        return false;
+    }
+    let (short, long) = if a.len() <= b.len() {
+        (&a, &b)
+    } else {
+        (&b, &a)
+    };
+    let p = short
+        .iter()
+        .zip(long.iter())
+        .take_while(|(x, y)| x == y)
+        .count();
+    if short.len() == long.len() {
+        short[p + 1..] == long[p + 1..]
+    } else {
+        short[p..] == long[p + 1..]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -273,5 +298,16 @@ mod tests {
         assert_eq!(slug("Jonas Gahr Støre"), "jonas-gahr-store");
         assert!(!slug("金正恩").is_empty());
         assert!(!slug("...").is_empty());
+    }
+
+    #[test]
+    fn surnames_one_letter_apart() {
+        assert!(one_edit("rait", "raite"));
+        assert!(one_edit("johnson", "jonson"));
+        assert!(one_edit("smith", "smyth"));
+        assert!(!one_edit("ray", "rae"));
+        assert!(!one_edit("rait", "bait"));
+        assert!(!one_edit("smith", "smithers"));
+        assert!(!one_edit("smith", "smith"));
     }
 }
