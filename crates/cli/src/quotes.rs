@@ -45,6 +45,9 @@ pub struct EvalQuotesArgs {
     /// A folder of PolNeAR brat files (.txt + .ann), e.g. ../shared/data/polnear/dev.
     #[arg(long)]
     pub polnear: PathBuf,
+    /// Write each article's predicted and gold spans (JSON lines) here, for error analysis.
+    #[arg(long)]
+    pub dump: Option<PathBuf>,
 }
 
 fn annotate(pipeline: &Pipeline, docs: &[Annotated]) -> Vec<Layers> {
@@ -132,6 +135,32 @@ fn score(finder: &QuoteFinder, docs: &[Annotated], layers: &[Layers]) -> (Scores
     (scores, started.elapsed().as_secs_f64())
 }
 
+/// One JSON line per article: its name, text, and the predicted and first annotator's
+/// source, cue and content spans (code points).
+fn dump(
+    path: &std::path::Path,
+    finder: &QuoteFinder,
+    docs: &[Annotated],
+    layers: &[Layers],
+) -> Result<()> {
+    use std::io::Write;
+    let roles = |r: &polnear::Roles| serde_json::json!({"sources": r.sources, "cues": r.cues, "contents": r.contents});
+    let mut out = std::io::BufWriter::new(
+        std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+    );
+    for (doc, layers) in docs.iter().zip(layers) {
+        let predicted = finder.role_spans(&doc.text, layers);
+        let line = serde_json::json!({
+            "name": doc.name,
+            "text": doc.text,
+            "predicted": roles(&predicted),
+            "gold": roles(&doc.annotations[0]),
+        });
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 pub fn eval(args: EvalQuotesArgs) -> Result<u8> {
     let docs = polnear::read_split(&args.polnear)
         .with_context(|| format!("reading PolNeAR from {}", args.polnear.display()))?;
@@ -141,6 +170,9 @@ pub fn eval(args: EvalQuotesArgs) -> Result<u8> {
     let layers: Vec<Layers> = docs.iter().map(|d| pipeline.annotate(&d.text)).collect();
     let nlp_seconds = started.elapsed().as_secs_f64();
     let (scores, _) = score(&finder, &docs, &layers);
+    if let Some(path) = &args.dump {
+        dump(path, &finder, &docs, &layers)?;
+    }
     // Speed of the whole quote layer (marks, speakers, model) over the language layers,
     // one thread, three rounds to steady the clock.
     let started = Instant::now();
