@@ -13,8 +13,8 @@
 //!   name they title ("actress Lindsay Lohan") or follow in apposition, else, when singular and
 //!   of matching gender, to the protagonist unless their determiner or role marks someone
 //!   else ("her rep", "a …" once the protagonist is known, "kills 1", "the judge"); a definite
-//!   place or organisation noun ("the facility") to the last
-//!   mention of its kind; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
+//!   place or organisation noun ("the facility") to the last mention of its kind; "the
+//!   country" to the country the document names most; a repeated noun to its first use. Across documents (grouped by the event they report with tf-idf
 //!   clustering, as stories group articles): chains sharing a name key join across the topic
 //!   (people by surname, other names by their distinctive last word: "Betty Ford Center" and
 //!   "Betty Ford" → `ford`), full person names across topics, and full names one surname
@@ -1183,6 +1183,25 @@ pub fn system_in_groups(
                 {
                     link(&mut sets, &mut gender, i, j);
                 }
+                // "the country", "the nation's": the country the document names most.
+                if loc[i] && !plural[i] && matches!(noun.as_str(), "country" | "nation") {
+                    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+                    for j in 0..n {
+                        if let Some(k) = keys[j].as_deref().filter(|_| loc[j]) {
+                            let name: Vec<&str> =
+                                core[j].iter().map(|&t| d.tokens[t].as_str()).collect();
+                            if lex.country(&lex.fold(&name.join(" "))).is_some() {
+                                counts.entry(k).or_insert((0, j)).0 += 1;
+                            }
+                        }
+                    }
+                    if let Some((_, j)) = counts
+                        .into_values()
+                        .max_by_key(|&(c, j)| (c, std::cmp::Reverse(j)))
+                    {
+                        link(&mut sets, &mut gender, i, j);
+                    }
+                }
                 if m.kind == "HUMAN_PART_PER" {
                     if let Some(&j) = titled.get(&noun) {
                         // "actress Lindsay Lohan … the actress".
@@ -1308,6 +1327,13 @@ pub fn system_in_groups(
                 for t in &titles_of[i] {
                     if !chain.nouns.contains(t) {
                         chain.nouns.push(t.clone());
+                    }
+                    // A title's agent type, as for the same noun without a name.
+                    if let Some(code) = lex.agent(t) {
+                        let key = format!("agent:{code}");
+                        if !chain.nouns.contains(&key) {
+                            chain.nouns.push(key);
+                        }
                     }
                 }
             } else if pron[i].is_none() {
