@@ -3,8 +3,10 @@
 //! `cargo test --release -p storyline-corpus --test stories_ecbplus -- --ignored --nocapture`.
 //! `STORY_<SETTING>` variables (THRESHOLD, MERGE, SPECIFIC, CONFLICT, CTOP, QUERY, CENTROID,
 //! YEAR, REFINE, REFINE_FROM, SPLIT, SPLITMIN) override the defaults for sweeps; settings are
-//! chosen on the aggregate figures only, never per topic. `STORY_DEBUG` prints splits, mixed
-//! stories and per-topic AUC for diagnosis.
+//! chosen on the aggregate figures only, never per topic. `STORY_DEBUG` prints splits, joins
+//! into a story of another sub-topic, mixed stories, split gold stories and per-topic AUC;
+//! `STORY_PAIR="a.xml b.xml"` prints the terms that make two documents similar. Both are for
+//! diagnosis only.
 
 mod common;
 
@@ -86,6 +88,23 @@ fn run(config: Config, docs: &[ecbplus::EcbDocument]) -> Vec<String> {
             }
         }
         membership.record(&a);
+        if debug && !a.new_story && a.duplicate.is_none() {
+            // A join into a story whose members are mostly of another gold story.
+            let mut golds: HashMap<&str, usize> = HashMap::new();
+            for e in docs.iter().take_while(|e| e.name != d.name) {
+                if membership.story_of(&e.name) == Some(a.story_id.as_str()) {
+                    *golds.entry(e.gold.as_str()).or_default() += 1;
+                }
+            }
+            let own = golds.get(d.gold.as_str()).copied().unwrap_or(0);
+            let other: usize = golds.values().sum::<usize>() - own;
+            if other > own {
+                println!(
+                    "wrong join {} sim {:.3} story {:?}",
+                    d.name, a.similarity, golds
+                );
+            }
+        }
     }
     docs.iter()
         .map(|d| membership.story_of(&d.name).unwrap_or_default().to_string())
@@ -153,13 +172,33 @@ fn ecbplus_sub_topics() {
         }
     }
     let split = splits.values().filter(|v| distinct(v) > 1).count();
+    if std::env::var_os("STORY_DEBUG").is_some() {
+        // Gold stories spread over several predicted stories: the sizes of the pieces.
+        let mut rows: Vec<String> = splits
+            .iter()
+            .filter(|(_, v)| distinct(v) > 1)
+            .map(|(g, v)| {
+                let mut sizes: HashMap<&str, usize> = HashMap::new();
+                for s in v {
+                    *sizes.entry(s).or_default() += 1;
+                }
+                let mut sizes: Vec<usize> = sizes.into_values().collect();
+                sizes.sort_unstable_by(|a, b| b.cmp(a));
+                format!("{g}: {sizes:?}")
+            })
+            .collect();
+        rows.sort();
+        for r in rows {
+            println!("split {r}");
+        }
+    }
     println!(
         "stories mixing sub-topics {}, mixing topics {mixed_topics}; gold stories split {split}",
         mixed - mixed_topics
     );
     if std::env::var_os("STORY_THRESHOLD").is_none() {
-        // The defaults' figure (see docs/STORIES.md), with a little room.
-        assert!(s.bcubed.f1 >= 0.90, "BCubed F1 {:.4}", s.bcubed.f1);
+        // The defaults' figure (0.9141, see docs/STORIES.md), with a little room.
+        assert!(s.bcubed.f1 >= 0.91, "BCubed F1 {:.4}", s.bcubed.f1);
     }
 }
 
@@ -170,17 +209,29 @@ fn ecbplus_sub_topics() {
 fn ecbplus_pairs() {
     let docs = docs();
     let feats: Vec<ArticleFeatures> = docs.iter().map(features).collect();
+    // Each document weighed as the stream weighs it when it arrives.
     let mut index = StoryIndex::new(config());
-    for f in &feats {
-        index.observe(f);
-    }
+    let vectors: Vec<Vec<(u64, f32)>> = feats
+        .iter()
+        .map(|f| {
+            let v = index.weighted(f);
+            index.add(f);
+            v
+        })
+        .collect();
+    let cosine = |i: usize, j: usize| -> f32 {
+        let b: HashMap<u64, f32> = vectors[j].iter().copied().collect();
+        vectors[i]
+            .iter()
+            .filter_map(|(h, w)| b.get(h).map(|x| x * w))
+            .sum()
+    };
     let topic = |g: &str| g.split('/').next().unwrap_or(g).to_string();
     let mut scored: Vec<(f32, bool)> = Vec::new();
     for i in 0..docs.len() {
         for j in i + 1..docs.len() {
             if topic(&docs[i].gold) == topic(&docs[j].gold) {
-                let sim = index.similarity(&feats[i], &feats[j]);
-                scored.push((sim, docs[i].gold == docs[j].gold));
+                scored.push((cosine(i, j), docs[i].gold == docs[j].gold));
             }
         }
     }
@@ -190,7 +241,7 @@ fn ecbplus_pairs() {
         for i in 0..docs.len() {
             for j in i + 1..docs.len() {
                 if topic(&docs[i].gold) == topic(&docs[j].gold) {
-                    let sim = index.similarity(&feats[i], &feats[j]);
+                    let sim = cosine(i, j);
                     by_topic
                         .entry(topic(&docs[i].gold))
                         .or_default()
@@ -230,4 +281,58 @@ fn ecbplus_pairs() {
     let auc = auc / (pos * neg);
     println!("within-topic pairs: AUC {auc:.4}");
     assert!(auc > 0.85, "AUC {auc:.4}");
+}
+
+/// Diagnosis: the terms that make two documents (STORY_PAIR="a.xml b.xml") similar, as the
+/// stream weighs them when the second arrives.
+#[test]
+#[ignore]
+fn ecbplus_pair_terms() {
+    let Ok(pair) = std::env::var("STORY_PAIR") else {
+        return;
+    };
+    let names: Vec<&str> = pair.split_whitespace().collect();
+    let docs = docs();
+    let mut index = StoryIndex::new(config());
+    let mut words: HashMap<u64, String> = HashMap::new();
+    let mut vectors = Vec::new();
+    for d in &docs {
+        let f = features(d);
+        if names.contains(&d.name.as_str()) {
+            for part in [d.headline.as_deref().unwrap_or(""), d.text.as_str()] {
+                for (h, w) in storyline_corpus::stories::hash_words(part, false) {
+                    words.insert(h, w);
+                }
+            }
+            vectors.push(index.weighted(&f));
+            if vectors.len() == 2 {
+                break;
+            }
+        }
+        index.add(&f);
+    }
+    let b: HashMap<u64, f32> = vectors[1].iter().copied().collect();
+    let mut parts: Vec<(f32, String)> = vectors[0]
+        .iter()
+        .filter_map(|(h, w)| {
+            b.get(h)
+                .map(|x| (x * w, words.get(h).cloned().unwrap_or_default()))
+        })
+        .collect();
+    parts.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let total: f32 = parts.iter().map(|p| p.0).sum();
+    println!("cosine {total:.3}");
+    for (c, w) in parts.iter().take(25) {
+        println!("{c:.3} {w}");
+    }
+    for v in &vectors {
+        let mut v = v.clone();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let top: Vec<String> = v
+            .iter()
+            .take(15)
+            .map(|(h, w)| format!("{}:{w:.2}", words.get(h).cloned().unwrap_or_default()))
+            .collect();
+        println!("top {top:?}");
+    }
 }

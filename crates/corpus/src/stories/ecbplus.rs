@@ -53,7 +53,16 @@ pub fn document(file: File, gold: String) -> EcbDocument {
     for token in file.tokens {
         let text = token.text.trim().to_string();
         match lines.last_mut() {
-            Some(tokens) if current == Some(token.sentence) => tokens.push(text),
+            Some(tokens) if current == Some(token.sentence) => {
+                // The tokeniser splits decimals ("5 . 9"): a number is one value.
+                let n = tokens.len();
+                if n >= 2 && tokens[n - 1] == "." && digits(&tokens[n - 2]) && digits(&text) {
+                    tokens.pop();
+                    tokens[n - 2] = format!("{}.{text}", tokens[n - 2]);
+                } else {
+                    tokens.push(text);
+                }
+            }
             _ => lines.push(vec![text]),
         }
         current = Some(token.sentence);
@@ -84,6 +93,10 @@ pub fn document(file: File, gold: String) -> EcbDocument {
     }
 }
 
+fn digits(token: &str) -> bool {
+    !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,13 +113,19 @@ mod tests {
 <token t_id="7" sentence="2" number="1">bridge</token>
 <token t_id="8" sentence="2" number="2">&amp;</token>
 <token t_id="9" sentence="3" number="0">Cars</token>
+<token t_id="10" sentence="3" number="1">5</token>
+<token t_id="11" sentence="3" number="2">.</token>
+<token t_id="12" sentence="3" number="3">9</token>
+<token t_id="13" sentence="3" number="4">.</token>
+<token t_id="14" sentence="4" number="0">7</token>
 </Document>"#;
         let parsed = ecbplus::parse("9_1ecbplus.xml", xml).unwrap();
         let d = document(parsed, "9/ecbplus".into());
         assert_eq!(d.name, "9_1ecbplus.xml");
         assert_eq!(d.url.as_deref(), Some("http://example.org/a"));
         assert_eq!(d.headline.as_deref(), Some("Bridge Closes"));
-        assert_eq!(d.text, "The bridge &\nCars");
+        // A split decimal is one number again; a full stop before a new sentence stays.
+        assert_eq!(d.text, "The bridge &\nCars 5.9 .\n7");
         let parsed = ecbplus::parse("9_1ecb.xml", "<token sentence=\"0\">Hi\t</token>").unwrap();
         let plain = document(parsed, "9/ecb".into());
         assert_eq!((plain.headline, plain.text.as_str()), (None, "Hi"));

@@ -14,9 +14,9 @@ use crate::dedup::shingles;
 const NAME_SEED: u64 = 1;
 const ENTITY_SEED: u64 = 2;
 const NUMBER_SEED: u64 = 3;
-/// Headline words count as this many extra body occurrences: the headline says what the
-/// article is about.
-const HEADLINE_BOOST: f32 = 2.0;
+/// Headline words count this many times each: the headline says what the article is about
+/// (ECB+ BCubed F1 0.9086 at 2, 0.9141 at 3 and 4, 0.9092 at 1).
+const HEADLINE_BOOST: f32 = 3.0;
 /// Display names kept per article (for a story's top entities).
 const MAX_NAMES: usize = 16;
 
@@ -245,6 +245,29 @@ fn add_words(source: &str, title: bool, weight: f32, counts: &mut Counts) {
         }
     });
     end_run(&mut run, &mut counts.names);
+}
+
+/// The word behind each term and specific hash of `text` (numbers and names marked), for
+/// diagnostics.
+#[doc(hidden)]
+pub fn hash_words(text: &str, title: bool) -> Vec<(u64, String)> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    text::words(text, title, |w: Word<'_>| {
+        if w.raw.starts_with(|c: char| c.is_ascii_digit()) {
+            let n = number(w.raw, &mut buf).to_string();
+            out.push((specific_hash(n.as_bytes(), NUMBER_SEED), format!("#{n}")));
+            return;
+        }
+        if text::term(w.raw, &mut buf).is_none() {
+            return;
+        }
+        out.push((term_hash(buf.as_bytes()), buf.clone()));
+        if w.name {
+            out.push((specific_hash(buf.as_bytes(), NAME_SEED), format!("N:{buf}")));
+        }
+    });
+    out
 }
 
 /// A number as a value: thousands separators dropped ("35,000" is "35000").

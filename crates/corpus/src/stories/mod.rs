@@ -33,6 +33,6 @@ mod refine;
 mod text;
 mod vector;
 
-pub use features::{ArticleFeatures, day_number, day_string};
+pub use features::{ArticleFeatures, day_number, day_string, hash_words};
 pub use index::{Assignment, Config, IndexState, Merge, Split, StoryIndex, StorySummary};
 pub use membership::Membership;
