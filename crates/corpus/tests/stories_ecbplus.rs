@@ -197,8 +197,8 @@ fn ecbplus_sub_topics() {
         mixed - mixed_topics
     );
     if std::env::var_os("STORY_THRESHOLD").is_none() {
-        // The defaults' figure (0.9141, see docs/STORIES.md), with a little room.
-        assert!(s.bcubed.f1 >= 0.91, "BCubed F1 {:.4}", s.bcubed.f1);
+        // The defaults' figure (0.9233, see docs/STORIES.md), with a little room.
+        assert!(s.bcubed.f1 >= 0.92, "BCubed F1 {:.4}", s.bcubed.f1);
     }
 }
 

@@ -17,6 +17,10 @@ const NUMBER_SEED: u64 = 3;
 /// Headline words count this many times each: the headline says what the article is about
 /// (ECB+ BCubed F1 0.9086 at 2, 0.9141 at 3 and 4, 0.9092 at 1).
 const HEADLINE_BOOST: f32 = 3.0;
+/// Words of the text's first sentence count this many times each: a news lede says which
+/// event the article reports, later sentences drift to background (ECB+ BCubed F1 0.9141
+/// at 1, 0.9219 at 1.5, 0.9233 at 2, 0.9190 at 2.5; the first two sentences at 2: 0.9205).
+const LEDE_BOOST: f32 = 2.0;
 /// Display names kept per article (for a story's top entities).
 const MAX_NAMES: usize = 16;
 
@@ -69,9 +73,9 @@ impl ArticleFeatures {
         let mut counts = Counts::default();
         let mut lowered: Vec<u64> = Vec::new();
         if let Some(h) = headline {
-            add_words(h, true, HEADLINE_BOOST, &mut counts);
+            add_words(h, true, HEADLINE_BOOST, HEADLINE_BOOST, &mut counts);
         }
-        add_words(text, false, 1.0, &mut counts);
+        add_words(text, false, 1.0, LEDE_BOOST, &mut counts);
         shingles::word_hashes(text, &mut lowered);
         let day = published.and_then(day_number);
         let year = day.and_then(year_of_day).or(counts.years.dated);
@@ -201,9 +205,10 @@ fn sublinear(counts: HashMap<u64, f32>) -> Vec<(u64, f32)> {
     v
 }
 
-/// Counts the words of `source` (with `weight` per occurrence): topic words as terms, name
-/// words and numbers as specifics, runs of adjacent name words as names.
-fn add_words(source: &str, title: bool, weight: f32, counts: &mut Counts) {
+/// Counts the words of `source` (with `weight` per occurrence, `lede` in its first
+/// sentence): topic words as terms, name words and numbers as specifics, runs of adjacent name
+/// words as names.
+fn add_words(source: &str, title: bool, weight: f32, lede: f32, counts: &mut Counts) {
     let mut buf = String::new();
     let mut run: Vec<&str> = Vec::new();
     let end_run = |run: &mut Vec<&str>, names: &mut HashMap<String, u32>| {
@@ -214,6 +219,7 @@ fn add_words(source: &str, title: bool, weight: f32, counts: &mut Counts) {
     };
 
     text::words(source, title, |w: Word<'_>| {
+        let weight = if w.sentence == 0 { lede } else { weight };
         counts.years.see(w.raw);
         if !w.name || !w.joined {
             end_run(&mut run, &mut counts.names);
@@ -325,6 +331,9 @@ mod tests {
                 .map(|t| t.1)
         };
         assert!(weight("flood") > weight("rain"));
+        // "rain" from the lede outweighs "bridge" from the second sentence.
+        assert!(weight("rain") > weight("bridge"));
+        assert!(weight("bridge").is_some());
         assert!(weight("the").is_none());
     }
 
