@@ -13,6 +13,7 @@
 
 pub mod clusters;
 mod direct;
+mod edges;
 pub mod lexicon;
 pub mod marks;
 pub mod polnear;

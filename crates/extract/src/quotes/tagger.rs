@@ -1415,11 +1415,13 @@ impl Tagger {
             &sums,
             &mut keys,
         );
-        RoleSpans {
+        let mut spans = RoleSpans {
             sources: spans_of(&sc2, B_SOURCE),
             cues: cues_of_both_passes(&sc, &sc2, &content),
             contents: spans_of(&content, B_CONTENT),
-        }
+        };
+        super::edges::apply(&view.tokens, &mut spans);
+        spans
     }
 
     /// The content layer again, reading the second source/cue pass's tags instead of the
