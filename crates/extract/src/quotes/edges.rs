@@ -7,7 +7,12 @@
 //! - a cue right before a colon ("added:") holds the colon 222 times and stops before it 18
 //!   times (92 %);
 //! - no content span ends on a ")" that closes nothing inside it, and none stops right
-//!   before the ")" of a "(" it holds (0 of 23,292; 34 end on a ")" they opened).
+//!   before the ")" of a "(" it holds (0 of 23,292; 34 end on a ")" they opened);
+//! - a content span that opens with a quote mark runs to the closing mark when that is in
+//!   the same paragraph: ''…'' 1,165 times, stopping short 30 times (97 %); “…” 2,302 / 100;
+//!   "…" 1,966 / 59. The model stops short mostly in ''…'' quotations (236 times on the
+//!   training articles), which the quotation finder does not pair, so its features do not
+//!   see them as quotes.
 
 use std::ops::Range;
 
@@ -21,6 +26,64 @@ pub fn apply(tokens: &[Tok], spans: &mut RoleSpans) {
     }
     for content in &mut spans.contents {
         balance_parentheses(tokens, content);
+        to_closing_mark(tokens, content);
+    }
+}
+
+/// How far a closing mark is looked for: a quotation longer than this is left as it is.
+const MAX_QUOTE_TOKENS: usize = 400;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mark {
+    Curly,
+    Straight,
+    /// Two apostrophes (or a "''" token), the New York Times' quote mark.
+    Doubled,
+}
+
+/// The opening mark at `i` and how many tokens it takes.
+fn opening(tokens: &[Tok], i: usize) -> Option<(Mark, usize)> {
+    match tokens.get(i)?.word {
+        "“" => Some((Mark::Curly, 1)),
+        "\"" => Some((Mark::Straight, 1)),
+        "''" => Some((Mark::Doubled, 1)),
+        "'" if glued_apostrophe(tokens, i + 1) => Some((Mark::Doubled, 2)),
+        _ => None,
+    }
+}
+
+/// The closing `mark` at `i`, and how many tokens it takes.
+fn closing(tokens: &[Tok], i: usize, mark: Mark) -> Option<usize> {
+    match (tokens.get(i)?.word, mark) {
+        ("”", Mark::Curly) | ("\"", Mark::Straight) | ("''", Mark::Doubled) => Some(1),
+        ("'", Mark::Doubled) if glued_apostrophe(tokens, i + 1) => Some(2),
+        _ => None,
+    }
+}
+
+/// An apostrophe at `i` written right after the token before it.
+fn glued_apostrophe(tokens: &[Tok], i: usize) -> bool {
+    tokens
+        .get(i)
+        .is_some_and(|t| t.word == "'" && tokens[i - 1].end == t.start)
+}
+
+/// A content span that opens with a quote mark and stops inside the quotation runs on to
+/// the closing mark, if that is in the same paragraph.
+fn to_closing_mark(tokens: &[Tok], content: &mut Range<usize>) {
+    let Some((mark, len)) = opening(tokens, content.start) else {
+        return;
+    };
+    let from = content.start + len;
+    let to = tokens.len().min(from + MAX_QUOTE_TOKENS);
+    for j in from..to {
+        if tokens[j].line_start {
+            return;
+        }
+        if let Some(close) = closing(tokens, j, mark) {
+            content.end = content.end.max(j + close);
+            return;
+        }
     }
 }
 
@@ -139,5 +202,49 @@ mod tests {
         assert_eq!(content_after(&words, 0..4), 0..5);
         // A span that is only ")" is not emptied.
         assert_eq!(content_after(&[")"], 0..1), 0..1);
+    }
+
+    #[test]
+    fn content_opening_a_quotation_runs_to_its_closing_mark() {
+        // ''It's anti-reform. She's layering it on,'' a critic said.
+        let words = [
+            "'",
+            "+'",
+            "+It's",
+            "anti-reform",
+            "+.",
+            "She's",
+            "layering",
+            "it",
+            "on",
+            "+,",
+            "+'",
+            "+'",
+            "a",
+            "critic",
+            "said",
+        ];
+        assert_eq!(content_after(&words, 0..4), 0..12);
+        // The same with a single "''" token and with curly marks.
+        let words = [
+            "''", "+Cut", "taxes", "+.", "Now", "+.", "+''", "he", "said",
+        ];
+        assert_eq!(content_after(&words, 0..3), 0..7);
+        let words = ["“", "+Cut", "taxes", "+.", "Now", "+.", "+”", "he", "said"];
+        assert_eq!(content_after(&words, 0..3), 0..7);
+        // A span already holding the closing mark, or not opening with a mark, is unchanged.
+        assert_eq!(content_after(&words, 0..8), 0..8);
+        assert_eq!(content_after(&words, 1..3), 1..3);
+        // A mark of another kind does not close it; nor does one in the next paragraph.
+        let words = ["“", "+Cut", "taxes", "+.", "\"", "he", "said"];
+        assert_eq!(content_after(&words, 0..3), 0..3);
+        let mut tokens = tokens(&["“", "+Cut", "taxes", "+.", "Now", "+”"]);
+        tokens[4].line_start = true;
+        let mut spans = RoleSpans {
+            contents: std::iter::once(0..3).collect(),
+            ..RoleSpans::default()
+        };
+        apply(&tokens, &mut spans);
+        assert_eq!(spans.contents[0], 0..3);
     }
 }
