@@ -70,7 +70,7 @@ fn glued_apostrophe(tokens: &[Tok], i: usize) -> bool {
 
 /// A content span that opens with a quote mark and stops inside the quotation runs on to
 /// the closing mark, if that is in the same paragraph.
-fn to_closing_mark(tokens: &[Tok], content: &mut Range<usize>) {
+pub(super) fn to_closing_mark(tokens: &[Tok], content: &mut Range<usize>) {
     let Some((mark, len)) = opening(tokens, content.start) else {
         return;
     };

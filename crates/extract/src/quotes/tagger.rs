@@ -1372,9 +1372,22 @@ impl Tagger {
                 self.weights.add(&feats, weights::CONTENT, scores);
             })
         };
+        // What the second pass reads: the content spans run on to their closing quote
+        // marks, as the output's will (`edges`).
+        let content_seen = {
+            let mut tags = content.clone();
+            for mut span in spans_of(&content, B_CONTENT) {
+                let end = span.end;
+                super::edges::to_closing_mark(&view.tokens, &mut span);
+                for tag in &mut tags[end..span.end] {
+                    *tag = B_CONTENT + 1;
+                }
+            }
+            tags
+        };
         keys.clear();
         for &i in &active {
-            content_tag_features(&content, i, &mut keys);
+            content_tag_features(&content_seen, i, &mut keys);
         }
         self.weights
             .add_runs(&keys, CONTENT_TAG_FEATURES, &active, &mut sums);
@@ -1398,7 +1411,7 @@ impl Tagger {
             is_active,
             |i, token| fill(token, &sums[i][weights::SC2]),
             |i, rows| {
-                let extra = &sc2_content[content[i]];
+                let extra = &sc2_content[content_seen[i]];
                 for ((out, w), e) in rows.iter_mut().zip(&sc2_rows[combo_of[i]]).zip(extra) {
                     *out = w + e;
                 }
