@@ -1,6 +1,6 @@
 //! Quote-mark matching: one left-to-right pass over the text pairs opening and closing
-//! marks (straight, curly, low-9, guillemets) into quotations, in linear time whatever the
-//! input. Single marks are never paired at the top level (they are apostrophes far more
+//! marks (straight, curly, low-9, guillemets, and two apostrophes '' as the New York Times
+//! writes them) into quotations, in linear time whatever the input. Single marks are never paired at the top level (they are apostrophes far more
 //! often than quotes); inside a double quotation they are content (“The ‘yes, but’ …”).
 //!
 //! Line breaks: a quotation whose line ends mid-sentence goes on over the break (a quote
@@ -59,7 +59,26 @@ pub fn find_quotations(text: &str) -> Vec<Quoted> {
                 continue;
             }
         }
+        // Two apostrophes: the New York Times' double quote mark, two characters wide.
+        let doubled = c == '\'' && next == Some('\'');
         match current.take() {
+            None if doubled => {
+                let after = chars.get(i + 2).copied();
+                if opening_context(prev) && after.is_some_and(|n| !n.is_whitespace()) {
+                    current = Some(Open {
+                        open: i,
+                        start: i + 2,
+                        continuations: Vec::new(),
+                    });
+                }
+                i += 2;
+                continue;
+            }
+            Some(open) if doubled => {
+                push(&chars, &mut found, open, i, Some(i));
+                i += 2;
+                continue;
+            }
             None => {
                 let is_open = opens(c)
                     || (c == '"'
@@ -89,7 +108,10 @@ pub fn find_quotations(text: &str) -> Vec<Quoted> {
                     while j < chars.len() && chars[j].is_whitespace() {
                         j += 1;
                     }
-                    let next_opens = j < chars.len() && (opens(chars[j]) || chars[j] == '"');
+                    let next_opens = j < chars.len()
+                        && (opens(chars[j])
+                            || chars[j] == '"'
+                            || (chars[j] == '\'' && chars.get(j + 1) == Some(&'\'')));
                     let line_done = last_visible(&chars, open.start, i)
                         .is_some_and(|p| matches!(p, '.' | '!' | '?' | ':' | ';'));
                     if line_done && next_opens {
@@ -120,7 +142,7 @@ fn last_visible(chars: &[char], from: usize, to: usize) -> Option<char> {
     chars[from..to]
         .iter()
         .rev()
-        .find(|c| !c.is_whitespace() && !opens(**c) && !closes(**c) && **c != '"')
+        .find(|c| !c.is_whitespace() && !opens(**c) && !closes(**c) && !matches!(**c, '"' | '\''))
         .copied()
 }
 
@@ -190,6 +212,22 @@ mod tests {
             ["this never closes.", "fine"]
         );
         assert_eq!(texts("a 6\" pipe and ” stray"), Vec::<String>::new());
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_double_quotes() {
+        assert_eq!(
+            texts("''We should act,'' Mr. Castro said. It's the players' ''fair share.''"),
+            ["We should act,", "fair share."]
+        );
+        // Running over paragraphs, as with other marks.
+        let q = find_quotations("''First paragraph.\n''Second one,'' she said.");
+        assert_eq!(q.len(), 1);
+        assert_eq!(q[0].continuations, vec![19]);
+        // An apostrophe pair before a space opens nothing.
+        assert_eq!(texts("the '' mark"), Vec::<String>::new());
+        let text = "'".repeat(10_001) + "word";
+        assert!(find_quotations(&text).len() <= 1);
     }
 
     #[test]
