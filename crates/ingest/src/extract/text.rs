@@ -57,24 +57,36 @@ fn without_furniture(text: &str, title: Option<&str>) -> String {
     let mut kept: Vec<&str> = Vec::new();
     let mut kept_words = 0;
     let mut long_paragraphs_seen = HashSet::new();
+    // Paragraphs from this index on are all teasers: only a heading just before them can
+    // end the article (found once from the end, not by looking ahead from every heading).
+    let teasers_from = paragraphs
+        .iter()
+        .rposition(|paragraph| !is_teaser(paragraph))
+        .map_or(0, |last_text| last_text + 1);
     for (index, &paragraph) in paragraphs.iter().enumerate() {
         if kept.is_empty() && title.as_deref() == Some(normalised(paragraph).as_str()) {
             continue;
         }
-        if kept_words >= OTHER_ARTICLES_AFTER_WORDS
+        if index + 1 >= teasers_from
+            && kept_words >= OTHER_ARTICLES_AFTER_WORDS
             && is_other_articles_heading(paragraph)
-            && paragraphs[index + 1..].iter().all(|rest| is_teaser(rest))
         {
             break;
         }
         if boilerplate_rule(paragraph).is_some() || is_meta_line(paragraph) {
             continue;
         }
-        let words = paragraph.split_whitespace().count();
-        if words >= REPEAT_MIN_WORDS && !long_paragraphs_seen.insert(normalised(paragraph)) {
+        // The converter has already collapsed whitespace, so copies are equal as strings.
+        if has_words(paragraph, REPEAT_MIN_WORDS) && !long_paragraphs_seen.insert(paragraph) {
             continue;
         }
-        kept_words += words;
+        // Words are counted only as far as the threshold they are compared with.
+        if kept_words < OTHER_ARTICLES_AFTER_WORDS {
+            kept_words += paragraph
+                .split_whitespace()
+                .take(OTHER_ARTICLES_AFTER_WORDS)
+                .count();
+        }
         kept.push(paragraph);
     }
     kept.join("\n\n")
@@ -95,7 +107,13 @@ const OTHER_ARTICLES_AFTER_WORDS: usize = 100;
 /// A paragraph of running text means the heading was an inline box and the article goes on.
 fn is_teaser(paragraph: &str) -> bool {
     let end = paragraph.trim_end();
-    end.ends_with("...") || end.ends_with('…') || paragraph.split_whitespace().count() < 25
+    end.ends_with("...") || end.ends_with('…') || !has_words(paragraph, 25)
+}
+
+/// Whether `paragraph` has at least `n` words, without counting past `n`. ASCII whitespace
+/// is enough for a length test and saves decoding every character.
+fn has_words(paragraph: &str, n: usize) -> bool {
+    paragraph.split_ascii_whitespace().nth(n - 1).is_some()
 }
 
 /// A whole line that introduces links to other articles. Wider than the `engagement_widget`
