@@ -4,6 +4,9 @@
 //! is O(span length)).
 //!
 //! Counted on the 840 training articles (first annotator's file of each):
+//! - a source holding a comma (an appositive: "X, a historian who …,") takes the comma that
+//!   closes it 864 times and leaves it 100 times (90 %); one without ends before a comma 749
+//!   times and on it 3 times;
 //! - a cue right before a colon ("added:") holds the colon 222 times and stops before it 18
 //!   times (92 %);
 //! - no content span ends on a ")" that closes nothing inside it, and none stops right
@@ -23,6 +26,9 @@ use super::view::Tok;
 pub fn apply(tokens: &[Tok], spans: &mut RoleSpans) {
     for cue in &mut spans.cues {
         cue_colon(tokens, cue);
+    }
+    for source in &mut spans.sources {
+        source_comma(tokens, source);
     }
     for content in &mut spans.contents {
         balance_parentheses(tokens, content);
@@ -96,6 +102,26 @@ fn cue_colon(tokens: &[Tok], cue: &mut Range<usize>) {
         && !next.line_start
     {
         cue.end += 1;
+    }
+}
+
+/// A source holding an appositive takes the comma that closes it ("[Douglas Brinkley, a
+/// historian who attended,] recalled"); a source without one ends before a comma.
+fn source_comma(tokens: &[Tok], source: &mut Range<usize>) {
+    let Some(span) = tokens.get(source.clone()) else {
+        return;
+    };
+    let inner = span.len() > 1 && span[..span.len() - 1].iter().any(|t| t.word == ",");
+    let ends_on_comma = span.last().is_some_and(|t| t.word == ",");
+    if inner
+        && !ends_on_comma
+        && tokens
+            .get(source.end)
+            .is_some_and(|t| t.word == "," && !t.line_start)
+    {
+        source.end += 1;
+    } else if !inner && ends_on_comma && span.len() > 1 {
+        source.end -= 1;
     }
 }
 
@@ -178,6 +204,24 @@ mod tests {
         };
         apply(&tokens(words), &mut spans);
         spans.contents[0].clone()
+    }
+
+    #[test]
+    fn a_source_with_an_appositive_takes_its_closing_comma() {
+        let words = ["Brinkley", "+,", "a", "historian", "+,", "recalled"];
+        let run = |source: Range<usize>| {
+            let mut spans = RoleSpans {
+                sources: vec![source],
+                ..RoleSpans::default()
+            };
+            apply(&tokens(&words), &mut spans);
+            spans.sources[0].clone()
+        };
+        assert_eq!(run(0..4), 0..5);
+        assert_eq!(run(0..5), 0..5);
+        // Without an appositive the comma is not the source's.
+        assert_eq!(run(2..5), 2..4);
+        assert_eq!(run(2..4), 2..4);
     }
 
     #[test]
