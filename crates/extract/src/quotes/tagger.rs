@@ -462,8 +462,8 @@ fn content_features(
 /// batches add finite weights). PolNeAR dev exact source F1 +0.26, +0.07, +0.10
 /// (seeds 1–3); cue and content unchanged.
 fn no_span_across_lines(scores: &mut [f32]) {
-    scores[2] = f32::NEG_INFINITY;
-    scores[4] = f32::NEG_INFINITY;
+    scores[B_SOURCE + 1] = f32::NEG_INFINITY;
+    scores[B_CUE + 1] = f32::NEG_INFINITY;
 }
 
 /// The cues of the second source/cue pass, and those of the first pass where the second
@@ -1679,8 +1679,6 @@ mod tests {
         );
     }
 
-    /// The precomputed keys are the ones the features' formulas give (a wrong entry
-    /// would silently read another feature's weights).
     #[test]
     fn first_pass_cues_fill_in_where_the_second_pass_and_content_are_silent() {
         // Classes: 0 O, 1/2 B/I-Source, 3/4 B-I-Cue; content 0 O, 1/2 B/I-Content.
@@ -1724,6 +1722,8 @@ mod tests {
         assert_eq!(scores[..2], [0.0, 1.0]);
     }
 
+    /// The precomputed keys are the ones the features' formulas give (a wrong entry
+    /// would silently read another feature's weights).
     #[test]
     fn small_keys_match_the_formulas() {
         let small = small_keys();
