@@ -2,18 +2,17 @@
 //! --test quotes_dev -- --ignored --nocapture`); ignored by default: it needs
 //! `../shared/data/polnear/dev` and a release build to run in seconds.
 
-use std::path::Path;
+mod common;
 
 use storyline_extract::quotes::QuoteFinder;
 use storyline_extract::quotes::polnear::{self, Scores};
-use storyline_nlp::pipeline::Pipeline;
 
 #[test]
 #[ignore]
 fn dev_scores() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/polnear/dev");
+    let dir = common::shared_dir().join("data/polnear/dev");
     let docs = polnear::read_split(&dir).expect("read PolNeAR dev");
-    let pipeline = Pipeline::load().expect("load the language layers");
+    let pipeline = common::pipeline();
     let finder = QuoteFinder::load().expect("load the quote model");
     let mut scores = Scores::default();
     for doc in &docs {
