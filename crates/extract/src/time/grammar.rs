@@ -465,6 +465,15 @@ impl Grammar<'_, '_> {
                 };
                 return self.cand(i, end, Sem::DayOffset { offset, part });
             }
+            // "Now, following asset sales, …": a discourse marker opening the sentence,
+            // not the present (TBAQ marks none of 3).
+            "now"
+                if self.words[i].is_capitalised()
+                    && self.is(i + 1, ",")
+                    && (i == 0 || self.words[i - 1].is_punct()) =>
+            {
+                return None;
+            }
             "now" | "currently" | "nowadays" => {
                 return self.cand(i, i + 1, Sem::Reference("PRESENT_REF"));
             }
@@ -1022,6 +1031,16 @@ impl Grammar<'_, '_> {
         }
     }
 
+    /// "80s" after an apostrophe: the decade's digit (8).
+    fn two_digit_decade(&self, i: usize) -> Option<i32> {
+        let t = self.words.get(i)?.text;
+        let d = t.strip_suffix('s')?;
+        if d.len() != 2 || !d.ends_with('0') {
+            return None;
+        }
+        d[..1].parse().ok()
+    }
+
     /// A four-digit number alone is a year only where a count would be unlikely.
     fn year_alone(&self, i: usize, y: i32) -> Option<Candidate> {
         // "the 1989 third quarter", "the 1988 period": a reporting period of that year.
@@ -1109,7 +1128,10 @@ impl Grammar<'_, '_> {
                 // "past years": a vague duration.
                 return self.cand(i, i + 2, Sem::Duration { amount: None, unit });
             }
-            if matches!(w, "past") || unit < Unit::Week {
+            // "the past year" is the last calendar year, as "the last year" is (TBAQ: 2 of
+            // 2); "past year" without the article stays a length ("a past-year high" aside).
+            let the_past = w == "past" && i > 0 && self.is(i - 1, "the") && unit == Unit::Year;
+            if (matches!(w, "past") && !the_past) || unit < Unit::Week {
                 // "the past week", "the last day" are durations; "this day" is rare.
                 return (unit >= Unit::Day).then(|| Candidate {
                     start: i,
@@ -1325,6 +1347,11 @@ impl Grammar<'_, '_> {
                 return self.cand(i, i + 2, Sem::Reference("PAST_REF"));
             }
             "weekend" => return self.cand(i, i + 2, Sem::Weekend { shift: None }),
+            // "the '80s": a decade of the 1900s, the apostrophe standing for "19".
+            "'" | "’" if self.two_digit_decade(i + 2).is_some() => {
+                let k = self.two_digit_decade(i + 2)?;
+                return self.cand(i, i + 3, Sem::Decade(190 + k));
+            }
             // "the nineties": decades of the 1900s by name.
             "twenties" | "thirties" | "forties" | "fifties" | "sixties" | "seventies"
             | "eighties" | "nineties" => {
@@ -1491,6 +1518,14 @@ impl Grammar<'_, '_> {
                     return self.cand(i, i + 3 + fiscal, sem);
                 }
             }
+            // "the latest fiscal year": the last one that has ended.
+            "latest" if self.is(i + 2, "fiscal") && self.is(i + 3, "year") => {
+                let sem = Sem::Relative {
+                    unit: Unit::Year,
+                    offset: -1,
+                };
+                return self.cand(i, i + 4, sem);
+            }
             "latest" | "comparable" if matches!(self.lw(i + 2), "quarter" | "period") => {
                 let sem = Sem::Quarter {
                     quarter: None,
@@ -1504,6 +1539,20 @@ impl Grammar<'_, '_> {
         let last_half = n == "last" && self.is(i + 2, "half");
         if let Some(q) = lexicon::ordinal(n).or(last_half.then_some(2)) {
             let kind = self.lw(i + 2);
+            // "the last half of the '80s": the decade, at its end.
+            if kind == "half"
+                && q <= 2
+                && self.is(i + 3, "of")
+                && let Some(c) = self
+                    .parse_at(i + 4, buf)
+                    .filter(|c| matches!(c.sem, Sem::Decade(_)))
+            {
+                return Some(Candidate {
+                    start: i,
+                    modifier: Some(if q == 1 { "START" } else { "END" }),
+                    ..c
+                });
+            }
             if (kind == "quarter" && (1..=4).contains(&q)) || (kind == "half" && q <= 2) {
                 let mut end = i + 3;
                 let mut year = None;

@@ -542,3 +542,23 @@ fn marches_and_showdowns_are_not_times() {
         s("2025-03")
     );
 }
+
+#[test]
+fn the_past_year_decades_by_apostrophe_and_the_latest_fiscal_year() {
+    // "the past year" is last year, as "the last year" is; "the past two years" a length.
+    assert_eq!(one("hate groups grew over the past year").2, s("2024"));
+    assert_eq!(one("hate groups grew over the past two years").2, s("P2Y"));
+    let half = one("the trend of the last half of the '80s");
+    assert_eq!((half.2, half.3), (s("198"), s("END")));
+    assert_eq!(one("sales in the latest fiscal year").2, s("2024"));
+}
+
+#[test]
+fn a_sentence_opening_now_is_no_time() {
+    assert!(find("Now, following asset sales, the company is smaller.").is_empty());
+    assert_eq!(one("The company now sees alliances.").2, s("PRESENT_REF"));
+    assert_eq!(
+        one("But right now, for the people here, it is hard.").0,
+        "now"
+    );
+}
