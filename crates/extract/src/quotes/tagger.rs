@@ -13,11 +13,11 @@
 //! Features are hashed as integers (a word's hash mixed with a template number), not as
 //! strings, to keep tagging cheap: each token's word, lemma and tag hashes are computed once.
 
-use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 use std::io;
 use std::ops::Range;
 
-use storyline_nlp::perceptron::{Model, Trainer, sequence_differences, viterbi};
+use storyline_nlp::perceptron::{IdentityHasher, Model, Trainer, sequence_differences, viterbi};
 
 use super::clusters::{WordClusters, word_hash};
 use super::lexicon::{Lexicon, LexiconData};
@@ -25,6 +25,9 @@ use super::view::{Cue, View};
 use super::weights::{self, ModelPart, Weights};
 
 const MAGIC: &[u8; 8] = b"STLQUOT2";
+
+/// Combination ids (already mixed) to their index.
+type CombinationMap = hashbrown::HashMap<u64, usize, BuildHasherDefault<IdentityHasher>>;
 
 /// Source/cue layer classes.
 const SC_CLASSES: [&str; 5] = ["O", "B-Source", "I-Source", "B-Cue", "I-Cue"];
@@ -519,6 +522,12 @@ struct SmallKeys {
     quote_dist: [[[u64; 10]; 10]; 4],
     span: [[u64; 8]; 8],
     end_quote: [[u64; 8]; 8],
+    /// The content layer's history templates 70 (the previous tag), 71 (the previous
+    /// two, `p * 16 + p2`) and 80 (the previous tag with the source/cue tag, `p * 16 +
+    /// sc`).
+    ct_prev: [u64; CT_CLASSES.len()],
+    ct_prev2: [[u64; CT_CLASSES.len()]; CT_CLASSES.len()],
+    ct_sc: [[u64; SC_CLASSES.len()]; CT_CLASSES.len()],
 }
 
 /// A quote state (1–3) or `OUTSIDE` (4) as an index.
@@ -595,6 +604,11 @@ fn small_keys() -> &'static SmallKeys {
             end_quote: std::array::from_fn(|a| {
                 std::array::from_fn(|b| key(53, a as u64 * 8 + b as u64))
             }),
+            ct_prev: std::array::from_fn(|p| key(CT_HISTORY, p as u64)),
+            ct_prev2: std::array::from_fn(|p| {
+                std::array::from_fn(|p2| key(CT_HISTORY + 1, p as u64 * 16 + p2 as u64))
+            }),
+            ct_sc: std::array::from_fn(|p| std::array::from_fn(|sc| ct_sc_key(p, sc))),
         }
     })
 }
@@ -874,6 +888,78 @@ fn ct_history(info: &[TokenInfo], sc: &[usize], i: usize, tags: &[usize], out: &
     let (prev, prev2) = previous(tags);
     greedy_history(prev, prev2, &info[i], out, CT_HISTORY);
     out.push(ct_sc_key(prev, sc[i]));
+}
+
+/// How many keys `ct_history` makes.
+const CT_HISTORY_FEATURES: usize = 7;
+
+/// The content layer's history keys for tagging one article, made once: the previous tag
+/// with the word (three keys per token, which are also the ones prefetched a token ahead)
+/// and with the token's POS, quote state and cue class (once per combination of the three
+/// in the article, as the source/cue transitions are); the others come from
+/// [`SmallKeys`]. [`CtHistoryKeys::keys`] gives what [`ct_history`] makes, in its order,
+/// so the scores are summed exactly as before; [`ct_history`] mixed every key again at
+/// every token it scored.
+struct CtHistoryKeys {
+    word: Vec<[u64; CT_CLASSES.len()]>,
+    /// Per combination: for each previous tag, templates 73, 74 and 75.
+    combo: Vec<[[u64; 3]; CT_CLASSES.len()]>,
+}
+
+impl CtHistoryKeys {
+    fn new(info: &[TokenInfo]) -> CtHistoryKeys {
+        CtHistoryKeys {
+            word: info
+                .iter()
+                .map(|t| std::array::from_fn(|p| history_word_key(CT_HISTORY, p as u64, t)))
+                .collect(),
+            combo: Vec::new(),
+        }
+    }
+
+    /// Adds the keys of a new combination of POS, quote state and cue class (`info`: a
+    /// token that has it).
+    fn add_combo(&mut self, info: &TokenInfo) {
+        self.combo.push(std::array::from_fn(|p| {
+            let p = p as u64;
+            [
+                key(CT_HISTORY + 3, p ^ info.pos.rotate_left(13)),
+                key(CT_HISTORY + 4, p * 8 + info.quote),
+                key(CT_HISTORY + 5, p * 64 + info.cue),
+            ]
+        }));
+    }
+
+    /// [`ct_history`]'s keys for token `i` of combination `combo` after `tags`, with the
+    /// source/cue tag `sc`.
+    fn keys(
+        &self,
+        i: usize,
+        combo: usize,
+        tags: &[usize],
+        sc: usize,
+    ) -> [u64; CT_HISTORY_FEATURES] {
+        let small = small_keys();
+        let (p, p2) = previous(tags);
+        let [pos, quote, cue] = self.combo[combo][p];
+        [
+            small.ct_prev[p],
+            small.ct_prev2[p][p2],
+            self.word[i][p],
+            pos,
+            quote,
+            cue,
+            small.ct_sc[p][sc],
+        ]
+    }
+
+    fn prefetch(&self, weights: &Weights, i: usize) {
+        if let Some(keys) = self.word.get(i) {
+            for &k in keys {
+                weights.prefetch(k);
+            }
+        }
+    }
 }
 
 /// Trains one layer greedily, with gold previous tags, over documents `docs`.
@@ -1296,8 +1382,10 @@ impl Tagger {
         // the POS, quote state and cue class), so they are summed once per combination
         // the article holds, for both source/cue layers: `transitions[combo]`, rows by
         // previous class.
-        let mut combos: HashMap<u64, usize> = HashMap::default();
+        // The ids are mixed already: the map need not hash them again.
+        let mut combos: CombinationMap = CombinationMap::default();
         let mut combo_of = Vec::with_capacity(n);
+        let mut ct_keys = CtHistoryKeys::new(&info);
         keys.clear();
         for t in &info {
             let id = mix(t.pos ^ mix(t.quote << 8 | t.cue));
@@ -1307,6 +1395,7 @@ impl Tagger {
                 for p in 0..SC_K {
                     sc_transition(t, p, &mut keys);
                 }
+                ct_keys.add_combo(t);
             }
             combo_of.push(combo);
         }
@@ -1358,15 +1447,9 @@ impl Tagger {
             // The next token's previous-tag × word keys, for every tag it may follow, are
             // fetched while this token is scored: they are the history keys likely to
             // miss the cache.
-            let mut feats = Vec::with_capacity(8);
             decode_greedy(&CT_CLASSES, n, is_active, |i, tags, scores| {
-                if let Some(next) = info.get(i + 1) {
-                    for p in 0..CT_K as u64 {
-                        self.weights.prefetch(history_word_key(CT_HISTORY, p, next));
-                    }
-                }
-                feats.clear();
-                ct_history(&info, &sc, i, tags, &mut feats);
+                ct_keys.prefetch(&self.weights, i + 1);
+                let feats = ct_keys.keys(i, combo_of[i], tags, sc[i]);
                 scores.clear();
                 scores.extend_from_slice(&sums[i][weights::CONTENT]);
                 self.weights.add(&feats, weights::CONTENT, scores);
@@ -1420,6 +1503,7 @@ impl Tagger {
         let content = self.content_again(
             view,
             &info,
+            (&ct_keys, &combo_of),
             [&sc, &sc2],
             &sc_dist,
             &near,
@@ -1450,6 +1534,7 @@ impl Tagger {
         &self,
         view: &View,
         info: &[TokenInfo],
+        (ct_keys, combo_of): (&CtHistoryKeys, &[usize]),
         [first, second]: [&[usize]; 2],
         first_dist: &[[u64; 4]],
         near: &[bool],
@@ -1493,7 +1578,6 @@ impl Tagger {
             .add_runs(keys, CONTENT_FEATURES, &rows, &mut fresh);
         let allowed = transitions(&CT_CLASSES);
         let mut tags: Vec<usize> = Vec::with_capacity(n);
-        let mut feats = Vec::with_capacity(8);
         let mut scores = Vec::with_capacity(CT_CLASSES.len());
         let mut fresh = fresh.iter();
         for i in 0..n {
@@ -1508,15 +1592,10 @@ impl Tagger {
                 tags.push(if active { content[i] } else { 0 });
                 continue;
             }
-            if let Some(next) = info.get(i + 1) {
-                for p in 0..CT_CLASSES.len() as u64 {
-                    self.weights.prefetch(history_word_key(CT_HISTORY, p, next));
-                }
-            }
+            ct_keys.prefetch(&self.weights, i + 1);
             scores.clear();
             scores.extend_from_slice(emission.unwrap_or(&sums[i][weights::CONTENT]));
-            feats.clear();
-            ct_history(info, second, i, &tags, &mut feats);
+            let feats = ct_keys.keys(i, combo_of[i], &tags, second[i]);
             self.weights.add(&feats, weights::CONTENT, &mut scores);
             let prev = tags.last().copied().unwrap_or(0);
             tags.push(best_allowed(allowed[prev], &scores));
@@ -1756,6 +1835,37 @@ mod tests {
         assert_eq!(small.span[3][5], key(37, 3 * 16 + 5));
         assert_eq!(small.end_quote[6][7], key(53, 6 * 8 + 7));
         assert_eq!(small.bias, key(1, 0));
+    }
+
+    /// The content history keys made once per article are the ones `ct_history` makes
+    /// (in its order: the scores must sum exactly as in training), for every token,
+    /// history and source/cue tag.
+    #[test]
+    fn content_history_keys_match_ct_history() {
+        let (text, layers) = layers();
+        let data = LexiconData {
+            verbs: vec![("said".into(), "say".into(), "neutral".into())],
+            ..LexiconData::default()
+        };
+        let lexicon = Lexicon::from_data(data);
+        let view = View::new(&text, &layers, &lexicon, Vec::new());
+        let info = infos(&view, &WordClusters::default());
+        let mut ct_keys = CtHistoryKeys::new(&info);
+        for t in &info {
+            ct_keys.add_combo(t);
+        }
+        let mut expected = Vec::new();
+        for i in 0..info.len() {
+            for history in [vec![], vec![2], vec![0, 1], vec![1, 2], vec![2, 0]] {
+                for sc in 0..SC_CLASSES.len() {
+                    let mut sc_tags = vec![0; info.len()];
+                    sc_tags[i] = sc;
+                    expected.clear();
+                    ct_history(&info, &sc_tags, i, &history, &mut expected);
+                    assert_eq!(ct_keys.keys(i, i, &history, sc)[..], expected[..]);
+                }
+            }
+        }
     }
 
     /// A smoke run: the tagger learns one sentence, survives encoding and loading, and tags it.
