@@ -143,7 +143,8 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
             if let Some(enricher) = &mut enricher {
                 annotated += enricher.annotate_and_store(&mut store, &new)?;
             }
-            crate::stories::assign_stories(&mut store, &mut story_index, &new)?;
+            let entities = enricher.as_ref().map(|e| e.batch_entities());
+            crate::stories::assign_stories(&mut store, &mut story_index, &new, entities)?;
             search_sync.poke();
             bar.inc(records as u64);
             Ok::<_, anyhow::Error>(())

@@ -15,6 +15,8 @@ pub struct Enricher {
     annotator: Annotator,
     resolver: Resolver,
     entities: EntityIndex,
+    /// The resolved entity ids of the last annotated batch, per article, for stories.
+    batch_entities: Vec<crate::stories::EntityKeys>,
 }
 
 impl Enricher {
@@ -31,6 +33,7 @@ impl Enricher {
             annotator,
             resolver,
             entities,
+            batch_entities: Vec::new(),
         })
     }
 
@@ -42,7 +45,17 @@ impl Enricher {
             .map(|article| self.annotator.annotate(article))
             .collect();
         entities::resolve_batch(&self.resolver, &mut self.entities, articles, &mut layers);
+        self.batch_entities = layers
+            .iter()
+            .map(|l| storyline_corpus::stories::entities::mention_ids(&l.entities))
+            .collect();
         layers
+    }
+
+    /// The resolved entity ids of each article of the last [`Self::annotate`] call (also
+    /// made by [`Self::annotate_and_store`]), for `stories::assign_stories`.
+    pub fn batch_entities(&self) -> &[crate::stories::EntityKeys] {
+        &self.batch_entities
     }
 
     /// Annotates stored articles and stores their layers and the entities they changed.

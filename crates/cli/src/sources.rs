@@ -278,11 +278,14 @@ fn on_new_articles(
     stories: &mut StoryIndex,
     new: &[&Article],
 ) -> storyline_store::Result<u64> {
-    let annotated = match enricher {
-        Some(enricher) => enricher.annotate_and_store(store, new)?,
-        None => 0,
+    let (annotated, entities) = match enricher {
+        Some(enricher) => (
+            enricher.annotate_and_store(store, new)?,
+            Some(enricher.batch_entities()),
+        ),
+        None => (0, None),
     };
-    crate::stories::assign_stories(store, stories, new)?;
+    crate::stories::assign_stories(store, stories, new, entities)?;
     Ok(annotated)
 }
 

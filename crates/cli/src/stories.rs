@@ -7,12 +7,14 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
+use rayon::prelude::*;
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, within_keys};
 use storyline_corpus::stories::{
     ArticleFeatures, Assignment, Config, IndexState, Membership, StoryIndex, StorySummary, ecbplus,
     metrics,
 };
 use storyline_ingest::{InputSpec, Options, build_article, read_input};
-use storyline_model::Article;
+use storyline_model::{Article, EntityType};
 use storyline_store::{DuplicateRow, MemberRow, MergeRow, Store, StoryBatch, StoryRow};
 
 use crate::GlobalArgs;
@@ -45,6 +47,9 @@ pub struct ClusterArgs {
     /// Where to write `id<TAB>story` lines.
     #[arg(long)]
     pub output: PathBuf,
+    /// Cluster on words alone, without running the entity recogniser (faster).
+    #[arg(long)]
+    pub no_entities: bool,
 }
 
 #[derive(Args)]
@@ -52,6 +57,40 @@ pub struct EvalStoriesArgs {
     /// The ECB+ folder, e.g. ../shared/data/ecbplus.
     #[arg(long)]
     pub ecbplus: PathBuf,
+    /// Cluster on words alone, without the recogniser's entities (for comparison).
+    #[arg(long)]
+    pub no_entities: bool,
+}
+
+/// Resolved entity keys of one article with their types (see
+/// `storyline_corpus::stories::entities`).
+pub type EntityKeys = Vec<(String, EntityType)>;
+
+/// An article's story features, with its entities when given.
+fn features(article: &Article, entities: Option<&EntityKeys>) -> ArticleFeatures {
+    let f = ArticleFeatures::from_article(article);
+    match entities {
+        Some(keys) => f.with_weighted_entities(EntityWeights::default().apply(keys)),
+        None => f,
+    }
+}
+
+/// The recogniser's entities of a text, resolved within it, as story features need them.
+fn read_entities(
+    reader: Option<&EntityReader>,
+    text: &str,
+    published: Option<&str>,
+) -> Option<EntityKeys> {
+    reader.map(|r| within_keys(&r.resolve(text, published).1))
+}
+
+fn load_reader(no_entities: bool) -> Result<Option<EntityReader>> {
+    if no_entities {
+        return Ok(None);
+    }
+    Ok(Some(EntityReader::load().context(
+        "cannot load the entity recogniser (or pass --no-entities)",
+    )?))
 }
 
 /// The story clusterer as the store left it (or a fresh one). Load it once per ingest run
@@ -69,19 +108,22 @@ pub fn load_story_index(store: &Store) -> Result<StoryIndex> {
 
 /// Places newly stored articles into stories, in the order given, and records the result
 /// and the clusterer state in one transaction. Call it after each stored batch with the
-/// articles that were new.
+/// articles that were new, and their resolved entity ids when they were annotated (one
+/// list per article, from `Enricher::batch_entities`).
 pub fn assign_stories(
     store: &mut Store,
     index: &mut StoryIndex,
     articles: &[&Article],
+    entities: Option<&[EntityKeys]>,
 ) -> storyline_store::Result<()> {
     if articles.is_empty() {
         return Ok(());
     }
     let mut batch = StoryBatch::default();
     let mut touched: Vec<String> = Vec::new();
-    for article in articles {
-        let assignment = index.add(&ArticleFeatures::from_article(article));
+    for (i, article) in articles.iter().enumerate() {
+        let keys = entities.and_then(|e| e.get(i));
+        let assignment = index.add(&features(article, keys));
         record(&assignment, &mut batch, &mut touched);
     }
     touched.sort();
@@ -288,27 +330,47 @@ pub fn duplicates(global: &GlobalArgs, args: DuplicatesArgs) -> Result<u8> {
     Ok(0)
 }
 
+/// Articles per parallel batch in `storyline cluster`: the recogniser runs on a batch in
+/// parallel, then the batch joins stories in input order.
+const CLUSTER_BATCH: usize = 256;
+
 pub fn cluster(args: ClusterArgs) -> Result<u8> {
     let options = Options::default();
     let spec = InputSpec::File(args.input.clone());
+    let reader = load_reader(args.no_entities)?;
     let mut index = StoryIndex::new(Config::default());
     let mut membership = Membership::new();
     let mut ids: Vec<(String, String)> = Vec::new();
     let mut failures = 0u64;
+    let mut pending: Vec<Article> = Vec::with_capacity(CLUSTER_BATCH);
+    let mut flush = |pending: &mut Vec<Article>| {
+        let feats: Vec<ArticleFeatures> = pending
+            .par_iter()
+            .map(|a| {
+                let keys = read_entities(reader.as_ref(), &a.text, a.published.as_deref());
+                features(a, keys.as_ref())
+            })
+            .collect();
+        for (article, f) in pending.drain(..).zip(&feats) {
+            membership.record(&index.add(f));
+            let id = article.external_id.clone().unwrap_or(article.id.clone());
+            ids.push((id, article.id));
+        }
+    };
     for record in read_input(&spec, &options) {
-        let article = match record.and_then(|raw| build_article(raw, &options)) {
-            Ok(article) => article,
+        match record.and_then(|raw| build_article(raw, &options)) {
+            Ok(article) => pending.push(article),
             Err(e) => {
                 eprintln!("storyline: {e}");
                 failures += 1;
                 continue;
             }
         };
-        let assignment = index.add(&ArticleFeatures::from_article(&article));
-        membership.record(&assignment);
-        let id = article.external_id.clone().unwrap_or(article.id.clone());
-        ids.push((id, article.id));
+        if pending.len() >= CLUSTER_BATCH {
+            flush(&mut pending);
+        }
     }
+    flush(&mut pending);
     // Final stories, after every merge and split.
     let assigned: Vec<(String, String)> = ids
         .into_iter()
@@ -332,14 +394,25 @@ pub fn cluster(args: ClusterArgs) -> Result<u8> {
 
 pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
     let docs = ecbplus::read_dir(&args.ecbplus)?;
+    let reader = load_reader(args.no_entities)?;
     let mut index = StoryIndex::new(Config::default());
     let mut membership = Membership::new();
     let start = std::time::Instant::now();
+    // The recogniser's entities (never ECB+'s gold mentions), resolved within each document.
+    let feats: Vec<ArticleFeatures> = docs
+        .par_iter()
+        .map(|d| {
+            let f =
+                ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
+            match read_entities(reader.as_ref(), &d.text, None) {
+                Some(keys) => f.with_weighted_entities(EntityWeights::default().apply(&keys)),
+                None => f,
+            }
+        })
+        .collect();
     // All documents together, in file order (topic by topic), never per topic.
-    for d in &docs {
-        let features =
-            ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
-        membership.record(&index.add(&features));
+    for f in &feats {
+        membership.record(&index.add(f));
     }
     let elapsed = start.elapsed();
     let gold: Vec<&str> = docs.iter().map(|d| d.gold.as_str()).collect();
@@ -350,11 +423,16 @@ pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
         .collect();
     let s = metrics::score(&gold, &predicted);
     println!(
-        "ECB+ {} documents, {} gold stories (sub-topics), {} predicted stories, {:.2}s",
+        "ECB+ {} documents, {} gold stories (sub-topics), {} predicted stories, {:.2}s ({})",
         s.items,
         s.gold_clusters,
         s.predicted_clusters,
-        elapsed.as_secs_f64()
+        elapsed.as_secs_f64(),
+        if reader.is_some() {
+            "words and the recogniser's entities"
+        } else {
+            "words only"
+        }
     );
     println!("           precision  recall  F1");
     for (name, prf) in [("pairwise", s.pairwise), ("BCubed", s.bcubed)] {

@@ -1,18 +1,28 @@
 //! The seeds are one developing story: clustered in publication order with the default
-//! settings they form one story, and the closest pairs are 003/004 and 000/002.
+//! settings they form one story, and the closest pairs are 003/004 and 000/002, on words
+//! alone and with the recogniser's entities (as `ingest` and `cluster` use them).
 
 mod common;
 
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, within_keys};
 use storyline_corpus::stories::{ArticleFeatures, Config, StoryIndex};
 
-fn seed_features() -> Vec<(String, ArticleFeatures)> {
+fn seed_features(entities: bool) -> Vec<(String, ArticleFeatures)> {
+    let reader = entities.then(|| EntityReader::load().expect("the shipped models"));
     let expected = common::seeds_expected();
     let dates = &expected["time_expressions_given_publication_dates"]["publication_dates"];
     let mut seeds: Vec<(String, ArticleFeatures)> = ["000", "001", "002", "003", "004"]
         .iter()
         .map(|key| {
             let article = common::seed_article(key, dates[*key].as_str());
-            (key.to_string(), ArticleFeatures::from_article(&article))
+            let mut f = ArticleFeatures::from_article(&article);
+            if let Some(reader) = &reader {
+                let (_, found) = reader.resolve(&article.text, article.published.as_deref());
+                let keys = within_keys(&found);
+                assert!(!keys.is_empty(), "seed {key} has entities");
+                f = f.with_weighted_entities(EntityWeights::default().apply(&keys));
+            }
+            (key.to_string(), f)
         })
         .collect();
     // Publication order, as ingest would see them arriving; the key breaks ties.
@@ -22,6 +32,15 @@ fn seed_features() -> Vec<(String, ArticleFeatures)> {
 
 #[test]
 fn seeds_form_one_story() {
+    one_story(false);
+}
+
+#[test]
+fn seeds_form_one_story_with_entities() {
+    one_story(true);
+}
+
+fn one_story(entities: bool) {
     let expected = common::seeds_expected();
     let same: Vec<&str> = expected["stories"]["same_story"][0]
         .as_array()
@@ -31,7 +50,7 @@ fn seeds_form_one_story() {
         .collect();
     let mut index = StoryIndex::new(Config::default());
     let mut stories = Vec::new();
-    for (key, features) in seed_features() {
+    for (key, features) in seed_features(entities) {
         let assignment = index.add(&features);
         stories.push((key, assignment.story_id));
     }
@@ -48,13 +67,26 @@ fn seeds_form_one_story() {
     assert_eq!(summary.last_seen.as_deref(), Some("2025-05-19"));
     assert!(summary.label.is_some());
     let names: Vec<&str> = summary.entities.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.iter().any(|n| n.contains("Putin")), "{names:?}");
+    // Entity keys are folded ("PERSON:putin"), capitalised runs are not.
+    assert!(
+        names.iter().any(|n| n.to_lowercase().contains("putin")),
+        "{names:?}"
+    );
 }
 
 #[test]
 fn closest_pairs_are_the_expected_ones() {
+    closest_pairs(false);
+}
+
+#[test]
+fn closest_pairs_are_the_expected_ones_with_entities() {
+    closest_pairs(true);
+}
+
+fn closest_pairs(entities: bool) {
     let expected = common::seeds_expected();
-    let seeds = seed_features();
+    let seeds = seed_features(entities);
     // Weights from the seeds themselves, as an index that has seen them all would use.
     let mut index = StoryIndex::new(Config::default());
     for (_, f) in &seeds {

@@ -105,24 +105,43 @@ impl ArticleFeatures {
         self.terms.iter().chain(&self.specifics).map(|t| t.0)
     }
 
-    /// Adds resolved entity ids (from entity resolution) as features: each id is its own
-    /// dimension, and the ids replace capitalised runs as the article's names.
-    pub fn with_entities<'a>(mut self, ids: impl IntoIterator<Item = &'a str>) -> ArticleFeatures {
-        let mut counts: HashMap<String, u32> = HashMap::new();
-        for id in ids {
-            *counts.entry(id.to_string()).or_default() += 1;
+    /// Adds resolved entity ids (from entity resolution, one per mention) as features:
+    /// each id is its own dimension, and the ids replace capitalised runs as the article's
+    /// names.
+    pub fn with_entities<'a>(self, ids: impl IntoIterator<Item = &'a str>) -> ArticleFeatures {
+        self.with_weighted_entities(ids.into_iter().map(|id| (id, 1.0)))
+    }
+
+    /// [`Self::with_entities`] with a weight per mention (e.g. by entity type): an id's
+    /// weight is its sublinear count times the largest weight given to it.
+    pub fn with_weighted_entities<'a>(
+        mut self,
+        ids: impl IntoIterator<Item = (&'a str, f32)>,
+    ) -> ArticleFeatures {
+        let mut counts: HashMap<&str, (u32, f32)> = HashMap::new();
+        for (id, weight) in ids {
+            let c = counts.entry(id).or_default();
+            c.0 += 1;
+            c.1 = c.1.max(weight);
         }
         if counts.is_empty() {
             return self;
         }
         let mut tf: HashMap<u64, f32> = self.specifics.iter().copied().collect();
-        for (id, n) in &counts {
-            *tf.entry(specific_hash(id.as_bytes(), ENTITY_SEED))
-                .or_default() += 1.0 + (*n as f32).ln();
+        for (id, (n, weight)) in &counts {
+            if *weight > 0.0 {
+                *tf.entry(specific_hash(id.as_bytes(), ENTITY_SEED))
+                    .or_default() += weight * (1.0 + (*n as f32).ln());
+            }
         }
         self.specifics = tf.into_iter().collect();
         self.specifics.sort_unstable_by_key(|&(h, _)| h);
-        self.names = top_names(counts);
+        self.names = top_names(
+            counts
+                .into_iter()
+                .map(|(id, (n, _))| (id.to_string(), n))
+                .collect(),
+        );
         self
     }
 }

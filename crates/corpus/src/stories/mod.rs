@@ -7,6 +7,8 @@
 //!   and per article.
 //! - `index`: `StoryIndex`, the incremental clusterer with its persistent state; `refine`:
 //!   its check that a young story does not hold two events (a split, reported like merges).
+//! - `entities`: the recogniser's entity mentions, resolved, as keys for
+//!   `ArticleFeatures::with_entities`.
 //! - `membership`: each article's current story, following reported merges and splits.
 //! - `metrics` and `ecbplus`: the evaluation on ECB+.
 //!
@@ -25,6 +27,7 @@
 pub mod background;
 mod docfreq;
 pub mod ecbplus;
+pub mod entities;
 mod features;
 mod index;
 mod membership;
