@@ -609,6 +609,17 @@ fn shift(
     direction: i32,
     from_previous: bool,
 ) -> Resolved {
+    // "… killed last October. His name was crossed out that same day": a day of the month
+    // last named, which one unknown (TimeML's `1998-10-XX`).
+    if from_previous
+        && unit == Unit::Day
+        && let Some(Point::Month(y, m)) = cx.previous
+    {
+        return Resolved {
+            anchor: Some(TimeAnchor::Previous),
+            ..Resolved::new(TimexType::Date, Some(format!("{y:04}-{m:02}-XX")))
+        };
+    }
     let previous = cx.previous.filter(|p| {
         let quarter_comparison =
             matches!(p, Point::Quarter(..)) && matches!(unit, Unit::Year | Unit::Quarter);

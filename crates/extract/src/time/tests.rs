@@ -562,3 +562,18 @@ fn a_sentence_opening_now_is_no_time() {
         "now"
     );
 }
+
+#[test]
+fn a_day_of_a_month_named_before_is_underspecified() {
+    let found = found_at(
+        "Slepian was killed last October. His name was crossed out that same day.",
+        (1999, 2, 6),
+    );
+    assert_eq!(found[1], ("that same day".to_string(), s("1998-10-XX")));
+    // After a day the same day is that day.
+    let found = found_at(
+        "He was shot on Oct. 23. That same day a fax was sent.",
+        (1999, 2, 6),
+    );
+    assert_eq!(found[1].1, s("1998-10-23"));
+}
