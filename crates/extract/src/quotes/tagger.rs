@@ -93,6 +93,8 @@ struct TokenInfo {
     pos: u64,
     /// Small codes, packed into feature values.
     cue: u64,
+    /// 0 outside an entity, else 1 + its type × 2 + 1 after its first token.
+    entity: u64,
     quote: u64,
     shape: u64,
     sentence_edge: u64,
@@ -121,8 +123,6 @@ struct Mixed {
     word: u64,
     lemma: u64,
     pos: u64,
-    cue: u64,
-    entity: u64,
     cluster1: u64,
 }
 
@@ -199,6 +199,7 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                 lemma,
                 pos,
                 cue,
+                entity,
                 quote,
                 shape: shape_code(t.word),
                 sentence_edge,
@@ -206,8 +207,6 @@ fn infos(view: &View, clusters: &WordClusters) -> Vec<TokenInfo> {
                     word: mix(word),
                     lemma: mix(lemma),
                     pos: mix(pos),
-                    cue: mix(cue),
-                    entity: mix(entity),
                     cluster1: mix(cluster[1]),
                 },
             }
@@ -287,15 +286,15 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
     let mixed = |k, field: fn(&Mixed) -> u64| at(k).map_or(MIXED_OUTSIDE, |t| field(&t.mixed));
     let word = |k| mixed(k, |m| m.word);
     let lemma = |k| mixed(k, |m| m.lemma);
-    let cue = |k| mixed(k, |m| m.cue);
-    let ent = |k| mixed(k, |m| m.entity);
+    let small = small_keys();
+    let cue = |f: usize, k| code_key(&small.cue[f], 13 + f as u64, at(k).map(|t| t.cue));
+    let ent = |f: usize, k| code_key(&small.entity[f], 18 + f as u64, at(k).map(|t| t.entity));
     let pos = |k| at(k).map_or(OUTSIDE, |t| t.pos);
     let quote = |k| at(k).map_or(OUTSIDE, |t| t.quote);
     let shape = |k| at(k).map_or(63, |t| t.shape.min(62));
     let t = &info[i];
     let m = &t.mixed;
     let (left, right) = dist[i];
-    let small = small_keys();
     let (l, r) = (dist_index(left), dist_index(right));
     let keys: [u64; BASE_FEATURES] = [
         small.bias,
@@ -310,17 +309,21 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
         key(10, t.pos ^ pos(1).rotate_left(7)),
         mixed_key(11, mixed(-1, |m| m.pos)),
         mixed_key(12, mixed(1, |m| m.pos)),
-        mixed_key(13, m.cue),
-        mixed_key(14, cue(-1)),
-        mixed_key(15, cue(1)),
-        mixed_key(16, cue(-2)),
-        mixed_key(17, cue(2)),
-        mixed_key(18, m.entity),
-        mixed_key(19, ent(-1)),
-        mixed_key(20, ent(1)),
+        cue(0, 0),
+        cue(1, -1),
+        cue(2, 1),
+        cue(3, -2),
+        cue(4, 2),
+        ent(0, 0),
+        ent(1, -1),
+        ent(2, 1),
         small.quote[t.quote as usize],
         small.quote_pair[quote_index(quote(-1))][quote_index(quote(1))],
-        key(23, t.shape),
+        small
+            .shape
+            .get(t.shape as usize)
+            .copied()
+            .unwrap_or_else(|| key(23, t.shape)),
         small.edge[t.sentence_edge as usize],
         small.cue_dist[0][l],
         small.cue_dist[1][r],
@@ -355,8 +358,8 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
         key(59, t.cluster[1] ^ t.left_skip.rotate_left(9)),
         key(90, t.cluster[1] ^ t.right_skip.rotate_left(9)),
         key(91, t.cluster[2] ^ t.pos.rotate_left(9)),
-        key(92, shape(-1) * 64 + shape(-2)),
-        key(93, shape(1) * 64 + shape(2)),
+        small.shape_pair[0][shape(-1) as usize][shape(-2) as usize],
+        small.shape_pair[1][shape(1) as usize][shape(2) as usize],
     ];
     out.extend_from_slice(&keys);
 }
@@ -445,9 +448,10 @@ fn content_features(
     let t = &info[i];
     out.push(key(106, tag(-1) ^ t.word.rotate_left(17)));
     out.push(key(107, tag(1) ^ t.word.rotate_left(17)));
-    out.push(key(108, left * 64 + t.to_end * 8 + t.quote));
-    out.push(key(109, t.opener * 64 + tag(-1)));
-    out.push(key(110, t.opener * 128 + left * 8 + tag(0)));
+    let o = opener_index(t.opener);
+    out.push(small.cue_end_quote[l][t.to_end as usize][t.quote as usize]);
+    out.push(small.opener_tag[o][m1]);
+    out.push(small.opener_cue_tag[o][l][t0]);
     out.push(key(111, left_head ^ t.word.rotate_left(7)));
     out.push(key(112, left_head ^ (left * 8 + tag(-1)).rotate_left(29)));
     out.push(key(
@@ -528,6 +532,48 @@ struct SmallKeys {
     ct_prev: [u64; CT_CLASSES.len()],
     ct_prev2: [[u64; CT_CLASSES.len()]; CT_CLASSES.len()],
     ct_sc: [[u64; SC_CLASSES.len()]; CT_CLASSES.len()],
+    /// Base templates 13–17 (the cue class of the token and of its neighbours at −1, +1,
+    /// −2, +2) and 18–20 (the entity code of the token and at −1, +1), by value below
+    /// [`CODES`] (see [`code_key`]), a neighbour outside the article last; 23 (the shape,
+    /// by value below 261); 92 and 93 (two neighbours' shapes, capped at 63: `a * 64 + b`).
+    cue: [[u64; CODES + 1]; 5],
+    entity: [[u64; CODES + 1]; 3],
+    shape: [u64; 261],
+    shape_pair: [[[u64; 64]; 64]; 2],
+    /// Content templates 108 (the distance to the cue on the left, to the sentence end
+    /// and the quote state: `left * 64 + to_end * 8 + quote`), 109 (the opener with the
+    /// previous source/cue tag: `opener * 64 + tag`) and 110 (`opener * 128 + left * 8 +
+    /// tag`), openers by [`opener_index`].
+    cue_end_quote: [[[u64; 4]; 8]; DISTS],
+    opener_tag: [[u64; TAGS]; OPENERS],
+    opener_cue_tag: [[[u64; TAGS]; DISTS]; OPENERS],
+}
+
+/// Opener values ([`TokenInfo::opener`]: a distance bucket × 4 + a kind, below 32) and 99
+/// (none), the last.
+const OPENERS: usize = 33;
+
+fn opener_index(opener: u64) -> usize {
+    if opener == 99 {
+        OPENERS - 1
+    } else {
+        debug_assert!((opener as usize) < OPENERS - 1);
+        opener as usize
+    }
+}
+
+/// Cue and entity codes that [`SmallKeys`] covers.
+const CODES: usize = 32;
+
+/// The key of a code feature (`template` with a token's cue or entity code, `None` for a
+/// neighbour outside the article) from its table, made by [`key`] when the code is larger.
+#[inline]
+fn code_key(table: &[u64; CODES + 1], template: u64, code: Option<u64>) -> u64 {
+    match code {
+        None => table[CODES],
+        Some(c) if (c as usize) < CODES => table[c as usize],
+        Some(c) => key(template, c),
+    }
 }
 
 /// A quote state (1–3) or `OUTSIDE` (4) as an index.
@@ -558,12 +604,18 @@ fn dist_index(dist: u64) -> usize {
     }
 }
 
+/// A code feature's keys: by value, then outside the article.
+fn code_table(template: u64) -> [u64; CODES + 1] {
+    std::array::from_fn(|c| key(template, if c == CODES { OUTSIDE } else { c as u64 }))
+}
+
 fn small_keys() -> &'static SmallKeys {
     static KEYS: std::sync::OnceLock<SmallKeys> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
         let tag = |i: usize| if i == TAGS - 1 { OUTSIDE } else { i as u64 };
         let dist = |i: usize| if i == DISTS - 1 { 99 } else { i as u64 };
         let quote = |i: usize| if i == 4 { OUTSIDE } else { i as u64 };
+        let opener = |i: usize| if i == OPENERS - 1 { 99 } else { i as u64 };
         let pairs = |template: u64, times: u64| -> [[u64; TAGS]; TAGS] {
             std::array::from_fn(|a| std::array::from_fn(|b| key(template, tag(a) * times + tag(b))))
         };
@@ -609,6 +661,25 @@ fn small_keys() -> &'static SmallKeys {
                 std::array::from_fn(|p2| key(CT_HISTORY + 1, p as u64 * 16 + p2 as u64))
             }),
             ct_sc: std::array::from_fn(|p| std::array::from_fn(|sc| ct_sc_key(p, sc))),
+            cue: std::array::from_fn(|f| code_table(13 + f as u64)),
+            entity: std::array::from_fn(|f| code_table(18 + f as u64)),
+            shape: std::array::from_fn(|v| key(23, v as u64)),
+            cue_end_quote: std::array::from_fn(|l| {
+                std::array::from_fn(|e| {
+                    std::array::from_fn(|q| key(108, dist(l) * 64 + e as u64 * 8 + q as u64))
+                })
+            }),
+            opener_tag: std::array::from_fn(|o| {
+                std::array::from_fn(|t| key(109, opener(o) * 64 + tag(t)))
+            }),
+            opener_cue_tag: std::array::from_fn(|o| {
+                std::array::from_fn(|l| {
+                    std::array::from_fn(|t| key(110, opener(o) * 128 + dist(l) * 8 + tag(t)))
+                })
+            }),
+            shape_pair: [92, 93].map(|t| {
+                std::array::from_fn(|a| std::array::from_fn(|b| key(t, a as u64 * 64 + b as u64)))
+            }),
         }
     })
 }
@@ -787,6 +858,76 @@ fn decode(
         },
         |prev, cur, _| allowed[prev.unwrap_or(0)] & 1 << cur != 0,
     )
+}
+
+/// The source/cue classes.
+const SC_K: usize = SC_CLASSES.len();
+
+/// Tagging's Viterbi decoding of a source/cue layer: the same decisions as [`decode`]
+/// (`storyline_nlp::perceptron::viterbi` under the BIO constraints, which training uses),
+/// the same sums in the same order and the same ties, without its per-token vectors and
+/// callbacks (a tenth of the tagger's instructions went there). `step(i, token, rows)` fills
+/// token `i`'s class scores and row `p` of `rows` with the transition scores after class
+/// `p`; at the first token, row 0 ("O") also serves as the start. An inactive token (`None`
+/// from `step`, after which its scores are not read) can only be "O", after any class, with
+/// zero transition scores.
+fn viterbi_sc(
+    n: usize,
+    mut step: impl FnMut(usize, &mut [f32; SC_K], &mut [f32; SC_K * SC_K]) -> bool,
+) -> Vec<usize> {
+    const NONE: f32 = f32::NEG_INFINITY;
+    let allowed = transitions(&SC_CLASSES);
+    let mut token = [0.0f32; SC_K];
+    let mut rows = [0.0f32; SC_K * SC_K];
+    let mut best = [NONE; SC_K];
+    let mut back: Vec<[u8; SC_K]> = vec![[0; SC_K]; n];
+    for (i, back) in back.iter_mut().enumerate() {
+        let mut next = [NONE; SC_K];
+        if !step(i, &mut token, &mut rows) {
+            // Only "O" (after the best previous class), with zero scores.
+            token = [0.0, NONE, NONE, NONE, NONE];
+            rows = [0.0; SC_K * SC_K];
+        }
+        if i == 0 {
+            for c in 0..SC_K {
+                if allowed[0] & 1 << c == 0 {
+                    continue;
+                }
+                let total = 0.0 + (token[c] + rows[c]);
+                if total > next[c] {
+                    next[c] = total;
+                    back[c] = 0;
+                }
+            }
+        } else {
+            for (p, &before) in best.iter().enumerate() {
+                if before == NONE {
+                    continue;
+                }
+                let row = &rows[p * SC_K..][..SC_K];
+                for c in 0..SC_K {
+                    if allowed[p] & 1 << c == 0 {
+                        continue;
+                    }
+                    let total = before + (token[c] + row[c]);
+                    if total > next[c] {
+                        next[c] = total;
+                        back[c] = p as u8;
+                    }
+                }
+            }
+        }
+        best = next;
+    }
+    let mut out = vec![0; n];
+    if n > 0 {
+        let mut c = storyline_nlp::perceptron::argmax(&best);
+        for i in (0..n).rev() {
+            out[i] = c;
+            c = usize::from(back[i][c]);
+        }
+    }
+    out
 }
 
 /// Decodes a whole document with one layer's trained model (training-time prediction for
@@ -1360,7 +1501,6 @@ impl Tagger {
     /// pass and the second source/cue pass run only on sentences near one where the first
     /// pass found a source or cue: content sits beside its cue.
     pub fn role_spans(&self, view: &View) -> RoleSpans {
-        const SC_K: usize = SC_CLASSES.len();
         const CT_K: usize = CT_CLASSES.len();
         let info = infos(view, &self.clusters);
         let dist = cue_distances(view, |i| view.is_speech_cue(i));
@@ -1416,17 +1556,11 @@ impl Tagger {
                 .collect()
         };
         let sc_rows = layer_rows(weights::SC);
-        let fill = |token: &mut Vec<f32>, scores: &[f32]| {
-            token.clear();
-            token.extend_from_slice(scores);
-        };
-        let sc = decode(
-            &SC_CLASSES,
-            0..n,
-            |_| true,
-            |i, token| fill(token, &sums[i][weights::SC]),
-            |i, rows| rows.copy_from_slice(&sc_rows[combo_of[i]]),
-        );
+        let sc = viterbi_sc(n, |i, token, rows| {
+            token.copy_from_slice(&sums[i][weights::SC]);
+            *rows = sc_rows[combo_of[i]];
+            true
+        });
         let near = near_attributions(view, &sc);
         let active: Vec<usize> = (0..n).filter(|&i| near[view.tokens[i].sentence]).collect();
         let is_active = |i: usize| near[view.tokens[i].sentence];
@@ -1488,18 +1622,17 @@ impl Tagger {
             })
             .collect();
         let sc2_rows = layer_rows(weights::SC2);
-        let sc2 = decode(
-            &SC_CLASSES,
-            0..n,
-            is_active,
-            |i, token| fill(token, &sums[i][weights::SC2]),
-            |i, rows| {
-                let extra = &sc2_content[content_seen[i]];
-                for ((out, w), e) in rows.iter_mut().zip(&sc2_rows[combo_of[i]]).zip(extra) {
-                    *out = w + e;
-                }
-            },
-        );
+        let sc2 = viterbi_sc(n, |i, token, rows| {
+            if !is_active(i) {
+                return false;
+            }
+            token.copy_from_slice(&sums[i][weights::SC2]);
+            let extra = &sc2_content[content_seen[i]];
+            for ((out, w), e) in rows.iter_mut().zip(&sc2_rows[combo_of[i]]).zip(extra) {
+                *out = w + e;
+            }
+            true
+        });
         let content = self.content_again(
             view,
             &info,
@@ -1835,6 +1968,50 @@ mod tests {
         assert_eq!(small.span[3][5], key(37, 3 * 16 + 5));
         assert_eq!(small.end_quote[6][7], key(53, 6 * 8 + 7));
         assert_eq!(small.bias, key(1, 0));
+        // Cue and entity codes: by value, outside the article, and past the table.
+        for (f, template) in (13..=17).enumerate() {
+            assert_eq!(
+                code_key(&small.cue[f], template, Some(12)),
+                key(template, 12)
+            );
+            assert_eq!(
+                code_key(&small.cue[f], template, None),
+                key(template, OUTSIDE)
+            );
+            assert_eq!(
+                code_key(&small.cue[f], template, Some(40)),
+                key(template, 40)
+            );
+        }
+        for (f, template) in (18..=20).enumerate() {
+            assert_eq!(
+                code_key(&small.entity[f], template, Some(0)),
+                key(template, 0)
+            );
+            assert_eq!(
+                code_key(&small.entity[f], template, None),
+                key(template, OUTSIDE)
+            );
+        }
+        assert_eq!(small.shape[17], key(23, 17));
+        for &l in &dists {
+            assert_eq!(
+                small.cue_end_quote[dist_index(l)][5][2],
+                key(108, l * 64 + 5 * 8 + 2)
+            );
+            for &o in &[0, 13, 31, 99] {
+                for &t in &tags {
+                    let (o_i, t_i) = (opener_index(o), tag_index(t));
+                    assert_eq!(small.opener_tag[o_i][t_i], key(109, o * 64 + t));
+                    assert_eq!(
+                        small.opener_cue_tag[o_i][dist_index(l)][t_i],
+                        key(110, o * 128 + l * 8 + t)
+                    );
+                }
+            }
+        }
+        assert_eq!(small.shape_pair[0][63][5], key(92, 63 * 64 + 5));
+        assert_eq!(small.shape_pair[1][2][62], key(93, 2 * 64 + 62));
     }
 
     /// The content history keys made once per article are the ones `ct_history` makes
@@ -1865,6 +2042,40 @@ mod tests {
                     assert_eq!(ct_keys.keys(i, i, &history, sc)[..], expected[..]);
                 }
             }
+        }
+    }
+
+    /// Tagging's source/cue Viterbi decides as the shared one (`decode`) does, ties and
+    /// inactive tokens included, on scores drawn from a few values so that ties are common.
+    #[test]
+    fn viterbi_sc_decodes_as_the_shared_viterbi() {
+        let mut state = 7u64;
+        let mut draw = || {
+            state = mix(state);
+            [-2.0, -1.0, 0.0, 0.5, 1.0, 3.0][(state % 6) as usize]
+        };
+        for n in [0, 1, 2, 7, 40] {
+            let tokens: Vec<[f32; SC_K]> =
+                (0..n).map(|_| std::array::from_fn(|_| draw())).collect();
+            let rows: Vec<[f32; SC_K * SC_K]> =
+                (0..n).map(|_| std::array::from_fn(|_| draw())).collect();
+            let active: Vec<bool> = (0..n).map(|i| i % 5 != 3).collect();
+            let shared = decode(
+                &SC_CLASSES,
+                0..n,
+                |i| active[i],
+                |i, token| {
+                    token.clear();
+                    token.extend_from_slice(&tokens[i]);
+                },
+                |i, out| out.copy_from_slice(&rows[i]),
+            );
+            let fast = viterbi_sc(n, |i, token, out| {
+                *token = tokens[i];
+                *out = rows[i];
+                active[i]
+            });
+            assert_eq!(fast, shared, "{n} tokens");
         }
     }
 
