@@ -290,9 +290,18 @@ impl Grammar<'_, '_> {
             .or_else(|| lexicon::approx_mod(w).map(|m| (m, i + 1)));
         // "over" qualifies an amount ("over three years"), not "over the past year".
         let qualifier = qualifier.filter(|_| !(w == "over" && self.is(i + 1, "the")));
+        // "nearly four years ago", "more than four decades ago": the qualifier is inside
+        // a date counted back too (TBAQ: 6 of 6).
         if let Some((modifier, next)) = qualifier
             && let Some(c) = self.core(next, buf)
-            && matches!(c.sem, Sem::Duration { .. })
+            && matches!(
+                c.sem,
+                Sem::Duration { .. }
+                    | Sem::Shift {
+                        from_previous: false,
+                        ..
+                    }
+            )
         {
             return Some(Candidate {
                 start: i,

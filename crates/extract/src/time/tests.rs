@@ -577,3 +577,12 @@ fn a_day_of_a_month_named_before_is_underspecified() {
     );
     assert_eq!(found[1].1, s("1998-10-23"));
 }
+
+#[test]
+fn a_qualifier_is_inside_a_date_counted_back() {
+    let (text, _, value, modifier) = one("the war ended nearly four years ago");
+    assert_eq!(
+        (text.as_str(), value, modifier),
+        ("nearly four years ago", s("2021"), s("APPROX"))
+    );
+}
