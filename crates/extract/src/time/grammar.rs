@@ -399,6 +399,13 @@ impl Grammar<'_, '_> {
                     | Sem::Season { .. }
                     | Sem::Weekday { .. }
                     | Sem::Quarter { .. }
+                    // "late yesterday", "Earlier that day" (TBAQ: 6 of 7 with the word).
+                    | Sem::DayOffset { part: None, .. }
+                    | Sem::Shift {
+                        amount: 0,
+                        from_previous: true,
+                        ..
+                    }
             )
         {
             return Some(Candidate {

@@ -586,3 +586,19 @@ fn a_qualifier_is_inside_a_date_counted_back() {
         ("nearly four years ago", s("2021"), s("APPROX"))
     );
 }
+
+#[test]
+fn a_position_word_is_inside_yesterday_and_that_day() {
+    let (text, _, value, modifier) = one("officials were not available late yesterday");
+    assert_eq!(
+        (text.as_str(), value, modifier),
+        ("late yesterday", s("2025-03-16"), s("END"))
+    );
+    let found = found_at(
+        "He fled in June 1998 and returned later that year.",
+        (2000, 1, 28),
+    );
+    assert_eq!(found[1], ("later that year".to_string(), s("1998")));
+    // A weekday keeps "earlier" outside, as the gold does 5 times of 6.
+    assert_eq!(one("Earlier Friday, lawyers filed a petition").0, "Friday");
+}
