@@ -15,7 +15,13 @@
 //!   the same paragraph: ''…'' 1,165 times, stopping short 30 times (97 %); “…” 2,302 / 100;
 //!   "…" 1,966 / 59. The model stopped short mostly in ''…'' quotations (236 times on the
 //!   training articles), which the quotation finder did not pair until this rule was added
-//!   (`marks` pairs them now; the model was trained before, so the rule stays).
+//!   (`marks` pairs them now; the model was trained before, so the rule stays);
+//! - a cue runs up to its content when only a preposition (with at most two words before
+//!   it) lies between them ("[accused Holt of] being a Democrat", "[agreed to] a
+//!   30-minute interview"): gold cues that end on "of", "to", "as", "about", "for", "on"
+//!   or "with" right before their content 1,494 times, against 46 that leave a gap of up to
+//!   five words ending on one (97 %; each preposition 95 % or more). Not after "say",
+//!   whose cue the annotators end before "of" 36 times and take it in 16 times.
 
 use std::ops::Range;
 
@@ -34,6 +40,45 @@ pub fn apply(tokens: &[Tok], spans: &mut RoleSpans) {
         balance_parentheses(tokens, content);
         to_closing_mark(tokens, content);
     }
+    for cue in &mut spans.cues {
+        cue_to_content(tokens, cue, &spans.sources, &spans.contents);
+    }
+}
+
+/// The prepositions after which a cue runs on to its content.
+const CUE_PREPOSITIONS: [&str; 7] = ["of", "to", "as", "about", "for", "on", "with"];
+
+/// How many words a cue takes in to reach its content (the last one the preposition).
+const MAX_CUE_GAP: usize = 3;
+
+/// "Trump [accused] Holt of [being a Democrat]" becomes "[accused Holt of]": the words
+/// between a cue and the content right after it, if they end on a preposition, are few,
+/// on the same line and hold no punctuation, quote mark or source.
+fn cue_to_content(
+    tokens: &[Tok],
+    cue: &mut Range<usize>,
+    sources: &[Range<usize>],
+    contents: &[Range<usize>],
+) {
+    let Some(content) = contents.iter().find(|c| c.start >= cue.end) else {
+        return;
+    };
+    let gap = cue.end..content.start;
+    if gap.is_empty()
+        || gap.len() > MAX_CUE_GAP
+        || tokens[cue.end - 1].lemma == "say"
+        || !CUE_PREPOSITIONS.contains(&&*tokens[gap.end - 1].lower)
+        || tokens[gap.clone()]
+            .iter()
+            .any(|t| t.pos == "PUNCT" || t.mark || t.line_start)
+        || tokens[content.start].line_start
+        || sources
+            .iter()
+            .any(|s| s.start < gap.end && gap.start < s.end)
+    {
+        return;
+    }
+    cue.end = gap.end;
 }
 
 /// How far a closing mark is looked for: a quotation longer than this is left as it is.
@@ -232,6 +277,45 @@ mod tests {
         assert_eq!(cue_after(&["Smith", "added", "+:", "We"], 1..3), 1..3);
         // At the end of the text nothing follows.
         assert_eq!(cue_after(&["Smith", "added"], 1..2), 1..2);
+    }
+
+    #[test]
+    fn a_cue_runs_up_to_content_after_a_preposition() {
+        let words = ["Trump", "accused", "Holt", "of", "being", "a", "Democrat"];
+        let run = |tokens: &[Tok], cue: Range<usize>, sources: &[Range<usize>]| {
+            let mut spans = RoleSpans {
+                sources: sources.to_vec(),
+                cues: vec![cue],
+                contents: std::iter::once(4..7).collect(),
+            };
+            apply(tokens, &mut spans);
+            spans.cues[0].clone()
+        };
+        let plain = tokens(&words);
+        let holt = std::iter::once(2..3).collect::<Vec<_>>();
+        assert_eq!(run(&plain, 1..2, &[]), 1..4);
+        // Not across a source, and not after "say".
+        assert_eq!(run(&plain, 1..2, &holt), 1..2);
+        let mut said = tokens(&words);
+        said[1].lemma = "say";
+        assert_eq!(run(&said, 1..2, &[]), 1..2);
+        // Not when the gap ends on another word, holds punctuation or is too long.
+        let words = [
+            "Trump", "accused", "Holt", "today", "being", "a", "Democrat",
+        ];
+        assert_eq!(run(&tokens(&words), 1..2, &[]), 1..2);
+        let mut punct = tokens(&["Trump", "accused", "Holt", "+,", "being", "a"]);
+        punct[3].pos = "PUNCT";
+        punct[3].lower = Cow::Borrowed("of");
+        assert_eq!(run(&punct, 1..2, &[]), 1..2);
+        let words = ["He", "said", "a", "b", "c", "of", "being", "x"];
+        let mut spans = RoleSpans {
+            cues: std::iter::once(1..2).collect(),
+            contents: std::iter::once(6..8).collect(),
+            ..RoleSpans::default()
+        };
+        apply(&tokens(&words), &mut spans);
+        assert_eq!(spans.cues[0], 1..2);
     }
 
     #[test]
