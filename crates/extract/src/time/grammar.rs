@@ -1463,7 +1463,10 @@ impl Grammar<'_, '_> {
             }
             "year" if self.joined(i + 2) => {
                 let inner = self.core(i + 1, buf)?;
-                return Some(Candidate { start: i, ..inner });
+                // "The year-ago results": an adjective alone leaves the article out, as
+                // for "the 30-day truce"; "the year-ago quarter" keeps it.
+                let start = if inner.end == i + 3 { i + 1 } else { i };
+                return Some(Candidate { start, ..inner });
             }
             // "the quarter-to-quarter comparison" compares quarters, it names none.
             "quarter" if self.joined(i + 2) => return None,
@@ -1585,7 +1588,14 @@ impl Grammar<'_, '_> {
                 } else {
                     Sem::Half { half: q, year }
                 };
-                return self.cand(i, end, sem);
+                // "the third-quarter loss": the article belongs to the noun after the
+                // adjective.
+                let start = if self.joined(i + 2) && year.is_none() {
+                    i + 1
+                } else {
+                    i
+                };
+                return self.cand(start, end, sem);
             }
             // "the first nine months"
             if q == 1
@@ -1696,6 +1706,13 @@ impl Grammar<'_, '_> {
                 }
                 let amount = amount.filter(|a| a.fract() == 0.0 && *a < 10_000.0);
                 let end_word = if word == "from" { end + 2 } else { end + 1 };
+                // "a year-earlier rise": the article belongs to the noun after the
+                // adjective.
+                let i = if self.joined(end) && matches!(w, "a" | "an") && after == i + 1 {
+                    after
+                } else {
+                    i
+                };
                 return match amount {
                     Some(a) => self.cand(
                         i,

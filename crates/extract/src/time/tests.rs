@@ -602,3 +602,23 @@ fn a_position_word_is_inside_yesterday_and_that_day() {
     // A weekday keeps "earlier" outside, as the gold does 5 times of 6.
     assert_eq!(one("Earlier Friday, lawyers filed a petition").0, "Friday");
 }
+
+#[test]
+fn an_adjectival_period_leaves_the_article_out() {
+    let found = found_at(
+        "The third-quarter loss widened. The year-ago results were restated, and a \
+         year-earlier loss of $2 million was cut.",
+        (2024, 11, 2),
+    );
+    let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(
+        texts,
+        ["third-quarter", "year-ago", "year-earlier"],
+        "{found:?}"
+    );
+    // A noun after it keeps the article inside.
+    assert_eq!(
+        found_at("in the year-ago quarter", (2024, 11, 2))[0].0,
+        "the year-ago quarter"
+    );
+}
