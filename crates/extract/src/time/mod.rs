@@ -74,7 +74,23 @@ impl TimeFinder {
                 continue;
             }
             let (cstart, cend) = (words[start].cstart, words[end - 1].cend);
-            let mut tense = || tenses.at(cstart, cend);
+            // "get around Wednesday's ruling": a weekday's own event is one that has
+            // happened (TBAQ: 18 possessive weekdays, none ahead), unless it is awaited
+            // ("ahead of Sunday's vote", "before Sunday's vote").
+            let possessive_past = matches!(found.sem, grammar::Sem::Weekday { shift: None, .. })
+                && matches!(grammar.lw(end), "'s" | "’s")
+                && !(start > 0
+                    && (matches!(grammar.lw(start - 1), "before" | "until" | "till")
+                        || start > 1
+                            && grammar.lw(start - 1) == "of"
+                            && grammar.lw(start - 2) == "ahead"));
+            let mut tense = || {
+                if possessive_past {
+                    Tense::Past
+                } else {
+                    tenses.at(cstart, cend)
+                }
+            };
             let mut cx = Context {
                 published,
                 previous,

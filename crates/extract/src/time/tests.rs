@@ -281,7 +281,7 @@ fn tagged(words: &[(&str, &str, &str)]) -> (String, Layers) {
     let mut text = String::new();
     let mut layers = Layers::default();
     for (word, pos, lemma) in words {
-        if !text.is_empty() && !matches!(*word, "," | ".") {
+        if !text.is_empty() && !matches!(*word, "," | "." | "'s") {
             text.push(' ');
         }
         let start = text.len();
@@ -620,5 +620,43 @@ fn an_adjectival_period_leaves_the_article_out() {
     assert_eq!(
         found_at("in the year-ago quarter", (2024, 11, 2))[0].0,
         "the year-ago quarter"
+    );
+}
+
+#[test]
+fn a_weekday_with_its_own_event_has_happened() {
+    let published = NaiveDate::from_ymd_opt(2000, 1, 7); // a Friday
+    let first = |words: &[(&str, &str, &str)]| {
+        let (text, layers) = tagged(words);
+        TimeFinder::new().find(&text, &layers, published)[0]
+            .value
+            .clone()
+    };
+    let around = |before: &[(&'static str, &'static str, &'static str)]| {
+        let mut words = vec![
+            ("They", "PRON", "they"),
+            ("would", "AUX", "would"),
+            ("look", "VERB", "look"),
+            ("for", "ADP", "for"),
+            ("ways", "NOUN", "way"),
+        ];
+        words.extend_from_slice(before);
+        words.extend_from_slice(&[
+            ("Wednesday", "PROPN", "Wednesday"),
+            ("'s", "PART", "'s"),
+            ("ruling", "NOUN", "ruling"),
+            (".", "PUNCT", "."),
+        ]);
+        words
+    };
+    // "would look for ways around Wednesday's ruling": the ruling was on Wednesday.
+    assert_eq!(
+        first(&around(&[("around", "ADP", "around")])),
+        s("2000-01-05")
+    );
+    // "ahead of Wednesday's ruling": still to come.
+    assert_eq!(
+        first(&around(&[("ahead", "ADV", "ahead"), ("of", "ADP", "of")])),
+        s("2000-01-12")
     );
 }
