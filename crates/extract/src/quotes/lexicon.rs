@@ -16,6 +16,29 @@ pub enum WordClass {
     Noun,
 }
 
+/// Everything the lexicon holds for one lower-cased word, found with one lookup (the quote
+/// finder asks for each token's class, multi-word cues and phrasal particle).
+#[derive(Debug, Default)]
+pub struct Entry {
+    pub class: Option<WordClass>,
+    /// Indices into `Lexicon::multiword` of the cues that start with the word.
+    multiword: Vec<usize>,
+    /// The particle, if the word is a phrasal reporting verb's.
+    phrasal: Option<String>,
+}
+
+impl Entry {
+    /// Whether a multi-word cue starts with the word.
+    pub fn starts_multiword(&self) -> bool {
+        !self.multiword.is_empty()
+    }
+
+    /// Whether the word is the verb of a phrasal reporting verb whose particle is `next`.
+    pub fn phrasal_with(&self, next: &str) -> bool {
+        self.phrasal.as_deref() == Some(next)
+    }
+}
+
 /// The serialised lexicon, as stored in the model's metadata.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct LexiconData {
@@ -42,6 +65,8 @@ pub struct Lexicon {
     phrasal: HashMap<String, String>,
     /// Multi-word cues followed by their source ("according to X"), as word sequences.
     source_prep: Vec<Vec<String>>,
+    /// `words`, `multiword_by_first` and `phrasal` merged by word.
+    entries: HashMap<String, Entry>,
     data: LexiconData,
 }
 
@@ -131,8 +156,22 @@ impl Lexicon {
                 .push(lexicon.multiword.len());
             lexicon.multiword.push((words, kind != "consult"));
         }
+        for (word, class) in &lexicon.words {
+            lexicon.entries.entry(word.clone()).or_default().class = Some(*class);
+        }
+        for (word, indices) in &lexicon.multiword_by_first {
+            lexicon.entries.entry(word.clone()).or_default().multiword = indices.clone();
+        }
+        for (word, particle) in &lexicon.phrasal {
+            lexicon.entries.entry(word.clone()).or_default().phrasal = Some(particle.clone());
+        }
         lexicon.data = data;
         lexicon
+    }
+
+    /// What the lexicon holds for a lower-cased word.
+    pub fn entry(&self, lower: &str) -> Option<&Entry> {
+        self.entries.get(lower)
     }
 
     /// The name of stance class `index` ("neutral", "deny", …).
@@ -157,8 +196,17 @@ impl Lexicon {
     /// The longest multi-word cue starting at `words[0]`: its length and whether it
     /// introduces speech.
     pub fn multiword_at(&self, words: &[&str]) -> Option<(usize, bool)> {
-        let mut best: Option<(usize, bool)> = None;
         let starting = self.multiword_by_first.get(*words.first()?)?;
+        self.longest_multiword(starting, words)
+    }
+
+    /// [`Lexicon::multiword_at`] for `words` whose first word has `entry`.
+    pub fn multiword_from(&self, entry: &Entry, words: &[&str]) -> Option<(usize, bool)> {
+        self.longest_multiword(&entry.multiword, words)
+    }
+
+    fn longest_multiword(&self, starting: &[usize], words: &[&str]) -> Option<(usize, bool)> {
+        let mut best: Option<(usize, bool)> = None;
         for (pattern, speech) in starting.iter().map(|&k| &self.multiword[k]) {
             if pattern.len() <= words.len()
                 && pattern.iter().zip(words).all(|(p, w)| p == w)

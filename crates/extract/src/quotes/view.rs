@@ -144,22 +144,26 @@ impl<'a> View<'a> {
         let mut window: Vec<&str> = Vec::with_capacity(6);
         let mut i = 0;
         while i < n {
-            window.clear();
-            window.extend(self.tokens[i..].iter().take(6).map(|t| &*t.lower));
-            if let Some((len, speech)) = lexicon.multiword_at(&window) {
-                if len > 1 {
-                    for (k, cue) in cues[i..i + len].iter_mut().enumerate() {
-                        *cue = match (speech, k) {
-                            (false, _) => Cue::Consult,
-                            (true, 0) => Cue::MultiBegin,
-                            (true, _) => Cue::MultiInside,
-                        };
+            // One lookup per token: its class, the multi-word cues it starts, its particle.
+            let entry = lexicon.entry(&self.tokens[i].lower);
+            if let Some(entry) = entry.filter(|e| e.starts_multiword()) {
+                window.clear();
+                window.extend(self.tokens[i..].iter().take(6).map(|t| &*t.lower));
+                if let Some((len, speech)) = lexicon.multiword_from(entry, &window) {
+                    if len > 1 {
+                        for (k, cue) in cues[i..i + len].iter_mut().enumerate() {
+                            *cue = match (speech, k) {
+                                (false, _) => Cue::Consult,
+                                (true, 0) => Cue::MultiBegin,
+                                (true, _) => Cue::MultiInside,
+                            };
+                        }
+                        i += len;
+                        continue;
                     }
-                    i += len;
-                    continue;
                 }
             }
-            let next = window.get(1).copied().unwrap_or("");
+            let next = self.tokens.get(i + 1).map_or("", |t| &*t.lower);
             let token = &self.tokens[i];
             // A capital mid-sentence makes a name, not a verb ("Secretary of State").
             let capital_inside = token.word.starts_with(char::is_uppercase)
@@ -168,12 +172,12 @@ impl<'a> View<'a> {
                 && self.tokens[i - 1].sentence == token.sentence
                 && !self.tokens[i - 1].mark;
             let verb_like = matches!(token.pos, "VERB" | "AUX") || token.lower == "says";
-            cues[i] = match lexicon.word(&token.lower) {
+            cues[i] = match entry.and_then(|e| e.class) {
                 // "says" is often tagged as a noun in headlines; other nouns ("report",
                 // "claims") are not cues.
                 Some(WordClass::Verb(stance)) if verb_like && !capital_inside => Cue::Verb(stance),
                 Some(WordClass::Noun) => Cue::Noun,
-                _ if lexicon.phrasal(&token.lower, next) => Cue::Verb(0),
+                _ if entry.is_some_and(|e| e.phrasal_with(next)) => Cue::Verb(0),
                 _ => Cue::None,
             };
             i += 1;
