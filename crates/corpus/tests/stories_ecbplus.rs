@@ -104,11 +104,17 @@ fn all_features(docs: &[ecbplus::EcbDocument]) -> Vec<ArticleFeatures> {
     let out = docs
         .iter()
         .map(|d| {
-            let (_, found) = reader.resolve(&d.text, None);
+            let (_, found) = match (&d.headline, std::env::var_os("STORY_NER_HEADLINE")) {
+                (Some(h), Some(_)) => reader.resolve(&format!("{h}\n\n{}", d.text), None),
+                _ => reader.resolve(&d.text, None),
+            };
             let keys = match mode.as_str() {
                 "across" => entities::attached_keys(&mut index, reader.resolver(), &d.name, &found),
                 _ => entities::within_keys(&found),
             };
+            if std::env::var_os("STORY_DEBUG_KEYS").is_some() {
+                println!("keys {} {keys:?}", d.name);
+            }
             plain_features(d).with_weighted_entities(weights.apply(&keys))
         })
         .collect();

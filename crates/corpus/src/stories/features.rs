@@ -203,13 +203,23 @@ impl Years {
         }
         let kind = if text::is_month(raw) {
             Recent::Month
-        } else if raw.len() <= 2 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        } else if is_day(raw) {
             Recent::Small
         } else {
             Recent::Other
         };
         self.before = [self.before[1], kind];
     }
+}
+
+/// A day of the month: one or two digits, optionally an English ordinal ("18th", "1st").
+fn is_day(raw: &str) -> bool {
+    let digits = raw.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &raw[digits.len()..];
+    (1..=2).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (suffix.is_empty()
+            || ["st", "nd", "rd", "th"].contains(&suffix.to_ascii_lowercase().as_str()))
 }
 
 fn year_of_day(day: i32) -> Option<i32> {
@@ -405,6 +415,8 @@ mod tests {
         );
         assert_eq!(year("05 / 02 / 2013\nShe checked in ."), Some(2013));
         assert_eq!(year("In March 2009 the dam broke ."), Some(2009));
+        assert_eq!(year("September 18th , 2013 , 05 : 31 GMT"), Some(2013));
+        assert_eq!(year("On the 4th of 2013 ."), None);
         // Bare years are mentions of the past, not the article's date.
         assert_eq!(year("He was jailed in 1999 and freed in 2004 ."), None);
         assert_eq!(year("A 43 - 39 record in 2004 ."), None);
