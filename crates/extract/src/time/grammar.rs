@@ -1145,7 +1145,7 @@ impl Grammar<'_, '_> {
                 return self.cand(i, i + 2, Sem::Duration { amount: None, unit });
             }
             // "the past year" is the last calendar year, as "the last year" is (TBAQ: 2 of
-            // 2); "past year" without the article stays a length ("a past-year high" aside).
+            // 2); other units after "past" stay lengths ("the past week" → `P1W`).
             let the_past = w == "past" && i > 0 && self.is(i - 1, "the") && unit == Unit::Year;
             if (matches!(w, "past") && !the_past) || unit < Unit::Week {
                 // "the past week", "the last day" are durations; "this day" is rare.
