@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use rayon::prelude::*;
-use storyline_corpus::stories::entities::{EntityReader, EntityWeights, within_keys};
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed, within_keys};
 use storyline_corpus::stories::{
     ArticleFeatures, Assignment, Config, IndexState, Membership, StoryIndex, StorySummary, ecbplus,
     metrics,
@@ -70,7 +70,7 @@ pub type EntityKeys = Vec<(String, EntityType)>;
 fn features(article: &Article, entities: Option<&EntityKeys>) -> ArticleFeatures {
     let f = ArticleFeatures::from_article(article);
     match entities {
-        Some(keys) => f.with_weighted_entities(EntityWeights::default().apply(keys)),
+        Some(keys) => f.with_typed_entities(typed(keys), &EntityWeights::default()),
         None => f,
     }
 }
@@ -405,7 +405,7 @@ pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
             let f =
                 ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
             match read_entities(reader.as_ref(), &d.text, None) {
-                Some(keys) => f.with_weighted_entities(EntityWeights::default().apply(&keys)),
+                Some(keys) => f.with_typed_entities(typed(&keys), &EntityWeights::default()),
                 None => f,
             }
         })

@@ -4,7 +4,7 @@
 
 mod common;
 
-use storyline_corpus::stories::entities::{EntityReader, EntityWeights, within_keys};
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed, within_keys};
 use storyline_corpus::stories::{ArticleFeatures, Config, StoryIndex};
 
 fn seed_features(entities: bool) -> Vec<(String, ArticleFeatures)> {
@@ -20,7 +20,7 @@ fn seed_features(entities: bool) -> Vec<(String, ArticleFeatures)> {
                 let (_, found) = reader.resolve(&article.text, article.published.as_deref());
                 let keys = within_keys(&found);
                 assert!(!keys.is_empty(), "seed {key} has entities");
-                f = f.with_weighted_entities(EntityWeights::default().apply(&keys));
+                f = f.with_typed_entities(typed(&keys), &EntityWeights::default());
             }
             (key.to_string(), f)
         })

@@ -135,14 +135,6 @@ impl EntityWeights {
             EntityType::Misc => self.misc,
         }
     }
-
-    /// Keys with their weights, for [`super::ArticleFeatures::with_weighted_entities`].
-    pub fn apply<'a>(
-        &'a self,
-        keys: &'a [(String, EntityType)],
-    ) -> impl Iterator<Item = (&'a str, f32)> + 'a {
-        keys.iter().map(|(k, t)| (k.as_str(), self.of(*t)))
-    }
 }
 
 fn cluster_key(c: &Cluster) -> String {
@@ -170,6 +162,11 @@ fn fold(name: &str) -> String {
         out.extend(word.chars().flat_map(char::to_lowercase));
     }
     out
+}
+
+/// Keys with their types, for [`super::ArticleFeatures::with_typed_entities`].
+pub fn typed(keys: &[(String, EntityType)]) -> impl Iterator<Item = (&str, Option<EntityType>)> {
+    keys.iter().map(|(k, t)| (k.as_str(), Some(*t)))
 }
 
 #[cfg(test)]
