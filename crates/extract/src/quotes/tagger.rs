@@ -433,7 +433,12 @@ fn content_features(
     let [m2, m1, t0, p1, p2] = [-2, -1, 0, 1, 2].map(|k| tag_index(tag(k)));
     let [left, right, left_head, right_head] = sc_dist[i];
     let (l, r) = (dist_index(left), dist_index(right));
-    out.extend_from_slice(&[
+    let t = &info[i];
+    let o = opener_index(t.opener);
+    let (before, after) = (tag(-1), tag(1));
+    let prev_word = i.checked_sub(1).map_or(OUTSIDE, |j| info[j].word);
+    // One array, copied once (pushing key by key checked the capacity each time).
+    let keys: [u64; CONTENT_FEATURES] = [
         small.tag[0][t0],
         small.tag[1][m1],
         small.tag[2][p1],
@@ -444,22 +449,17 @@ fn content_features(
         small.dist_pair[l][r],
         small.tag_pair[2][m2][p2],
         small.tag_pair[3][p1][p2],
-    ]);
-    let t = &info[i];
-    out.push(key(106, tag(-1) ^ t.word.rotate_left(17)));
-    out.push(key(107, tag(1) ^ t.word.rotate_left(17)));
-    let o = opener_index(t.opener);
-    out.push(small.cue_end_quote[l][t.to_end as usize][t.quote as usize]);
-    out.push(small.opener_tag[o][m1]);
-    out.push(small.opener_cue_tag[o][l][t0]);
-    out.push(key(111, left_head ^ t.word.rotate_left(7)));
-    out.push(key(112, left_head ^ (left * 8 + tag(-1)).rotate_left(29)));
-    out.push(key(
-        113,
-        right_head ^ (right * 16 + t.to_end).rotate_left(29),
-    ));
-    let prev_word = i.checked_sub(1).map_or(OUTSIDE, |j| info[j].word);
-    out.push(key(114, left_head ^ prev_word.rotate_left(19)));
+        key(106, before ^ t.word.rotate_left(17)),
+        key(107, after ^ t.word.rotate_left(17)),
+        small.cue_end_quote[l][t.to_end as usize][t.quote as usize],
+        small.opener_tag[o][m1],
+        small.opener_cue_tag[o][l][t0],
+        key(111, left_head ^ t.word.rotate_left(7)),
+        key(112, left_head ^ (left * 8 + before).rotate_left(29)),
+        key(113, right_head ^ (right * 16 + t.to_end).rotate_left(29)),
+        key(114, left_head ^ prev_word.rotate_left(19)),
+    ];
+    out.extend_from_slice(&keys);
 }
 
 /// A source or cue never runs over a line break (PolNeAR dev and train: no gold source or
