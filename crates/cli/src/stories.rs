@@ -205,20 +205,23 @@ pub fn stories(global: &GlobalArgs, args: StoriesArgs) -> Result<u8> {
                 s.first_seen.as_deref().unwrap_or("?"),
                 s.last_seen.as_deref().unwrap_or("?"),
                 s.label.as_deref().unwrap_or("(no headline)"),
-                top_entities(&s),
+                top_entities(&store, &s)?,
             )?;
         }
     }
     Ok(0)
 }
 
-fn top_entities(s: &StoryRow) -> String {
-    s.entities
-        .iter()
-        .take(5)
-        .map(|(n, _)| n.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A story's five top entities for people to read: resolved entity ids by their canonical
+/// names ("donald-trump" as "Donald Trump"); names from the words alone (stories built
+/// without annotation) as they are. `--json` keeps the ids, which link to the entities.
+fn top_entities(store: &Store, s: &StoryRow) -> Result<String> {
+    let mut names = Vec::new();
+    for (key, _) in s.entities.iter().take(5) {
+        let name = store.entity_row(key)?.map(|entity| entity.name);
+        names.push(name.unwrap_or_else(|| key.clone()));
+    }
+    Ok(names.join(", "))
 }
 
 pub fn story(global: &GlobalArgs, args: StoryArgs) -> Result<u8> {
@@ -282,7 +285,7 @@ pub fn story(global: &GlobalArgs, args: StoryArgs) -> Result<u8> {
         story.articles,
         story.first_seen.as_deref().unwrap_or("?"),
         story.last_seen.as_deref().unwrap_or("?"),
-        top_entities(&story)
+        top_entities(&store, &story)?
     )?;
     for a in &articles {
         let text = |k: &str| a[k].as_str().unwrap_or("").to_string();

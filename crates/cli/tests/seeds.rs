@@ -173,4 +173,26 @@ fn ingest_groups_the_seeds_into_one_story() {
     let story = sandbox.run(&["story", id, "--json"]);
     story.assert_code(0);
     assert!(story.stdout().contains("Putin"), "{}", story.stdout());
+
+    // The plain listing names the story's top entities as the store names them, not by id.
+    let entities = sandbox.run(&["entities", "--json"]).json_lines();
+    let name_of = |id: &str| {
+        entities
+            .iter()
+            .find(|e| e["id"] == id)
+            .and_then(|e| e["name"].as_str())
+            .map(str::to_string)
+    };
+    let top: Vec<String> = biggest["entities"].as_array().unwrap()[..3]
+        .iter()
+        .map(|e| name_of(e[0].as_str().unwrap()).expect("top entities are resolved ids"))
+        .collect();
+    let listing = sandbox.run(&["stories"]);
+    let line = listing
+        .stdout()
+        .lines()
+        .find(|l| l.starts_with(id))
+        .expect("the story is listed")
+        .to_string();
+    assert!(line.contains(&top.join(", ")), "{line} lacks {top:?}");
 }
