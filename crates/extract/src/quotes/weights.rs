@@ -185,6 +185,28 @@ impl Weights {
         }
     }
 
+    /// [`Weights::find`] for adding weights: a matching key is taken without checking that
+    /// its slot is used. Only the key 0 can match an empty slot, whose weights are all zero,
+    /// so the sum is the same (adding +0.0 changes at most the sign of a zero) for one
+    /// comparison less on every lookup.
+    #[inline(always)]
+    fn find_to_add(&self, key: u64) -> Option<&Slot> {
+        let slots = &self.slots[..];
+        let mut i = key as usize & self.mask;
+        loop {
+            debug_assert!(i < slots.len());
+            // SAFETY: as in `find`.
+            let slot = unsafe { slots.get_unchecked(i) };
+            if slot.key == key {
+                return Some(slot);
+            }
+            if slot.used == 0 {
+                return None;
+            }
+            i = (i + 1) & self.mask;
+        }
+    }
+
     /// Starts loading the slot where `key` would be.
     #[inline]
     pub fn prefetch(&self, key: u64) {
@@ -228,7 +250,7 @@ impl Weights {
                     self.prefetch(next);
                 }
                 j += 1;
-                if let Some(slot) = self.find(key) {
+                if let Some(slot) = self.find_to_add(key) {
                     for (score, weight) in sum.iter_mut().zip(&slot.weights) {
                         *score += weight;
                     }
