@@ -5,7 +5,7 @@
 
 use std::sync::LazyLock;
 
-use dom_query::{Document, NodeRef};
+use dom_query::{Attr as Attribute, Document, NodeRef};
 use regex::Regex;
 use serde_json::Value;
 
@@ -344,16 +344,55 @@ fn time_element(nodes: &[NodeRef<'_>]) -> Option<String> {
 }
 
 /// A short visible element whose class or id says it holds the date ("post-date",
-/// "published", "entry-meta") and whose text parses as one.
+/// "published", "entry-meta") and whose text parses as one: the first, in page order, of
+/// `[class*=date], [class*=publish], [class*=posted], [class*=time], [id*=date],
+/// [id*=publish], [class*=entry-meta], [class*=byline]` (a walk with substring checks: the
+/// CSS select was 0.9 % of extraction time).
 fn visible_date(document: &Document) -> Option<String> {
-    let candidates = document.select(
-        "[class*=date], [class*=publish], [class*=posted], [class*=time], [id*=date], \
-         [id*=publish], [class*=entry-meta], [class*=byline]",
-    );
-    candidates.nodes().iter().find_map(|node| {
+    date_candidates(document).iter().find_map(|node| {
         let text = node.text();
         (text.len() <= 200).then(|| date_in_text(&text)).flatten()
     })
+}
+
+fn date_candidates(document: &Document) -> Vec<NodeRef<'_>> {
+    elements_matching(document, |_, attrs| {
+        attr_contains(
+            attrs,
+            "class",
+            &["date", "publish", "posted", "time", "entry-meta", "byline"],
+        ) || attr_contains(attrs, "id", &["date", "publish"])
+    })
+}
+
+/// The elements of the page for which `matches` holds, in page order (nested ones too), as
+/// a CSS select would return them.
+fn elements_matching<'a>(
+    document: &'a Document,
+    mut matches: impl FnMut(&str, &[Attribute]) -> bool,
+) -> Vec<NodeRef<'a>> {
+    let mut found = Vec::new();
+    walk_elements(document.root(), |node, name, attrs| {
+        if matches(name, attrs) {
+            found.push(node);
+        }
+        Walk::Into
+    });
+    found
+}
+
+/// CSS `[name*=part]` for any of `parts` (case-sensitive, as for `class` and `id`).
+fn attr_contains(attrs: &[Attribute], name: &str, parts: &[&str]) -> bool {
+    attrs
+        .iter()
+        .any(|a| &*a.name.local == name && parts.iter().any(|part| a.value.contains(part)))
+}
+
+/// CSS `[name=value]`.
+fn attr_is(attrs: &[Attribute], name: &str, value: &str) -> bool {
+    attrs
+        .iter()
+        .any(|a| &*a.name.local == name && &*a.value == value)
 }
 
 /// The first date written in the page's visible text from the headline (`<h1>`) on, within
@@ -461,18 +500,16 @@ fn language_code(tag: &str) -> Option<String> {
         .and_then(|p| crate::lang::from_tag(&p).or(Some(p)))
 }
 
-/// Authors from markup: `rel=author` links, `itemprop=author`, then byline elements.
+/// Authors from markup: `rel=author` links, `itemprop=author`, then byline elements. The
+/// first of these CSS selectors that gives a name wins:
+/// 1. `[itemprop=author] [itemprop=name]`, 2. `[itemprop=author]`, 3. `a[rel=author]`,
+/// 4. `[class*=byline] [class*=author], [class*=byline] a`,
+/// 5. `[class*=byline], [class*=author-name], [class=author]`;
+/// their elements are collected in one walk with string checks (five CSS selects were 2.7 %
+/// of extraction time on pages without authors in their metadata).
 fn markup_authors(document: &Document) -> Vec<String> {
-    for selector in [
-        "[itemprop=author] [itemprop=name]",
-        "[itemprop=author]",
-        "a[rel=author]",
-        "[class*=byline] [class*=author], [class*=byline] a",
-        "[class*=byline], [class*=author-name], [class=author]",
-    ] {
-        let names: Vec<String> = document
-            .select(selector)
-            .nodes()
+    for nodes in author_candidates(document) {
+        let names: Vec<String> = nodes
             .iter()
             .flat_map(|n| split_names(&byline_text(n)))
             .collect();
@@ -481,6 +518,48 @@ fn markup_authors(document: &Document) -> Vec<String> {
         }
     }
     Vec::new()
+}
+
+/// The elements of each of [`markup_authors`]' selectors, in page order.
+fn author_candidates(document: &Document) -> [Vec<NodeRef<'_>>; 5] {
+    let mut found: [Vec<NodeRef<'_>>; 5] = Default::default();
+    walk_elements(document.root(), |node, name, attrs| {
+        let author_item = attr_is(attrs, "itemprop", "author");
+        let byline = attr_contains(attrs, "class", &["byline"]);
+        let has_ancestor = |test: &dyn Fn(&[Attribute]) -> bool| {
+            node.ancestors_it(None)
+                .any(|a| a.element_ref().is_some_and(|e| test(&e.attrs)))
+        };
+        if attr_is(attrs, "itemprop", "name")
+            && has_ancestor(&|a: &[Attribute]| attr_is(a, "itemprop", "author"))
+        {
+            found[0].push(node);
+        }
+        if author_item {
+            found[1].push(node);
+        }
+        // `rel` values match in any case in HTML documents.
+        if name == "a"
+            && attrs
+                .iter()
+                .any(|a| &*a.name.local == "rel" && a.value.eq_ignore_ascii_case("author"))
+        {
+            found[2].push(node);
+        }
+        if (name == "a" || attr_contains(attrs, "class", &["author"]))
+            && has_ancestor(&|a: &[Attribute]| attr_contains(a, "class", &["byline"]))
+        {
+            found[3].push(node);
+        }
+        if byline
+            || attr_contains(attrs, "class", &["author-name"])
+            || attr_is(attrs, "class", "author")
+        {
+            found[4].push(node);
+        }
+        Walk::Into
+    });
+    found
 }
 
 fn byline_text(node: &NodeRef<'_>) -> String {
@@ -694,5 +773,96 @@ mod tests {
             strip_site_suffix("Rock - Paper", Some("Scissors")),
             "Rock - Paper"
         );
+    }
+
+    #[test]
+    fn markup_authors_follow_the_selector_order() {
+        let authors = |body: &str| markup_authors(&Document::from(body));
+        // The name inside an `itemprop=author` wins over the whole element's text.
+        assert_eq!(
+            authors(
+                "<div class=byline><a href=x>Cy Dee</a></div><span itemprop=author>\
+                 By <span itemprop=name>Ann Lee</span>, Staff</span>"
+            ),
+            ["Ann Lee"]
+        );
+        assert_eq!(
+            authors("<p><a rel=AUTHOR href=x>Bo Park</a> <a rel=author-x>No One</a></p>"),
+            ["Bo Park"]
+        );
+        // Inside a byline, links and author classes (in page order), before the byline.
+        assert_eq!(
+            authors(
+                "<div class='post-byline'>By <b class=author-link>Ann Lee</b> and \
+                 <a href=y>Bo Park</a></div>"
+            ),
+            ["Ann Lee", "Bo Park"]
+        );
+        assert_eq!(authors("<p class=byline-top>By Cy Dee</p>"), ["Cy Dee"]);
+        assert_eq!(
+            authors("<p class=author>Cy Dee</p><p class='x author'>No One</p>"),
+            ["Cy Dee"]
+        );
+        assert!(authors("<p class=Byline>Cy Dee</p>").is_empty());
+    }
+
+    #[test]
+    fn visible_dates_come_from_date_classes_in_page_order() {
+        let date = |body: &str| visible_date(&Document::from(body));
+        assert_eq!(
+            date(
+                "<p class=x>1 May 2020</p><span id=pubdate>2 May 2021</span>\
+                  <span class=post-date>3 May 2022</span>"
+            )
+            .as_deref(),
+            Some("2021-05-02")
+        );
+        assert_eq!(date("<p class=Date>1 May 2020</p>"), None);
+    }
+
+    /// The walks give what the CSS selectors they replace gave.
+    #[test]
+    fn walks_match_the_css_selectors() {
+        let pages = [
+            "<div class=byline><a href=x>Cy Dee</a><span class=author>Ann</span></div>\
+             <span itemprop=author>By <span itemprop=name>Ann Lee</span></span>",
+            "<div itemprop=author><div itemprop=author><i itemprop=name>X</i></div></div>",
+            "<p><a rel=Author>Bo</a><a rel='author x'>No</a><link rel=author></p>",
+            "<div class=byline-wrap><p class=byline><a>A</a></p></div><b class=author-name>C</b>",
+            "<p class=author>D</p><p class=' author'>E</p><p class=AUTHOR>F</p>",
+            "<time class=entry-meta>1 May 2020</time><p id=date-x>x</p><p id=Date>y</p>\
+             <div class=posted-on><span class=timestamp>t</span></div><p class=publisher>p</p>",
+        ];
+        let authors = [
+            "[itemprop=author] [itemprop=name]",
+            "[itemprop=author]",
+            "a[rel=author]",
+            "[class*=byline] [class*=author], [class*=byline] a",
+            "[class*=byline], [class*=author-name], [class=author]",
+        ];
+        let dates = "[class*=date], [class*=publish], [class*=posted], [class*=time], \
+                     [id*=date], [id*=publish], [class*=entry-meta], [class*=byline]";
+        for page in pages {
+            let document = Document::from(page);
+            let css = |selector: &str| -> Vec<String> {
+                document
+                    .select(selector)
+                    .nodes()
+                    .iter()
+                    .map(|n| n.html().to_string())
+                    .collect()
+            };
+            let html = |nodes: Vec<NodeRef<'_>>| -> Vec<String> {
+                nodes.iter().map(|n| n.html().to_string()).collect()
+            };
+            for (i, selector) in authors.iter().enumerate() {
+                assert_eq!(
+                    html(author_candidates(&document)[i].clone()),
+                    css(selector),
+                    "{page}"
+                );
+            }
+            assert_eq!(html(date_candidates(&document)), css(dates), "{page}");
+        }
     }
 }

@@ -23,8 +23,8 @@
 
 use std::sync::LazyLock;
 
-use aho_corasick::AhoCorasick;
-use memchr::{memchr, memmem};
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
+use memchr::{memchr, memchr3, memmem};
 
 /// A page ready for parsing.
 pub struct Prepared {
@@ -82,6 +82,10 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
                     Some(element_end(bytes, tag_end, b"script"))
                 }
                 b"style" => Some(element_end(bytes, tag_end, b"style")),
+                // Style sheets, preloads, icons, feeds: only the canonical link is read.
+                b"link" if !contains_ignore_case(&bytes[name_end..tag_end], b"canonical") => {
+                    Some(tag_end)
+                }
                 b"svg" if !self_closing => {
                     Some(nested_end(bytes, tag_end, b"svg").unwrap_or(bytes.len()))
                 }
@@ -221,14 +225,18 @@ fn counts(name: &[u8]) -> bool {
 /// The index just past the `>` that ends a tag whose name ends at `from`, skipping quoted
 /// attribute values.
 fn tag_end(bytes: &[u8], from: usize) -> usize {
-    let mut quote = None;
-    for (offset, &b) in bytes[from..].iter().enumerate() {
-        match quote {
-            Some(q) if b == q => quote = None,
-            Some(_) => {}
-            None if b == b'"' || b == b'\'' => quote = Some(b),
-            None if b == b'>' => return from + offset + 1,
-            None => {}
+    // Jumps from one `>` or quote to the next (a byte loop over attribute values such as
+    // `srcset` was a third of this pass).
+    let mut i = from;
+    while let Some(offset) = memchr3(b'>', b'"', b'\'', &bytes[i..]) {
+        let at = i + offset;
+        let quote = bytes[at];
+        if quote == b'>' {
+            return at + 1;
+        }
+        match memchr(quote, &bytes[at + 1..]) {
+            Some(close) => i = at + 1 + close + 1,
+            None => break,
         }
     }
     bytes.len()
@@ -277,6 +285,7 @@ fn holds_article(markup: &[u8]) -> bool {
         let tags = ["<article", "<main", "articlebody", "role=\"main"];
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(tags.iter().chain(super::prune::CONTENT_CLASSES))
             .expect("fixed patterns build")
     });
@@ -291,6 +300,7 @@ fn holds_date(markup: &[u8]) -> bool {
     static MARKERS: LazyLock<AhoCorasick> = LazyLock::new(|| {
         AhoCorasick::builder()
             .ascii_case_insensitive(true)
+            .kind(Some(AhoCorasickKind::DFA))
             .build(["<time", "ld+json"])
             .expect("fixed patterns build")
     });
