@@ -59,6 +59,8 @@ pub struct Tagger {
     /// The three layers' weights: source/cue, content, and the second source/cue pass
     /// that sees the content layer.
     weights: Weights,
+    /// [`SmallKeys`] as slots of `weights` (see [`Small`]).
+    slots: Box<SmallKeys>,
 }
 
 #[inline]
@@ -278,7 +280,13 @@ fn bucket(d: usize) -> u64 {
 const BASE_FEATURES: usize = 53;
 
 /// The features of token `i` that do not depend on any layer's tags.
-fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Vec<u64>) {
+fn base_features(
+    info: &[TokenInfo],
+    dist: &[(u64, u64)],
+    i: usize,
+    small: &Small,
+    out: &mut Vec<u64>,
+) {
     let at = |k: isize| -> Option<&TokenInfo> {
         let j = i as isize + k;
         (j >= 0).then(|| info.get(j as usize)).flatten()
@@ -286,9 +294,16 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
     let mixed = |k, field: fn(&Mixed) -> u64| at(k).map_or(MIXED_OUTSIDE, |t| field(&t.mixed));
     let word = |k| mixed(k, |m| m.word);
     let lemma = |k| mixed(k, |m| m.lemma);
-    let small = small_keys();
-    let cue = |f: usize, k| code_key(&small.cue[f], 13 + f as u64, at(k).map(|t| t.cue));
-    let ent = |f: usize, k| code_key(&small.entity[f], 18 + f as u64, at(k).map(|t| t.entity));
+    let made = |key| small.made(key);
+    let small = small.keys;
+    let cue = |f: usize, k| {
+        let code = at(k).map(|t| t.cue);
+        code_key(&small.cue[f], 13 + f as u64, code).unwrap_or_else(made)
+    };
+    let ent = |f: usize, k| {
+        let code = at(k).map(|t| t.entity);
+        code_key(&small.entity[f], 18 + f as u64, code).unwrap_or_else(made)
+    };
     let pos = |k| at(k).map_or(OUTSIDE, |t| t.pos);
     let quote = |k| at(k).map_or(OUTSIDE, |t| t.quote);
     let shape = |k| at(k).map_or(63, |t| t.shape.min(62));
@@ -323,7 +338,7 @@ fn base_features(info: &[TokenInfo], dist: &[(u64, u64)], i: usize, out: &mut Ve
             .shape
             .get(t.shape as usize)
             .copied()
-            .unwrap_or_else(|| key(23, t.shape)),
+            .unwrap_or_else(|| made(key(23, t.shape))),
         small.edge[t.sentence_edge as usize],
         small.cue_dist[0][l],
         small.cue_dist[1][r],
@@ -420,6 +435,7 @@ fn content_features(
     sc: &[usize],
     sc_dist: &[[u64; 4]],
     i: usize,
+    small: &Small,
     out: &mut Vec<u64>,
 ) {
     let tag = |k: isize| -> u64 {
@@ -429,7 +445,7 @@ fn content_features(
         }
         sc.get(j as usize).map_or(OUTSIDE, |&t| t as u64)
     };
-    let small = small_keys();
+    let small = small.keys;
     let [m2, m1, t0, p1, p2] = [-2, -1, 0, 1, 2].map(|k| tag_index(tag(k)));
     let [left, right, left_head, right_head] = sc_dist[i];
     let (l, r) = (dist_index(left), dist_index(right));
@@ -502,6 +518,8 @@ const DISTS: usize = 9;
 /// The keys of the content and content-tag features whose values have a small domain
 /// (tags of the neighbours, distance buckets), made once: [`key`] mixes twice, a table
 /// costs one load. Each entry is the key the feature's formula gives.
+#[derive(Clone)]
+#[repr(C)]
 struct SmallKeys {
     /// Templates 40, 41, 42 (a source/cue tag) and 100 (a content tag).
     tag: [[u64; TAGS]; 4],
@@ -566,15 +584,71 @@ fn opener_index(opener: u64) -> usize {
 const CODES: usize = 32;
 
 /// The key of a code feature (`template` with a token's cue or entity code, `None` for a
-/// neighbour outside the article) from its table, made by [`key`] when the code is larger.
+/// neighbour outside the article) from its table, or `Err` with the key made by [`key`]
+/// when the code is larger (to be looked up when the table holds slots, see [`Small`]).
 #[inline]
-fn code_key(table: &[u64; CODES + 1], template: u64, code: Option<u64>) -> u64 {
+fn code_key(table: &[u64; CODES + 1], template: u64, code: Option<u64>) -> Result<u64, u64> {
     match code {
-        None => table[CODES],
-        Some(c) if (c as usize) < CODES => table[c as usize],
-        Some(c) => key(template, c),
+        None => Ok(table[CODES]),
+        Some(c) if (c as usize) < CODES => Ok(table[c as usize]),
+        Some(c) => Err(key(template, c)),
     }
 }
+
+/// The small-domain features' entries: their keys ([`SmallKeys`] as made, for training),
+/// or for tagging the slots of the merged weight table those keys lead to, found once when
+/// the model is loaded, so that summing reads them without probing (about a third of a
+/// token's lookups; [`BASE_RESOLVED`], [`CONTENT_RESOLVED`] and [`CONTENT_TAG_RESOLVED`]
+/// mark their places).
+struct Small<'a> {
+    keys: &'a SmallKeys,
+    /// Set when `keys` holds slots: a key made on the spot for such a feature (a code or a
+    /// shape past its table) is looked up here.
+    weights: Option<&'a Weights>,
+}
+
+impl Small<'static> {
+    /// The keys, for training (and for the tests that compare with the formulas).
+    fn formulas() -> Small<'static> {
+        Small {
+            keys: small_keys(),
+            weights: None,
+        }
+    }
+}
+
+impl Small<'_> {
+    /// A small-domain feature's key made on the spot, as the table's entries are.
+    fn made(&self, key: u64) -> u64 {
+        self.weights.map_or(key, |w| w.slot_or_zero(key) as u64)
+    }
+}
+
+/// The base features whose entries come from [`SmallKeys`] (see [`Small`]): the bias,
+/// cue and entity codes (13–20), quote states (21, 22), the shape (23), the sentence edge
+/// (24), lexicon cue distances (25–27), 32, 37, 53 and the neighbours' shapes (92, 93).
+const BASE_RESOLVED: [bool; BASE_FEATURES] = {
+    let mut mask = [false; BASE_FEATURES];
+    let at = [
+        0, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 31, 36, 42, 51, 52,
+    ];
+    let mut k = 0;
+    while k < at.len() {
+        mask[at[k]] = true;
+        k += 1;
+    }
+    mask
+};
+
+/// The content features from [`SmallKeys`]: the source/cue tags and cue distances (40–49)
+/// and templates 108–110.
+const CONTENT_RESOLVED: [bool; CONTENT_FEATURES] = [
+    true, true, true, true, true, true, true, true, true, true, false, false, true, true, true,
+    false, false, false, false,
+];
+
+/// The content-tag features, all from [`SmallKeys`].
+const CONTENT_TAG_RESOLVED: [bool; CONTENT_TAG_FEATURES] = [true; CONTENT_TAG_FEATURES];
 
 /// A quote state (1–3) or `OUTSIDE` (4) as an index.
 fn quote_index(quote: u64) -> usize {
@@ -601,6 +675,24 @@ fn dist_index(dist: u64) -> usize {
     } else {
         debug_assert!((dist as usize) < DISTS - 1);
         dist as usize
+    }
+}
+
+impl SmallKeys {
+    /// Every entry passed through `f`.
+    fn map(&self, f: impl Fn(u64) -> u64) -> Box<SmallKeys> {
+        const WORDS: usize = std::mem::size_of::<SmallKeys>() / 8;
+        const _: () = assert!(std::mem::size_of::<SmallKeys>() % 8 == 0);
+        let mut out = Box::new(self.clone());
+        // SAFETY: `SmallKeys` is `repr(C)` and made only of arrays of u64: no padding, and
+        // every bit pattern is a valid entry.
+        let words = unsafe {
+            std::slice::from_raw_parts_mut((&mut *out as *mut SmallKeys).cast::<u64>(), WORDS)
+        };
+        for word in words {
+            *word = f(*word);
+        }
+        out
     }
 }
 
@@ -1277,8 +1369,8 @@ fn train_layer(
 const CONTENT_TAG_FEATURES: usize = 5;
 
 /// Features of the second source/cue layer that read the content layer's tags.
-fn content_tag_features(content: &[usize], i: usize, out: &mut Vec<u64>) {
-    let small = small_keys();
+fn content_tag_features(content: &[usize], i: usize, small: &Small, out: &mut Vec<u64>) {
+    let small = small.keys;
     let [m2, m1, c0, p1, p2] = [-2, -1, 0, 1, 2].map(|k| tag_index(content_tag(content, i, k)));
     out.extend_from_slice(&[
         small.tag[3][c0],
@@ -1378,7 +1470,7 @@ impl Tagger {
                 options,
                 0,
                 sc_meta.clone(),
-                |ex, _, i, f| base_features(&ex.info, &ex.dist, i, f),
+                |ex, _, i, f| base_features(&ex.info, &ex.dist, i, &Small::formulas(), f),
                 |ex, _, i, p, f| sc_transition(&ex.info[i], p, f),
                 |ex| &ex.gold.sc,
             )
@@ -1389,7 +1481,7 @@ impl Tagger {
                 model,
                 &SC_CLASSES,
                 ex.info.len(),
-                |i, f| base_features(&ex.info, &ex.dist, i, f),
+                |i, f| base_features(&ex.info, &ex.dist, i, &Small::formulas(), f),
                 |i, p, f| sc_transition(&ex.info[i], p, f),
             )
         };
@@ -1400,8 +1492,9 @@ impl Tagger {
             .map(|(ex, tags)| sc_distances(&ex.sentences, &ex.info, tags))
             .collect();
         let ct_emission = |ex: &Example, d: usize, i: usize, f: &mut Vec<u64>| {
-            base_features(&ex.info, &ex.dist, i, f);
-            content_features(&ex.info, &sc_jk[d], &sc_dists[d], i, f);
+            let small = Small::formulas();
+            base_features(&ex.info, &ex.dist, i, &small, f);
+            content_features(&ex.info, &sc_jk[d], &sc_dists[d], i, &small, f);
         };
         let train_ct = |docs: &[usize]| {
             train_layer_greedy(
@@ -1443,7 +1536,7 @@ impl Tagger {
             serde_json::json!({"task": "PolNeAR attribution: source and cue layer, second pass"}),
             |ex, d, i, f| {
                 ct_emission(ex, d, i, f);
-                content_tag_features(&ct_jk[d], i, f);
+                content_tag_features(&ct_jk[d], i, &Small::formulas(), f);
             },
             |ex, d, i, p, f| sc2_transition(&ex.info, &ct_jk[d], i, p, f),
             |ex| &ex.gold.sc,
@@ -1486,11 +1579,22 @@ impl Tagger {
         let clusters = WordClusters::from_bytes(part()?)?;
         let data: LexiconData = serde_json::from_value(sc.meta["lexicon"].clone())
             .map_err(|e| invalid(&format!("quote model has no cue lexicon: {e}")))?;
+        let weights = Weights::new(&sc, &content, &sc2)?;
+        let slots = small_keys().map(|key| weights.slot_or_zero(key) as u64);
         Ok(Tagger {
             lexicon: Lexicon::from_data(data),
             clusters,
-            weights: Weights::new(&sc, &content, &sc2)?,
+            weights,
+            slots,
         })
+    }
+
+    /// The small-domain features' entries as slots of the weight table.
+    fn small(&self) -> Small<'_> {
+        Small {
+            keys: &self.slots,
+            weights: Some(&self.weights),
+        }
     }
 
     /// Each role's token spans. No feature's key depends on the layer's own decoding (the
@@ -1505,13 +1609,15 @@ impl Tagger {
         let info = infos(view, &self.clusters);
         let dist = cue_distances(view, |i| view.is_speech_cue(i));
         let n = info.len();
+        let small = self.small();
         let mut keys = Vec::with_capacity(n * BASE_FEATURES);
         for i in 0..n {
-            base_features(&info, &dist, i, &mut keys);
+            base_features(&info, &dist, i, &small, &mut keys);
         }
         let all: Vec<usize> = (0..n).collect();
         let mut sums = vec![[0.0; weights::CLASSES]; n];
-        self.weights.add_runs(&keys, BASE_FEATURES, &all, &mut sums);
+        self.weights
+            .add_runs(&keys, &BASE_RESOLVED, &all, &mut sums);
         for (t, sums) in view.tokens.iter().zip(&mut sums) {
             if t.line_start {
                 no_span_across_lines(&mut sums[weights::SC]);
@@ -1541,8 +1647,12 @@ impl Tagger {
         }
         let combo_rows: Vec<usize> = (0..combos.len() * SC_K).collect();
         let mut combo_sums = vec![[0.0; weights::CLASSES]; combo_rows.len()];
-        self.weights
-            .add_runs(&keys, HISTORY_FEATURES, &combo_rows, &mut combo_sums);
+        self.weights.add_runs(
+            &keys,
+            &[false; HISTORY_FEATURES],
+            &combo_rows,
+            &mut combo_sums,
+        );
         let layer_rows = |layer: Range<usize>| -> Vec<[f32; SC_K * SC_K]> {
             combo_sums
                 .chunks_exact(SC_K)
@@ -1573,10 +1683,10 @@ impl Tagger {
             .collect();
         keys.clear();
         for &i in &active {
-            content_features(&info, &sc, &sc_dist, i, &mut keys);
+            content_features(&info, &sc, &sc_dist, i, &small, &mut keys);
         }
         self.weights
-            .add_runs(&keys, CONTENT_FEATURES, &active, &mut sums);
+            .add_runs(&keys, &CONTENT_RESOLVED, &active, &mut sums);
         let content = {
             // The next token's previous-tag × word keys, for every tag it may follow, are
             // fetched while this token is scored: they are the history keys likely to
@@ -1604,10 +1714,10 @@ impl Tagger {
         };
         keys.clear();
         for &i in &active {
-            content_tag_features(&content_seen, i, &mut keys);
+            content_tag_features(&content_seen, i, &small, &mut keys);
         }
         self.weights
-            .add_runs(&keys, CONTENT_TAG_FEATURES, &active, &mut sums);
+            .add_runs(&keys, &CONTENT_TAG_RESOLVED, &active, &mut sums);
         // The second pass's previous class × content tag: for each content tag, the
         // transition scores it adds.
         let sc2_content: Vec<[f32; SC_K * SC_K]> = (0..CT_K)
@@ -1696,7 +1806,7 @@ impl Tagger {
             .collect();
         keys.clear();
         for &i in &redo {
-            content_features(info, second, &dist, i, keys);
+            content_features(info, second, &dist, i, &self.small(), keys);
         }
         let mut fresh: Vec<[f32; weights::CLASSES]> = redo
             .iter()
@@ -1708,7 +1818,7 @@ impl Tagger {
             .collect();
         let rows: Vec<usize> = (0..redo.len()).collect();
         self.weights
-            .add_runs(keys, CONTENT_FEATURES, &rows, &mut fresh);
+            .add_runs(keys, &CONTENT_RESOLVED, &rows, &mut fresh);
         let allowed = transitions(&CT_CLASSES);
         let mut tags: Vec<usize> = Vec::with_capacity(n);
         let mut scores = Vec::with_capacity(CT_CLASSES.len());
@@ -1972,25 +2082,25 @@ mod tests {
         for (f, template) in (13..=17).enumerate() {
             assert_eq!(
                 code_key(&small.cue[f], template, Some(12)),
-                key(template, 12)
+                Ok(key(template, 12))
             );
             assert_eq!(
                 code_key(&small.cue[f], template, None),
-                key(template, OUTSIDE)
+                Ok(key(template, OUTSIDE))
             );
             assert_eq!(
                 code_key(&small.cue[f], template, Some(40)),
-                key(template, 40)
+                Err(key(template, 40))
             );
         }
         for (f, template) in (18..=20).enumerate() {
             assert_eq!(
                 code_key(&small.entity[f], template, Some(0)),
-                key(template, 0)
+                Ok(key(template, 0))
             );
             assert_eq!(
                 code_key(&small.entity[f], template, None),
-                key(template, OUTSIDE)
+                Ok(key(template, OUTSIDE))
             );
         }
         assert_eq!(small.shape[17], key(23, 17));
@@ -2079,6 +2189,45 @@ mod tests {
         }
     }
 
+    /// Tagging's entries are the formulas' keys, except at the places the masks mark, which
+    /// hold the slots those keys lead to (a wrong mask would read a key as a slot, or
+    /// probe for a slot number). Run from `trains_saves_loads_and_tags` (training in two
+    /// tests at once would share the model's temporary folder).
+    fn check_resolved_entries(tagger: &Tagger, text: &str, layers: &Layers) {
+        let view = View::new(text, layers, tagger.lexicon(), Vec::new());
+        let info = infos(&view, &WordClusters::default());
+        let dist = cue_distances(&view, |i| view.is_speech_cue(i));
+        let slot = |key| tagger.weights.slot_or_zero(key) as u64;
+        let check = |formulas: &[u64], resolved: &[u64], mask: &[bool]| {
+            for ((run, given), _) in formulas
+                .chunks(mask.len())
+                .zip(resolved.chunks(mask.len()))
+                .zip(0..)
+            {
+                for ((&key, &entry), &is_slot) in run.iter().zip(given).zip(mask) {
+                    assert_eq!(entry, if is_slot { slot(key) } else { key });
+                }
+            }
+        };
+        let sc = [1, 3, 4, 0, 0];
+        let sc_dist = sc_distances(&view.sentences, &info, &sc);
+        let content = [0, 0, 1, 2, 0];
+        for i in 0..info.len() {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            base_features(&info, &dist, i, &Small::formulas(), &mut a);
+            base_features(&info, &dist, i, &tagger.small(), &mut b);
+            check(&a, &b, &BASE_RESOLVED);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            content_features(&info, &sc, &sc_dist, i, &Small::formulas(), &mut a);
+            content_features(&info, &sc, &sc_dist, i, &tagger.small(), &mut b);
+            check(&a, &b, &CONTENT_RESOLVED);
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            content_tag_features(&content, i, &Small::formulas(), &mut a);
+            content_tag_features(&content, i, &tagger.small(), &mut b);
+            check(&a, &b, &CONTENT_TAG_RESOLVED);
+        }
+    }
+
     /// A smoke run: the tagger learns one sentence, survives encoding and loading, and tags it.
     #[test]
     fn trains_saves_loads_and_tags() {
@@ -2104,6 +2253,7 @@ mod tests {
         };
         let bytes = Tagger::train(&examples, data, clusters, &options).unwrap();
         let loaded = Tagger::from_bytes(&bytes).unwrap();
+        check_resolved_entries(&loaded, &text, &layers);
         let view = View::new(&text, &layers, loaded.lexicon(), Vec::new());
         let attributions = loaded.tag(&view);
         assert_eq!(attributions.len(), 1);

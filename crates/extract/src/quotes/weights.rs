@@ -41,6 +41,8 @@ const PREFETCH_AHEAD: usize = 16;
 pub struct Weights {
     slots: Vec<Slot>,
     mask: usize,
+    /// An empty slot: its weights are all zero.
+    zero: usize,
     /// Keys with a weight in each model.
     counts: [usize; 3],
 }
@@ -126,6 +128,7 @@ impl Weights {
         let mut weights = Weights {
             slots: vec![Slot::default(); capacity],
             mask: capacity - 1,
+            zero: 0,
             counts: [0; 3],
         };
         for (layer, (part, range)) in parts.iter().enumerate() {
@@ -138,6 +141,8 @@ impl Weights {
                 weights.slot_mut(key).weights[range.start + usize::from(class)] = weight;
             }
         }
+        // At most half the slots are used.
+        weights.zero = weights.slots.iter().position(|s| s.used == 0).unwrap_or(0);
         Ok(weights)
     }
 
@@ -155,6 +160,18 @@ impl Weights {
         slot.key = key;
         slot.used = 1;
         slot
+    }
+
+    /// The slot of `key`, or an empty one (zero weights) if no model has it: what
+    /// [`Weights::add_runs`] reads for an entry marked resolved.
+    pub fn slot_or_zero(&self, key: u64) -> usize {
+        match self.find(key) {
+            Some(slot) => {
+                (slot as *const Slot as usize - self.slots.as_ptr() as usize)
+                    / std::mem::size_of::<Slot>()
+            }
+            None => self.zero,
+        }
     }
 
     /// Every layer's weights for `key`, if a model has it.
@@ -237,20 +254,34 @@ impl Weights {
     }
 
     /// Adds the weights (every layer's) of run `k` of `per` keys to `sums[rows[k]]`, in key
-    /// order, prefetching the keys ahead. (A plain index loop: the lookups are most of the
-    /// tagger's work, and an iterator adapter for the look-ahead cost a third more
-    /// instructions per key.)
-    pub fn add_runs(&self, keys: &[u64], per: usize, rows: &[usize], sums: &mut [[f32; CLASSES]]) {
-        let per = per.max(1);
+    /// order, prefetching the keys ahead. Where `resolved[f]` holds, the `f`-th entry of
+    /// every run is not a key but its slot ([`Weights::slot_or_zero`], found once for a
+    /// feature with a small domain), read without probing. (A plain index loop: the lookups
+    /// are most of the tagger's work, and an iterator adapter for the look-ahead cost a
+    /// third more instructions per key.)
+    pub fn add_runs(
+        &self,
+        keys: &[u64],
+        resolved: &[bool],
+        rows: &[usize],
+        sums: &mut [[f32; CLASSES]],
+    ) {
+        let per = resolved.len().max(1);
         let mut j = 0;
         for (run, &row) in keys.chunks(per).zip(rows) {
             let mut sum = sums[row];
-            for &key in run {
+            for (&key, &slot_given) in run.iter().zip(resolved) {
+                // A slot number, masked, is its own slot: the prefetch serves both.
                 if let Some(&next) = keys.get(j + PREFETCH_AHEAD) {
                     self.prefetch(next);
                 }
                 j += 1;
-                if let Some(slot) = self.find_to_add(key) {
+                let found = if slot_given {
+                    Some(&self.slots[key as usize])
+                } else {
+                    self.find_to_add(key)
+                };
+                if let Some(slot) = found {
                     for (score, weight) in sum.iter_mut().zip(&slot.weights) {
                         *score += weight;
                     }
@@ -284,11 +315,30 @@ mod tests {
         weights.add(&[7, 9, 12345], SC, &mut scores);
         assert_eq!(scores, [2.0, 0.5, 0.0, -1.0, 0.0]);
         let mut sums = [[0.0; CLASSES]; 3];
-        weights.add_runs(&[7, 11, 9, 9], 2, &[2, 0], &mut sums);
+        weights.add_runs(&[7, 11, 9, 9], &[false; 2], &[2, 0], &mut sums);
         assert_eq!(sums[2][CONTENT.start + 2], 4.0);
         assert_eq!(sums[2][SC2.start + 4], 3.0);
         assert_eq!(sums[0][SC.start], 4.0);
         assert_eq!(sums[1], [0.0; CLASSES]);
+        // The same with the second key of each run given as its slot, and an absent key's
+        // slot adding nothing.
+        let given = [
+            7,
+            weights.slot_or_zero(11) as u64,
+            9,
+            weights.slot_or_zero(9) as u64,
+        ];
+        let mut again = [[0.0; CLASSES]; 3];
+        weights.add_runs(&given, &[false, true], &[2, 0], &mut again);
+        assert_eq!(again, sums);
+        let mut zero = [[0.0; CLASSES]; 1];
+        weights.add_runs(
+            &[weights.slot_or_zero(12345) as u64],
+            &[true],
+            &[0],
+            &mut zero,
+        );
+        assert_eq!(zero[0], [0.0; CLASSES]);
         assert!(Weights::new(&part(3, vec![]), &content, &sc2).is_err());
         assert!(ModelPart::from_bytes(b"STLPERC1garbage").is_err());
     }
