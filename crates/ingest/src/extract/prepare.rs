@@ -96,6 +96,15 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
                         !holds_article(inside) && !keeps_date
                     })
                 }
+                // Elements whose content is never article text and that no step reads
+                // (`<noscript>` holds fallback markup as raw text).
+                unread @ (b"noscript" | b"select" | b"iframe" | b"dialog" | b"video" | b"audio"
+                | b"object" | b"canvas" | b"map" | b"textarea")
+                    if !self_closing =>
+                {
+                    nested_end(bytes, tag_end, unread)
+                        .filter(|&end| !holds_article(&bytes[tag_end..end]))
+                }
                 _ => None,
             };
             if let Some(end) = cut_to {

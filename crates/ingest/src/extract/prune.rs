@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 
-use dom_query::{Attr as Attribute, Document};
+use dom_query::{Attr as Attribute, Document, NodeData, NodeRef};
 
 use super::walk::{Walk, walk_elements};
 
@@ -201,12 +201,12 @@ pub fn remove_junk(document: &Document) {
     }
     protected.sort_unstable();
     protected.dedup();
-    let page_chars = body.map_or(0, |body| body.normalized_char_count());
+    let page_chars = body.map_or(0, char_count);
     let mut label = String::new();
     walk_elements(document.root(), |node, name, attrs| {
         if protected.binary_search(&node.id).is_err()
             && is_junk_label(name, attrs, &mut label)
-            && node.normalized_char_count() * MAX_SHARE_DIVISOR < page_chars
+            && char_count(node) * MAX_SHARE_DIVISOR < page_chars
         {
             return Walk::Remove;
         }
@@ -254,6 +254,50 @@ fn is_junk_label(name: &str, attrs: &[Attribute], label: &mut String) -> bool {
         })
 }
 
+/// What `NodeRef::normalized_char_count` gives (the characters of the text under `node`,
+/// a run of whitespace counted as one, none at the end), counted a byte at a time where the
+/// text is ASCII: decoding every character made that count 1.8 % of extraction time here.
+fn char_count(node: NodeRef<'_>) -> usize {
+    let mut count = 0;
+    let mut last_was_whitespace = true;
+    for node in std::iter::once(node).chain(node.descendants_it()) {
+        node.query(|tree_node| {
+            if let NodeData::Text { contents } = &tree_node.data {
+                count += text_char_count(contents, last_was_whitespace);
+                // As dom_query does: an empty text node ends no whitespace.
+                last_was_whitespace = contents.ends_with(char::is_whitespace);
+            }
+        });
+    }
+    if last_was_whitespace && count > 0 {
+        count -= 1;
+    }
+    count
+}
+
+/// Characters of `text`, a whitespace that follows a whitespace (or starts the text after
+/// one, `after_whitespace`) not counted.
+fn text_char_count(text: &str, after_whitespace: bool) -> usize {
+    let bytes = text.as_bytes();
+    let mut count = 0;
+    let mut previous = after_whitespace;
+    let mut i = 0;
+    while i < bytes.len() {
+        let byte = bytes[i];
+        let whitespace = if byte.is_ascii() {
+            i += 1;
+            matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        count += usize::from(!(previous && whitespace));
+        previous = whitespace;
+    }
+    count
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -275,6 +319,22 @@ mod tests {
         ] {
             let expected = CONTENT_CLASSES.iter().any(|marker| value.contains(marker));
             assert_eq!(has_content_class(value), expected, "{value:?}");
+        }
+    }
+
+    #[test]
+    fn char_counts_are_dom_querys() {
+        for page in [
+            "<p>a  b</p>",
+            "<div> x <b>y </b>\u{a0}\u{a0}z\u{3000}<i></i> </div>\t",
+            "<p>Ünïcödé\u{85}\u{2028} text\x0b\x0c end </p><p></p>",
+            "",
+            "   ",
+        ] {
+            let document = Document::from(page);
+            for node in std::iter::once(document.root()).chain(document.root().descendants_it()) {
+                assert_eq!(char_count(node), node.normalized_char_count(), "{page}");
+            }
         }
     }
 }
