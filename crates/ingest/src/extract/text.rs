@@ -132,7 +132,8 @@ fn is_other_articles_heading(paragraph: &str) -> bool {
 /// "By · 11 February 2023 · Updated 14 February" (Readability lifts the author's name out
 /// of such lines and leaves the rest).
 fn is_meta_line(paragraph: &str) -> bool {
-    if paragraph.split_whitespace().count() > 12 || date_in_text(paragraph).is_none() {
+    // More than 12 words: the count stops at the thirteenth.
+    if paragraph.split_whitespace().nth(12).is_some() || date_in_text(paragraph).is_none() {
         return false;
     }
     let lower = paragraph.to_lowercase();
