@@ -24,10 +24,14 @@ fn dev_scores() {
         );
     }
     println!("{scores}");
-    // The targets for source and cue are 70 and content 60; the shipped model's
-    // figures are in models/quotes-polnear.md. This guards against a model or feature change
-    // that loses far more than noise.
-    assert!(scores.source.exact_prf().2 > 69.0);
-    assert!(scores.cue.exact_prf().2 > 68.0);
-    assert!(scores.content.exact_prf().2 > 58.0);
+    // The targets: exact-match F1 of 70 for source and cue and 60 for content (the
+    // shipped model's figures, 71.46 / 70.07 / 60.67, are in models/quotes-polnear.md).
+    let (source, cue, content) = (
+        scores.source.exact_prf().2,
+        scores.cue.exact_prf().2,
+        scores.content.exact_prf().2,
+    );
+    assert!(source >= 70.0, "source {source:.2} below the target 70");
+    assert!(cue >= 70.0, "cue {cue:.2} below the target 70");
+    assert!(content >= 60.0, "content {content:.2} below the target 60");
 }
