@@ -1,7 +1,7 @@
 //! An iterative walk over the elements of a parsed page, for the steps that look at every
 //! element: one walk with plain string checks costs a fraction of a CSS select per rule.
 
-use dom_query::{Attr as Attribute, NodeRef};
+use dom_query::{Attr as Attribute, NodeData, NodeRef};
 
 /// What a walk does with an element it visited.
 pub enum Walk {
@@ -26,6 +26,31 @@ pub fn walk_elements<'a>(
             Some(element) => visit(node, &element.name.local, &element.attrs),
             None => Walk::Over,
         };
+        match walk {
+            Walk::Into => stack.extend(node.children_it(true)),
+            Walk::Over => {}
+            Walk::Remove => node.remove_from_parent(),
+        }
+    }
+}
+
+/// [`walk_elements`], also handing `text` the contents of every text node it passes, in
+/// document order.
+pub fn walk_nodes<'a>(
+    root: NodeRef<'a>,
+    mut visit: impl FnMut(NodeRef<'a>, &str, &[Attribute]) -> Walk,
+    mut text: impl FnMut(&str),
+) {
+    let mut stack: Vec<NodeRef<'a>> = root.children_it(true).collect();
+    while let Some(node) = stack.pop() {
+        let walk = node.query_or(Walk::Over, |tree_node| match &tree_node.data {
+            NodeData::Element(element) => visit(node, &element.name.local, &element.attrs),
+            NodeData::Text { contents } => {
+                text(contents);
+                Walk::Over
+            }
+            _ => Walk::Over,
+        });
         match walk {
             Walk::Into => stack.extend(node.children_it(true)),
             Walk::Over => {}
