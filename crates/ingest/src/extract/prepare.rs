@@ -287,6 +287,23 @@ fn is_block(name: &[u8]) -> bool {
             | b"figcaption"
             | b"hgroup"
             | b"menu"
+            | b"br"
+            | b"nav"
+            | b"footer"
+            | b"figure"
+            | b"caption"
+            | b"colgroup"
+            | b"col"
+            | b"center"
+            | b"legend"
+            | b"template"
+            | b"noscript"
+            | b"style"
+            | b"link"
+            | b"base"
+            | b"option"
+            | b"optgroup"
+            | b"source"
     )
 }
 
