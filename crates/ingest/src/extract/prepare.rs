@@ -317,33 +317,54 @@ fn is_space(byte: u8) -> bool {
 fn count_words(text: &str) -> (usize, bool, bool) {
     let bytes = text.as_bytes();
     let mut words = 0;
-    let mut in_word = false;
-    let mut space = false;
-    let mut has_run = false;
-    let mut blank = true;
+    // Classes of the previous byte, of every pair (has a run), of every byte (blank).
+    let mut previous = 0;
+    let mut runs = 0;
+    let mut all = SPACE;
     let mut i = 0;
-    // Bytes, not `chars()`: pages are mostly ASCII, and decoding every character was most
-    // of this count's time.
+    // Bytes through a class table, not `chars()`: pages are mostly ASCII, and decoding
+    // every character was most of this count's time.
     while i < bytes.len() {
-        let byte = bytes[i];
-        let (word, len) = if byte.is_ascii() {
-            let is = is_space(byte);
-            has_run |= is & space;
-            blank &= is;
-            space = is;
-            (byte.is_ascii_alphanumeric(), 1)
-        } else {
-            space = false;
-            blank = false;
+        let mut class = BYTE_CLASS[usize::from(bytes[i])];
+        let mut len = 1;
+        if class == NOT_ASCII {
             let c = text[i..].chars().next().unwrap_or(' ');
-            (c.is_alphanumeric(), c.len_utf8())
-        };
-        words += usize::from(word && !in_word);
-        in_word = word;
+            len = c.len_utf8();
+            class = if c.is_alphanumeric() { WORD } else { 0 };
+        }
+        words += usize::from(class & !previous & WORD);
+        runs |= class & previous;
+        all &= class;
+        previous = class;
         i += len;
     }
-    (words, has_run, blank)
+    (words, runs & SPACE != 0, all & SPACE != 0)
 }
+
+const WORD: u8 = 1;
+const SPACE: u8 = 2;
+const NOT_ASCII: u8 = 4;
+
+/// [`WORD`] for ASCII letters and digits, [`SPACE`] for HTML's whitespace, [`NOT_ASCII`]
+/// for the bytes of other characters.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let byte = i as u8;
+        table[i] = if byte >= 0x80 {
+            NOT_ASCII
+        } else if byte.is_ascii_alphanumeric() {
+            WORD
+        } else if matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | 0x0c) {
+            SPACE
+        } else {
+            0
+        };
+        i += 1;
+    }
+    table
+};
 
 /// A tag name lowercased into a fixed buffer, so the pass allocates nothing per tag. Names
 /// longer than the buffer are kept as a prefix that matches none of the names looked for.
