@@ -385,7 +385,18 @@ fn elements_matching<'a>(
 fn attr_contains(attrs: &[Attribute], name: &str, parts: &[&str]) -> bool {
     attrs
         .iter()
-        .any(|a| &*a.name.local == name && parts.iter().any(|part| a.value.contains(part)))
+        .any(|a| &*a.name.local == name && parts.iter().any(|part| short_contains(&a.value, part)))
+}
+
+/// `haystack.contains(needle)` for short haystacks such as class names: the places of the
+/// needle's first byte are found with `memchr` and compared there (`str::contains` sets up a
+/// searcher on every call, which was most of the cost of these checks).
+fn short_contains(haystack: &str, needle: &str) -> bool {
+    let (haystack, needle) = (haystack.as_bytes(), needle.as_bytes());
+    let Some(&first) = needle.first() else {
+        return true;
+    };
+    memchr::memchr_iter(first, haystack).any(|at| haystack[at..].starts_with(needle))
 }
 
 /// CSS `[name=value]`.
@@ -864,6 +875,25 @@ mod tests {
                 );
             }
             assert_eq!(html(date_candidates(&document)), css(dates), "{page}");
+        }
+    }
+
+    #[test]
+    fn short_contains_is_contains() {
+        for (haystack, needle) in [
+            ("post-date", "date"),
+            ("dat", "date"),
+            ("ddate", "date"),
+            ("", "date"),
+            ("x", ""),
+            ("é-date", "date"),
+            ("entry-meta", "entry-meta"),
+        ] {
+            assert_eq!(
+                short_contains(haystack, needle),
+                haystack.contains(needle),
+                "{haystack:?} {needle:?}"
+            );
         }
     }
 }
