@@ -140,11 +140,17 @@ pub fn ingest(global: &GlobalArgs, args: IngestArgs) -> Result<u8> {
                 .filter(|(_, outcome)| **outcome == Outcome::New)
                 .map(|(article, _)| article)
                 .collect();
-            if let Some(enricher) = &mut enricher {
-                annotated += enricher.annotate_and_store(&mut store, &new)?;
-            }
-            let entities = enricher.as_ref().map(|e| e.batch_entities());
-            crate::stories::assign_stories(&mut store, &mut story_index, &new, entities)?;
+            let entities = match &mut enricher {
+                Some(enricher) => Some(enricher.annotate_and_store(&mut store, &new)?),
+                None => None,
+            };
+            annotated += entities.as_ref().map_or(0, |e| e.len() as u64);
+            crate::stories::assign_stories(
+                &mut store,
+                &mut story_index,
+                &new,
+                entities.as_deref(),
+            )?;
             search_sync.poke();
             bar.inc(records as u64);
             Ok::<_, anyhow::Error>(())

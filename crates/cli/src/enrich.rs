@@ -15,8 +15,6 @@ pub struct Enricher {
     annotator: Annotator,
     resolver: Resolver,
     entities: EntityIndex,
-    /// The resolved entity ids of the last annotated batch, per article, for stories.
-    batch_entities: Vec<crate::stories::EntityKeys>,
 }
 
 impl Enricher {
@@ -33,7 +31,6 @@ impl Enricher {
             annotator,
             resolver,
             entities,
-            batch_entities: Vec::new(),
         })
     }
 
@@ -45,26 +42,17 @@ impl Enricher {
             .map(|article| self.annotator.annotate(article))
             .collect();
         entities::resolve_batch(&self.resolver, &mut self.entities, articles, &mut layers);
-        self.batch_entities = layers
-            .iter()
-            .map(|l| storyline_corpus::stories::entities::mention_ids(&l.entities))
-            .collect();
         layers
     }
 
-    /// The resolved entity ids of each article of the last [`Self::annotate`] call (also
-    /// made by [`Self::annotate_and_store`]), for `stories::assign_stories`.
-    pub fn batch_entities(&self) -> &[crate::stories::EntityKeys] {
-        &self.batch_entities
-    }
-
     /// Annotates stored articles and stores their layers and the entities they changed.
-    /// Returns how many were annotated.
+    /// Returns each article's resolved entity ids, in the order given, for
+    /// `stories::assign_stories`.
     pub fn annotate_and_store(
         &mut self,
         store: &mut Store,
         articles: &[&Article],
-    ) -> storyline_store::Result<u64> {
+    ) -> storyline_store::Result<Vec<crate::stories::EntityKeys>> {
         let layers = self.annotate(articles);
         let items: Vec<(&str, &Annotations)> = articles
             .iter()
@@ -73,7 +61,10 @@ impl Enricher {
             .collect();
         store.save_annotations(&items, self.annotator.version())?;
         entities::save_index(store, &mut self.entities, &self.resolver)?;
-        Ok(items.len() as u64)
+        Ok(layers
+            .iter()
+            .map(|l| storyline_corpus::stories::entities::mention_ids(&l.entities))
+            .collect())
     }
 
     /// The annotator's version: stored layers made by another are stale.

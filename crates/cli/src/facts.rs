@@ -119,7 +119,7 @@ pub fn reannotate(global: &GlobalArgs, args: ReannotateArgs) -> Result<u8> {
             articles.extend(store.article(id)?);
         }
         let refs: Vec<_> = articles.iter().collect();
-        done += enricher.annotate_and_store(&mut store, &refs)?;
+        done += enricher.annotate_and_store(&mut store, &refs)?.len() as u64;
     }
     if !global.quiet {
         eprintln!(

@@ -278,15 +278,12 @@ fn on_new_articles(
     stories: &mut StoryIndex,
     new: &[&Article],
 ) -> storyline_store::Result<u64> {
-    let (annotated, entities) = match enricher {
-        Some(enricher) => (
-            enricher.annotate_and_store(store, new)?,
-            Some(enricher.batch_entities()),
-        ),
-        None => (0, None),
+    let entities = match enricher {
+        Some(enricher) => Some(enricher.annotate_and_store(store, new)?),
+        None => None,
     };
-    crate::stories::assign_stories(store, stories, new, entities)?;
-    Ok(annotated)
+    crate::stories::assign_stories(store, stories, new, entities.as_deref())?;
+    Ok(entities.map_or(0, |e| e.len() as u64))
 }
 
 /// `90s`, `10m`, `1h`, `500ms`, `2d`, or a bare number of seconds.
