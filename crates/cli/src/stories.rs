@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use rayon::prelude::*;
-use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed, within_keys};
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed};
 use storyline_corpus::stories::{
     ArticleFeatures, Assignment, Config, IndexState, Membership, StoryIndex, StorySummary, ecbplus,
     metrics,
@@ -68,10 +68,13 @@ pub type EntityKeys = Vec<(String, EntityType)>;
 
 /// An article's story features, with its entities when given.
 fn features(article: &Article, entities: Option<&EntityKeys>) -> ArticleFeatures {
-    let f = ArticleFeatures::from_article(article);
+    with_keys(ArticleFeatures::from_article(article), entities)
+}
+
+fn with_keys(features: ArticleFeatures, entities: Option<&EntityKeys>) -> ArticleFeatures {
     match entities {
-        Some(keys) => f.with_typed_entities(typed(keys), &EntityWeights::default()),
-        None => f,
+        Some(keys) => features.with_typed_entities(typed(keys), &EntityWeights::default()),
+        None => features,
     }
 }
 
@@ -81,7 +84,7 @@ fn read_entities(
     text: &str,
     published: Option<&str>,
 ) -> Option<EntityKeys> {
-    reader.map(|r| within_keys(&r.resolve(text, published).1))
+    reader.map(|r| r.keys(text, published))
 }
 
 fn load_reader(no_entities: bool) -> Result<Option<EntityReader>> {
@@ -109,7 +112,7 @@ pub fn load_story_index(store: &Store) -> Result<StoryIndex> {
 /// Places newly stored articles into stories, in the order given, and records the result
 /// and the clusterer state in one transaction. Call it after each stored batch with the
 /// articles that were new, and their resolved entity ids when they were annotated (one
-/// list per article, from `Enricher::batch_entities`).
+/// list per article, as `Enricher::annotate_and_store` returns them).
 pub fn assign_stories(
     store: &mut Store,
     index: &mut StoryIndex,
@@ -407,10 +410,7 @@ pub fn eval(args: EvalStoriesArgs) -> Result<u8> {
         .map(|d| {
             let f =
                 ArticleFeatures::from_parts(&d.name, d.headline.as_deref(), &d.text, None, None);
-            match read_entities(reader.as_ref(), &d.text, None) {
-                Some(keys) => f.with_typed_entities(typed(&keys), &EntityWeights::default()),
-                None => f,
-            }
+            with_keys(f, read_entities(reader.as_ref(), &d.text, None).as_ref())
         })
         .collect();
     // All documents together, in file order (topic by topic), never per topic.

@@ -104,7 +104,7 @@ fn all_features(docs: &[ecbplus::EcbDocument]) -> Vec<ArticleFeatures> {
     let out = docs
         .iter()
         .map(|d| {
-            let (_, found) = match (&d.headline, std::env::var_os("STORY_NER_HEADLINE")) {
+            let found = match (&d.headline, std::env::var_os("STORY_NER_HEADLINE")) {
                 (Some(h), Some(_)) => reader.resolve(&format!("{h}\n\n{}", d.text), None),
                 _ => reader.resolve(&d.text, None),
             };

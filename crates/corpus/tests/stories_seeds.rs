@@ -4,7 +4,7 @@
 
 mod common;
 
-use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed, within_keys};
+use storyline_corpus::stories::entities::{EntityReader, EntityWeights, typed};
 use storyline_corpus::stories::{ArticleFeatures, Config, StoryIndex};
 
 fn seed_features(entities: bool) -> Vec<(String, ArticleFeatures)> {
@@ -17,8 +17,7 @@ fn seed_features(entities: bool) -> Vec<(String, ArticleFeatures)> {
             let article = common::seed_article(key, dates[*key].as_str());
             let mut f = ArticleFeatures::from_article(&article);
             if let Some(reader) = &reader {
-                let (_, found) = reader.resolve(&article.text, article.published.as_deref());
-                let keys = within_keys(&found);
+                let keys = reader.keys(&article.text, article.published.as_deref());
                 assert!(!keys.is_empty(), "seed {key} has entities");
                 f = f.with_typed_entities(typed(&keys), &EntityWeights::default());
             }

@@ -37,31 +37,20 @@ impl EntityReader {
         })
     }
 
-    pub fn from_parts(pipeline: Pipeline, resolver: Resolver) -> EntityReader {
-        EntityReader { pipeline, resolver }
-    }
-
     pub fn resolver(&self) -> &Resolver {
         &self.resolver
     }
 
-    /// Tokens and entity mentions of `text`, resolved within the article.
-    pub fn resolve(
-        &self,
-        text: &str,
-        published: Option<&str>,
-    ) -> (Vec<EntityMention>, ArticleEntities) {
+    /// The entity mentions of `text` (tokens and recogniser), resolved within the article.
+    pub fn resolve(&self, text: &str, published: Option<&str>) -> ArticleEntities {
         let layers = self.pipeline.annotate(text);
-        let found =
-            self.resolver
-                .resolve_article(text, &layers.tokens, &layers.entities, published);
-        (layers.entities, found)
+        self.resolver
+            .resolve_article(text, &layers.tokens, &layers.entities, published)
     }
 
     /// One key per resolved entity mention of `text` (see [`within_keys`]).
     pub fn keys(&self, text: &str, published: Option<&str>) -> Vec<(String, EntityType)> {
-        let (_, found) = self.resolve(text, published);
-        within_keys(&found)
+        within_keys(&self.resolve(text, published))
     }
 }
 
