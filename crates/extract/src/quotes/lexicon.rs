@@ -188,26 +188,11 @@ impl Lexicon {
         self.words.get(lower).copied()
     }
 
-    /// Whether `lower` is the verb of a phrasal reporting verb whose particle is `next`.
-    pub fn phrasal(&self, lower: &str, next: &str) -> bool {
-        self.phrasal.get(lower).is_some_and(|p| p == next)
-    }
-
-    /// The longest multi-word cue starting at `words[0]`: its length and whether it
-    /// introduces speech.
-    pub fn multiword_at(&self, words: &[&str]) -> Option<(usize, bool)> {
-        let starting = self.multiword_by_first.get(*words.first()?)?;
-        self.longest_multiword(starting, words)
-    }
-
-    /// [`Lexicon::multiword_at`] for `words` whose first word has `entry`.
+    /// The longest multi-word cue starting at `words[0]`, whose entry is `entry`: its
+    /// length and whether it introduces speech.
     pub fn multiword_from(&self, entry: &Entry, words: &[&str]) -> Option<(usize, bool)> {
-        self.longest_multiword(&entry.multiword, words)
-    }
-
-    fn longest_multiword(&self, starting: &[usize], words: &[&str]) -> Option<(usize, bool)> {
         let mut best: Option<(usize, bool)> = None;
-        for (pattern, speech) in starting.iter().map(|&k| &self.multiword[k]) {
+        for (pattern, speech) in entry.multiword.iter().map(|&k| &self.multiword[k]) {
             if pattern.len() <= words.len()
                 && pattern.iter().zip(words).all(|(p, w)| p == w)
                 && best.is_none_or(|(len, _)| pattern.len() > len)

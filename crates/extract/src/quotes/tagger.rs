@@ -971,7 +971,9 @@ fn viterbi_sc(
     let allowed = transitions(&SC_CLASSES);
     let mut token = [0.0f32; SC_K];
     let mut rows = [0.0f32; SC_K * SC_K];
+    // Before the first token only "O" (class 0) is possible, at score 0.
     let mut best = [NONE; SC_K];
+    best[0] = 0.0;
     let mut back: Vec<[u8; SC_K]> = vec![[0; SC_K]; n];
     for (i, back) in back.iter_mut().enumerate() {
         let mut next = [NONE; SC_K];
@@ -980,32 +982,19 @@ fn viterbi_sc(
             token = [0.0, NONE, NONE, NONE, NONE];
             rows = [0.0; SC_K * SC_K];
         }
-        if i == 0 {
+        for (p, &before) in best.iter().enumerate() {
+            if before == NONE {
+                continue;
+            }
+            let row = &rows[p * SC_K..][..SC_K];
             for c in 0..SC_K {
-                if allowed[0] & 1 << c == 0 {
+                if allowed[p] & 1 << c == 0 {
                     continue;
                 }
-                let total = 0.0 + (token[c] + rows[c]);
+                let total = before + (token[c] + row[c]);
                 if total > next[c] {
                     next[c] = total;
-                    back[c] = 0;
-                }
-            }
-        } else {
-            for (p, &before) in best.iter().enumerate() {
-                if before == NONE {
-                    continue;
-                }
-                let row = &rows[p * SC_K..][..SC_K];
-                for c in 0..SC_K {
-                    if allowed[p] & 1 << c == 0 {
-                        continue;
-                    }
-                    let total = before + (token[c] + row[c]);
-                    if total > next[c] {
-                        next[c] = total;
-                        back[c] = p as u8;
-                    }
+                    back[c] = p as u8;
                 }
             }
         }

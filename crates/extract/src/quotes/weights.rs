@@ -165,13 +165,9 @@ impl Weights {
     /// The slot of `key`, or an empty one (zero weights) if no model has it: what
     /// [`Weights::add_runs`] reads for an entry marked resolved.
     pub fn slot_or_zero(&self, key: u64) -> usize {
-        match self.find(key) {
-            Some(slot) => {
-                (slot as *const Slot as usize - self.slots.as_ptr() as usize)
-                    / std::mem::size_of::<Slot>()
-            }
-            None => self.zero,
-        }
+        self.probe(key)
+            .filter(|&i| self.slots[i].used != 0)
+            .unwrap_or(self.zero)
     }
 
     /// Every layer's weights for `key`, if a model has it.
@@ -180,26 +176,13 @@ impl Weights {
         self.find(key).map(|slot| &slot.weights)
     }
 
-    /// The slot holding `key`: linear probing from `key & mask` up to the first empty slot.
-    /// The key is compared first: a hit is the common case, and an empty slot's key (0)
-    /// matches only the key 0, for which it holds zero weights.
+    /// The slot holding `key`, if a model has it.
     #[inline(always)]
     fn find(&self, key: u64) -> Option<&Slot> {
-        let slots = &self.slots[..];
-        let mut i = key as usize & self.mask;
-        loop {
-            debug_assert!(i < slots.len());
-            // SAFETY: `slots.len() == mask + 1` (a power of two, set in `new` and never
-            // changed), so `i & mask` is always in bounds.
-            let slot = unsafe { slots.get_unchecked(i) };
-            if slot.key == key {
-                return (slot.used != 0).then_some(slot);
-            }
-            if slot.used == 0 {
-                return None;
-            }
-            i = (i + 1) & self.mask;
-        }
+        let i = self.probe(key)?;
+        // SAFETY: `probe` returns indices in bounds.
+        let slot = unsafe { self.slots.get_unchecked(i) };
+        (slot.used != 0).then_some(slot)
     }
 
     /// [`Weights::find`] for adding weights: a matching key is taken without checking that
@@ -208,14 +191,25 @@ impl Weights {
     /// comparison less on every lookup.
     #[inline(always)]
     fn find_to_add(&self, key: u64) -> Option<&Slot> {
+        let i = self.probe(key)?;
+        // SAFETY: `probe` returns indices in bounds.
+        Some(unsafe { self.slots.get_unchecked(i) })
+    }
+
+    /// Where `key` is: linear probing from `key & mask` up to the first empty slot. The key
+    /// is compared first: a hit is the common case, and an empty slot's key (0) matches
+    /// only the key 0 (the caller decides whether an unused match counts).
+    #[inline(always)]
+    fn probe(&self, key: u64) -> Option<usize> {
         let slots = &self.slots[..];
         let mut i = key as usize & self.mask;
         loop {
             debug_assert!(i < slots.len());
-            // SAFETY: as in `find`.
+            // SAFETY: `slots.len() == mask + 1` (a power of two, set in `new` and never
+            // changed), so `i & mask` is always in bounds.
             let slot = unsafe { slots.get_unchecked(i) };
             if slot.key == key {
-                return Some(slot);
+                return Some(i);
             }
             if slot.used == 0 {
                 return None;
