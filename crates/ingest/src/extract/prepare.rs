@@ -63,14 +63,8 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
         let rest = &bytes[start..];
         if rest.starts_with(b"<!--") {
             let end = find(bytes, start + 4, b"-->").map_or(bytes.len(), |end| end + 3);
-            words += take_text(
-                html,
-                text_from,
-                start,
-                Spaces::Shrink,
-                &mut out,
-                &mut copied,
-            );
+            let spaces = spaces(preformatted, false, false);
+            words += take_text(html, text_from, start, spaces, &mut out, &mut copied);
             out.push_str(&html[copied..start]);
             copied = end;
             text_from = end;
@@ -88,16 +82,19 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
             continue;
         }
         let name = TagName::new(&bytes[name_start..name_end]);
-        let spaces = if preformatted > 0 {
-            Spaces::Keep
-        } else if after_block || is_block(name.as_bytes()) {
-            Spaces::DropBlank
-        } else {
-            Spaces::Shrink
-        };
-        words += take_text(html, text_from, start, spaces, &mut out, &mut copied);
         let tag_end = tag_end(bytes, name_end);
         let self_closing = tag_end >= 2 && bytes[tag_end - 2] == b'/';
+        // Past the depth limit a tag is dropped (its text is kept), so it separates nothing:
+        // the whitespace beside it must stay.
+        let counted = counts(name.as_bytes());
+        let drop = if closing {
+            counted && dropped > 0
+        } else {
+            counted && !self_closing && depth >= max_depth
+        };
+        let block = is_block(name.as_bytes()) && !drop;
+        let spaces = spaces(preformatted, after_block, block);
+        words += take_text(html, text_from, start, spaces, &mut out, &mut copied);
         if !closing {
             let cut_to = match name.as_bytes() {
                 b"script" if !contains_ignore_case(&bytes[name_end..tag_end], b"ld+json") => {
@@ -145,23 +142,12 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
                 preformatted + 1
             };
         }
-        let counted = counts(name.as_bytes());
-        let mut drop = false;
-        if closing {
-            if counted {
-                if dropped > 0 {
-                    dropped -= 1;
-                    drop = true;
-                } else {
-                    depth = depth.saturating_sub(1);
-                }
-            }
-        } else if counted && !self_closing {
-            if depth >= max_depth {
-                dropped += 1;
-                drop = true;
-            } else {
-                depth += 1;
+        if counted && (closing || !self_closing) {
+            match (closing, drop) {
+                (true, true) => dropped -= 1,
+                (true, false) => depth = depth.saturating_sub(1),
+                (false, true) => dropped += 1,
+                (false, false) => depth += 1,
             }
         }
         if drop {
@@ -175,14 +161,10 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
                 i = find_end_tag(bytes, i, raw).unwrap_or(bytes.len());
             }
         }
-        after_block = is_block(name.as_bytes());
+        after_block = block;
         text_from = i;
     }
-    let spaces = if preformatted > 0 {
-        Spaces::Keep
-    } else {
-        Spaces::Shrink
-    };
+    let spaces = spaces(preformatted, false, false);
     words += take_text(html, text_from, html.len(), spaces, &mut out, &mut copied);
     out.push_str(&html[copied..]);
     Prepared { html: out, words }
@@ -239,6 +221,18 @@ enum Spaces {
     /// As `Shrink`, and text that is only whitespace goes: it starts or ends a block, where
     /// it is not shown.
     DropBlank,
+}
+
+/// How the text before a tag, a comment or the end is copied: kept inside preformatted
+/// elements, dropped when blank beside a block's tag, else shrunk.
+fn spaces(preformatted: usize, after_block: bool, before_block: bool) -> Spaces {
+    if preformatted > 0 {
+        Spaces::Keep
+    } else if after_block || before_block {
+        Spaces::DropBlank
+    } else {
+        Spaces::Shrink
+    }
 }
 
 /// Block-level elements: whitespace between their tags is not shown.
@@ -580,6 +574,16 @@ mod tests {
             prepare(&html, 3).html,
             format!("{}text{}<p>after", "<div>".repeat(3), "</div>".repeat(3))
         );
+    }
+
+    #[test]
+    fn whitespace_beside_dropped_deep_tags_and_in_pre_stays() {
+        // The inner divs are past the limit and dropped: "a" and "b" stay two words.
+        let html = "<div><div>a</div>\n<div>b</div></div>";
+        assert_eq!(prepare(html, 1).html, "<div>a\nb</div>");
+        // A comment does not end preformatted text's whitespace early.
+        let pre = "<pre>a\n\n  b<!--x--></pre>";
+        assert_eq!(prepare(pre, 8).html, "<pre>a\n\n  b</pre>");
     }
 
     #[test]
