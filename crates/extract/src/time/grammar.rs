@@ -1454,8 +1454,10 @@ impl Grammar<'_, '_> {
                 return None;
             }
             "last" if !self.is(i + 2, "half") => {
+                // "the last decade", "the last week": the article is part of the phrase
+                // (TBAQ: 2 of 2), as in "the past year".
                 if let Some(c) = self.shifted(i + 1, buf)
-                    && matches!(c.sem, Sem::Duration { .. })
+                    && matches!(c.sem, Sem::Duration { .. } | Sem::Relative { .. })
                 {
                     return Some(Candidate { start: i, ..c });
                 }
@@ -1520,6 +1522,18 @@ impl Grammar<'_, '_> {
             }
             "full" if self.is(i + 2, "year") => {
                 return self.cand(i, i + 3, self.the_year(i, i + 3));
+            }
+            // "the fiscal first quarter", "the fiscal-first quarter": the whole phrase
+            // (TBAQ: 3 of 3; "the fiscal second-quarter" as an adjective leaves the
+            // article out, as "the third-quarter loss" does).
+            "fiscal"
+                if let Some(inner) = self
+                    .parse_at(i + 2, buf)
+                    .filter(|c| matches!(c.sem, Sem::Quarter { .. } | Sem::Half { .. }))
+                    .filter(|c| c.start <= i + 2) =>
+            {
+                let start = if self.joined(i + 3) { i + 1 } else { i };
+                return Some(Candidate { start, ..inner });
             }
             "fiscal" if self.is(i + 2, "year") => {
                 if let Some(y) = self.year_number(i + 3) {
@@ -1618,12 +1632,15 @@ impl Grammar<'_, '_> {
         }
         // "the 1990s", "the nine months", "the year-earlier quarter", "the 7th of August".
         let inner = self.parse_at(i + 1, buf)?;
-        // "the 30-day truce", "the Oct. 23 vote": TimeML leaves the article out.
+        // "the 30-day truce", "the Oct. 23 vote", "the October 1998 shooting": TimeML
+        // leaves the article out (TBAQ has no TIMEX3 that opens with "the" and a month).
         let adjectival = self.joined(inner.end - 1) && inner.end - inner.start == 2;
         match inner.sem {
-            Sem::Calendar { day: Some(_), .. } => Some(inner),
+            Sem::Calendar { .. } => Some(inner),
             Sem::Duration { .. } | Sem::Quarter { .. } if adjectival => Some(inner),
-            Sem::Decade(_) | Sem::Shift { .. } | Sem::Calendar { .. } => {
+            // "the 1988 period", "the 1988 third quarter": a period named whole, article
+            // and all (TBAQ: 5 of 6).
+            Sem::Decade(_) | Sem::Shift { .. } | Sem::Quarter { .. } | Sem::YearPeriod(_) => {
                 Some(Candidate { start: i, ..inner })
             }
             Sem::Duration {

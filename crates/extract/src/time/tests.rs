@@ -230,7 +230,7 @@ fn months_of_a_year_compare_by_year() {
         "Sales rose in the second quarter; in the 2023 period they fell.",
         (2024, 8, 2),
     );
-    assert_eq!(found[1], ("2023 period".to_string(), s("2023-Q2")));
+    assert_eq!(found[1], ("the 2023 period".to_string(), s("2023-Q2")));
 }
 
 #[test]
@@ -658,5 +658,42 @@ fn a_weekday_with_its_own_event_has_happened() {
     assert_eq!(
         first(&around(&[("ahead", "ADV", "ahead"), ("of", "ADP", "of")])),
         s("2000-01-12")
+    );
+}
+
+#[test]
+fn a_month_before_a_noun_leaves_the_article_out() {
+    let found = found_at(
+        "since the January 1998 bombing and the October slaying; The March accession",
+        (1999, 3, 12),
+    );
+    let texts: Vec<_> = found.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(texts, ["January 1998", "October", "March"], "{found:?}");
+}
+
+#[test]
+fn a_period_named_whole_keeps_its_article() {
+    let texts = |text: &str| -> Vec<String> {
+        found_at(text, (1989, 10, 30))
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    };
+    assert_eq!(
+        texts("In the 1988 period it lost money; in the 1988 third quarter it gained."),
+        ["the 1988 period", "the 1988 third quarter"]
+    );
+    assert_eq!(
+        texts("a record in the fiscal first quarter and the fiscal-first quarter"),
+        ["the fiscal first quarter", "the fiscal-first quarter"]
+    );
+    // As an adjective the article stays outside: "the fiscal second-quarter net".
+    assert_eq!(
+        texts("net income for the fiscal second-quarter of $8.6 million"),
+        ["fiscal second-quarter"]
+    );
+    assert_eq!(
+        texts("lost to inflation in the last decade"),
+        ["the last decade"]
     );
 }
