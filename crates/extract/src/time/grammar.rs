@@ -281,12 +281,46 @@ impl Grammar<'_, '_> {
         self.is(i, "and") && self.is(i + 1, "a") && self.is(i + 2, "half")
     }
 
-    /// The best (longest) expression starting at word `i`.
+    /// The best (longest) expression starting at word `i`, with an open end ("the next
+    /// year or so", "1994 or later", "1990 and beyond") inside it, as TimeML has it
+    /// (TBAQ: 5 of 5), as a `mod`.
     pub fn parse_at(&self, i: usize, buf: &mut String) -> Option<Candidate> {
+        let mut c = self.parse_at_closed(i, buf)?;
+        let open = match (self.lw(c.end), self.lw(c.end + 1)) {
+            ("or", "so") => Some("APPROX"),
+            ("or", "later") | ("and", "beyond") if matches!(c.sem, Sem::Year(_)) => {
+                Some("ON_OR_AFTER")
+            }
+            ("or", "earlier") if matches!(c.sem, Sem::Year(_)) => Some("ON_OR_BEFORE"),
+            _ => None,
+        };
+        if let Some(m) = open {
+            c.end += 2;
+            c.modifier = c.modifier.or(Some(m));
+        }
+        Some(c)
+    }
+
+    fn parse_at_closed(&self, i: usize, buf: &mut String) -> Option<Candidate> {
         let w = self.lw(i);
+        // "this past spring", "this coming Sunday": "this" belongs to the phrase.
+        if w == "this"
+            && matches!(self.lw(i + 1), "past" | "coming")
+            && let Some(c) = self
+                .parse_at_closed(i + 1, buf)
+                .filter(|c| c.start == i + 1)
+        {
+            return Some(Candidate { start: i, ..c });
+        }
         // Qualifiers before durations: "nearly three years", "more than a year".
-        let qualifier = lexicon::approx_mod2(w, self.lw(i + 1))
-            .map(|m| (m, i + 2))
+        // "no more than sixty days": at most, the "no" inside.
+        let no_more = match (w, self.lw(i + 1), self.lw(i + 2)) {
+            ("no", "more", "than") => Some(("EQUAL_OR_LESS", i + 3)),
+            ("no", "less" | "fewer", "than") => Some(("EQUAL_OR_MORE", i + 3)),
+            _ => None,
+        };
+        let qualifier = no_more
+            .or_else(|| lexicon::approx_mod2(w, self.lw(i + 1)).map(|m| (m, i + 2)))
             .or_else(|| lexicon::approx_mod(w).map(|m| (m, i + 1)));
         // "over" qualifies an amount ("over three years"), not "over the past year".
         let qualifier = qualifier.filter(|_| !(w == "over" && self.is(i + 1, "the")));
@@ -306,6 +340,25 @@ impl Grammar<'_, '_> {
             return Some(Candidate {
                 start: i,
                 modifier: Some(modifier),
+                ..c
+            });
+        }
+        // "around 7:15 p.m.", "around Nov. 1", "around year end", "about 10:35 a.m.": an
+        // approximate point keeps its qualifier too (TBAQ: 3 of 4). "About" is also the
+        // preposition of topic ("talks about Monday's vote"), so only before a clock time.
+        if matches!(w, "around" | "about" | "approximately" | "roughly")
+            && let Some(c) = self.core(i + 1, buf)
+            && match c.sem {
+                Sem::Clock { .. } => true,
+                Sem::Calendar { day: Some(_), .. } | Sem::CalendarInYear { day: Some(_), .. } => {
+                    w != "about"
+                }
+                _ => false,
+            }
+        {
+            return Some(Candidate {
+                start: i,
+                modifier: Some("APPROX"),
                 ..c
             });
         }
@@ -1634,7 +1687,15 @@ impl Grammar<'_, '_> {
         let inner = self.parse_at(i + 1, buf)?;
         // "the 30-day truce", "the Oct. 23 vote", "the October 1998 shooting": TimeML
         // leaves the article out (TBAQ has no TIMEX3 that opens with "the" and a month).
-        let adjectival = self.joined(inner.end - 1) && inner.end - inner.start == 2;
+        // "the two day rally" (a transcript's unhyphenated "two-day") is adjectival too:
+        // a count above one before a singular unit.
+        let singular_after_count =
+            matches!(
+                inner.sem,
+                Sem::Duration { amount: Some(a), .. } if a > 1.0
+            ) && matches!(lexicon::unit(self.lw(inner.end - 1)), Some((_, false)));
+        let adjectival =
+            self.joined(inner.end - 1) && inner.end - inner.start == 2 || singular_after_count;
         match inner.sem {
             Sem::Calendar { .. } => Some(inner),
             Sem::Duration { .. } | Sem::Quarter { .. } if adjectival => Some(inner),
@@ -1691,6 +1752,15 @@ impl Grammar<'_, '_> {
             return None;
         }
         let end = after + 1;
+        // "a week or so ago": the approximation is inside the date counted back.
+        let end = if self.is(end, "or")
+            && self.is(end + 1, "so")
+            && matches!(self.lw(end + 2), "ago" | "earlier" | "later")
+        {
+            end + 2
+        } else {
+            end
+        };
         // "a 6-year-old boy" and "Mr. Reupke, 52 years old," are ages; "three-quarters"
         // and "a quarter of the market" fractions.
         if self.is(end, "old")

@@ -697,3 +697,43 @@ fn a_period_named_whole_keeps_its_article() {
         ["the last decade"]
     );
 }
+
+#[test]
+fn open_ends_and_qualifiers_of_points_are_inside() {
+    let texts = |text: &str| -> Vec<(String, Option<String>)> {
+        TimeFinder::new()
+            .find(
+                text,
+                &Layers::default(),
+                NaiveDate::from_ymd_opt(1989, 10, 30),
+            )
+            .into_iter()
+            .map(|t| (t.text, t.modifier))
+            .collect()
+    };
+    assert_eq!(
+        texts("closed over the next year or so, and not profitable until 1994 or later"),
+        [
+            ("the next year or so".to_string(), s("APPROX")),
+            ("1994 or later".to_string(), s("ON_OR_AFTER"))
+        ]
+    );
+    assert_eq!(
+        texts("He arrived around 7:15 p.m. for the vote around Nov. 1."),
+        [
+            ("around 7:15 p.m.".to_string(), s("APPROX")),
+            ("around Nov. 1".to_string(), s("APPROX"))
+        ]
+    );
+    // "about" before a day is the preposition of topic.
+    assert_eq!(texts("They talked about Nov. 1.")[0].0, "Nov. 1");
+    assert_eq!(
+        texts("open for no more than sixty days")[0],
+        ("no more than sixty days".to_string(), s("EQUAL_OR_LESS"))
+    );
+    assert_eq!(texts("costs this past spring")[0].0, "this past spring");
+    assert_eq!(texts("for the two day rally")[0].0, "two day");
+    // "a week or so ago" is a date counted back, the approximation inside.
+    let found = found_at("Then, a week or so ago, he picked a day.", (1991, 2, 25));
+    assert_eq!(found[0], ("a week or so ago".to_string(), s("1991-W08")));
+}
