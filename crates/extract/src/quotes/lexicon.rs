@@ -53,19 +53,14 @@ pub struct LexiconData {
 /// The lexicon, indexed for lookups by lower-cased word.
 #[derive(Debug, Default)]
 pub struct Lexicon {
-    words: HashMap<String, WordClass>,
     stances: Vec<String>,
     /// Multi-word cues as word sequences, with whether they introduce speech (consultation
     /// cues such as "spoke with" do not introduce quoted content).
     multiword: Vec<(Vec<String>, bool)>,
-    /// Indices into `multiword` by first word: most tokens start none.
-    multiword_by_first: HashMap<String, Vec<usize>>,
-    /// Phrasal verbs' particles by form ("points" → "out"), kept apart so that "points"
-    /// alone is not a cue.
-    phrasal: HashMap<String, String>,
     /// Multi-word cues followed by their source ("according to X"), as word sequences.
     source_prep: Vec<Vec<String>>,
-    /// `words`, `multiword_by_first` and `phrasal` merged by word.
+    /// Each word's class, the multi-word cues it starts and its particle if it is a phrasal
+    /// verb's ("points" → "out": "points" alone is no cue).
     entries: HashMap<String, Entry>,
     data: LexiconData,
 }
@@ -119,26 +114,17 @@ impl Lexicon {
             let (Some(head), particle) = (words.next(), words.next()) else {
                 continue;
             };
+            let entry = lexicon.entries.entry(head.to_lowercase()).or_default();
             match particle {
-                Some(particle) => {
-                    lexicon
-                        .phrasal
-                        .insert(head.to_lowercase(), particle.to_lowercase());
-                }
-                None => {
-                    lexicon.words.insert(
-                        head.to_lowercase(),
-                        WordClass::Verb(stance_index.min(255) as u8),
-                    );
-                }
+                Some(particle) => entry.phrasal = Some(particle.to_lowercase()),
+                None => entry.class = Some(WordClass::Verb(stance_index.min(255) as u8)),
             }
         }
         for noun in &data.nouns {
             if let Some(last) = noun.split_whitespace().last() {
-                lexicon
-                    .words
-                    .entry(last.to_lowercase())
-                    .or_insert(WordClass::Noun);
+                // A reporting verb's form stays a verb ("reports").
+                let entry = lexicon.entries.entry(last.to_lowercase()).or_default();
+                entry.class.get_or_insert(WordClass::Noun);
             }
         }
         for (pattern, kind) in &data.multiword {
@@ -150,20 +136,12 @@ impl Lexicon {
                 lexicon.source_prep.push(words.clone());
             }
             lexicon
-                .multiword_by_first
+                .entries
                 .entry(words[0].clone())
                 .or_default()
+                .multiword
                 .push(lexicon.multiword.len());
             lexicon.multiword.push((words, kind != "consult"));
-        }
-        for (word, class) in &lexicon.words {
-            lexicon.entries.entry(word.clone()).or_default().class = Some(*class);
-        }
-        for (word, indices) in &lexicon.multiword_by_first {
-            lexicon.entries.entry(word.clone()).or_default().multiword = indices.clone();
-        }
-        for (word, particle) in &lexicon.phrasal {
-            lexicon.entries.entry(word.clone()).or_default().phrasal = Some(particle.clone());
         }
         lexicon.data = data;
         lexicon
@@ -185,7 +163,7 @@ impl Lexicon {
 
     /// The class of a lower-cased word.
     pub fn word(&self, lower: &str) -> Option<WordClass> {
-        self.words.get(lower).copied()
+        self.entry(lower).and_then(|e| e.class)
     }
 
     /// The longest multi-word cue starting at `words[0]`, whose entry is `entry`: its
