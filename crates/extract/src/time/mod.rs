@@ -127,7 +127,24 @@ impl TimeFinder {
             };
             let forecast = matches!(resolved.point, Some(Point::Quarter(y, q)) if !ended(y, q))
                 && quarter.is_some();
-            if resolved.point.is_some() && !comparison && !period_end && !forecast {
+            // "After a flat second quarter, …": a quarter brought in by an indefinite
+            // article is background, not the period the report is about (as an
+            // adjective before a noun, "reported a third-quarter loss", "a third quarter
+            // profit", it is that period).
+            let next_is_noun = layers
+                .tokens
+                .get(layers.tokens.partition_point(|t| t.start < cend))
+                .is_some_and(|t| t.pos == "NOUN");
+            let indefinite = matches!(found.sem, grammar::Sem::Quarter { .. })
+                && !words[end - 1].joined
+                && !next_is_noun
+                && (1..=2).any(|back| {
+                    start >= back
+                        && matches!(grammar.lw(start - back), "a" | "an")
+                        && (start - back + 1..start)
+                            .all(|k| words[k].text.bytes().all(|b| b.is_ascii_lowercase()))
+                });
+            if resolved.point.is_some() && !comparison && !period_end && !forecast && !indefinite {
                 previous = resolved.point;
                 if let Some(Point::Quarter(y, q)) = previous
                     && ended(y, q)

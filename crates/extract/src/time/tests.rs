@@ -737,3 +737,27 @@ fn open_ends_and_qualifiers_of_points_are_inside() {
     let found = found_at("Then, a week or so ago, he picked a day.", (1991, 2, 25));
     assert_eq!(found[0], ("a week or so ago".to_string(), s("1991-W08")));
 }
+
+#[test]
+fn an_indefinite_quarter_is_background() {
+    // "After a flat second quarter": the report is still about the third quarter.
+    let found = found_at(
+        "Net rose in the third quarter. After a flat second quarter tied to newsprint, \
+         the gain came from diapers. Charges taken in the year-earlier period helped.",
+        (1989, 10, 30),
+    );
+    assert_eq!(
+        found[2],
+        ("the year-earlier period".to_string(), s("1988-Q3"))
+    );
+    // Named with the definite article it is the period under discussion.
+    let found = found_at(
+        "Net rose in the third quarter. In the second quarter it fell. Charges taken in \
+         the year-earlier period helped.",
+        (1989, 10, 30),
+    );
+    assert_eq!(
+        found[2],
+        ("the year-earlier period".to_string(), s("1988-Q2"))
+    );
+}
