@@ -69,7 +69,9 @@ impl TimeFinder {
                 start -= 1;
             }
             let end = found.end.min(words.len());
-            if is_quoted_title(&words[start..end], start.checked_sub(1).map(|p| &words[p])) {
+            if is_quoted_title(&words[start..end], start.checked_sub(1).map(|p| &words[p]))
+                || is_name_or_generic(&words[start..end], &words[..start], &grammar)
+            {
                 i = end;
                 continue;
             }
@@ -187,6 +189,35 @@ fn is_quoted_title(expression: &[scan::Word<'_>], before: Option<&scan::Word<'_>
         && expression
             .iter()
             .any(|w| w.is_capitalised() && lexicon::unit(&w.text.to_ascii_lowercase()).is_some())
+}
+
+/// "USA Today", "VOA Today": a capitalised day word after an acronym is a name; "the
+/// people of tomorrow", "the world of today": after "of" the word means an age, no day.
+fn is_name_or_generic(
+    expression: &[scan::Word<'_>],
+    before: &[scan::Word<'_>],
+    grammar: &Grammar<'_, '_>,
+) -> bool {
+    let [word] = expression else {
+        return false;
+    };
+    let low = word.text.to_ascii_lowercase();
+    if !matches!(low.as_str(), "today" | "tonight" | "tomorrow") {
+        return false;
+    }
+    let Some(prev) = before.last() else {
+        return false;
+    };
+    let acronym = prev.text.len() >= 2 && prev.text.bytes().all(|b| b.is_ascii_uppercase());
+    if word.is_capitalised() && acronym {
+        return true;
+    }
+    // "the people of tomorrow": "of" after a noun with its article.
+    let n = before.len();
+    n >= 3
+        && grammar.lw(n - 1) == "of"
+        && matches!(grammar.lw(n - 3), "the" | "a" | "an")
+        && before[n - 2].text.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 /// "the nine months", "the first six months": a reporting period of months within a

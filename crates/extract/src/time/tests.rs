@@ -761,3 +761,15 @@ fn an_indefinite_quarter_is_background() {
         ("the year-earlier period".to_string(), s("1988-Q2"))
     );
 }
+
+#[test]
+fn names_and_ages_are_no_days() {
+    assert!(find("This is VOA Today. He reads USA Today.").is_empty());
+    assert!(find("If I were choosing the people of tomorrow, I would pick them.").is_empty());
+    // The day itself stays.
+    assert_eq!(
+        one("The Pentagon said today it will look again.").2,
+        s("2025-03-17")
+    );
+    assert_eq!(one("Today, hundreds of people arrived.").2, s("2025-03-17"));
+}
