@@ -535,14 +535,29 @@ fn markup_authors(document: &Document) -> Vec<String> {
 /// The elements of each of [`markup_authors`]' selectors, in page order.
 fn author_candidates(document: &Document) -> [Vec<NodeRef<'_>>; 5] {
     let mut found: [Vec<NodeRef<'_>>; 5] = Default::default();
+    // Ancestors are visited before their descendants: until an `itemprop=author` or a
+    // byline element has been seen, no element can be inside one, and the walk up the
+    // ancestors for every link (most of this lookup's time) is skipped.
+    let (mut seen_author_item, mut seen_byline) = (false, false);
     walk_elements(document.root(), |node, name, attrs| {
-        let author_item = attr_is(attrs, "itemprop", "author");
-        let byline = attr_contains(attrs, "class", &["byline"]);
+        // Each attribute is read once (a page has one of each).
+        let value = |attr: &str| {
+            attrs
+                .iter()
+                .find(|a| &*a.name.local == attr)
+                .map(|a| &*a.value)
+        };
+        let class = value("class").unwrap_or_default();
+        let itemprop = value("itemprop");
+        let author_item = itemprop == Some("author");
+        let byline = short_contains(class, "byline");
+        let author_class = short_contains(class, "author");
         let has_ancestor = |test: &dyn Fn(&[Attribute]) -> bool| {
             node.ancestors_it(None)
                 .any(|a| a.element_ref().is_some_and(|e| test(&e.attrs)))
         };
-        if attr_is(attrs, "itemprop", "name")
+        if itemprop == Some("name")
+            && seen_author_item
             && has_ancestor(&|a: &[Attribute]| attr_is(a, "itemprop", "author"))
         {
             found[0].push(node);
@@ -551,24 +566,20 @@ fn author_candidates(document: &Document) -> [Vec<NodeRef<'_>>; 5] {
             found[1].push(node);
         }
         // `rel` values match in any case in HTML documents.
-        if name == "a"
-            && attrs
-                .iter()
-                .any(|a| &*a.name.local == "rel" && a.value.eq_ignore_ascii_case("author"))
-        {
+        if name == "a" && value("rel").is_some_and(|rel| rel.eq_ignore_ascii_case("author")) {
             found[2].push(node);
         }
-        if (name == "a" || attr_contains(attrs, "class", &["author"]))
+        if (name == "a" || author_class)
+            && seen_byline
             && has_ancestor(&|a: &[Attribute]| attr_contains(a, "class", &["byline"]))
         {
             found[3].push(node);
         }
-        if byline
-            || attr_contains(attrs, "class", &["author-name"])
-            || attr_is(attrs, "class", "author")
-        {
+        if byline || author_class && (short_contains(class, "author-name") || class == "author") {
             found[4].push(node);
         }
+        seen_author_item |= author_item;
+        seen_byline |= byline;
         Walk::Into
     });
     found
