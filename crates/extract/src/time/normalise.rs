@@ -544,7 +544,9 @@ pub(crate) fn resolve(sem: &Sem, cx: &mut Context<'_>) -> Resolved {
 /// a date four months ahead still beats one eight months back. A fronted date ("In
 /// January, X brought in a new chief") is the exception: the clause after its comma is
 /// its own, and its past counts over a year, so that is last January. Ties go to the
-/// past.
+/// past, and without any tense a date about half a year away either way is read as past
+/// (a future reading counts 30 days further away): news reports what has happened
+/// ("its record high set on Aug. 6" in February is last August).
 fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDate>) -> i32 {
     let now = dct.num_days_from_ce();
     let mut best = (i32::MAX, dct.year());
@@ -560,6 +562,7 @@ fn nearest_year(dct: NaiveDate, tense: Tense, on: impl Fn(i32) -> Option<NaiveDa
             // Wrong by more than a month: out, unless no other year has the date.
             Tense::FrontedPast if at > now + 31 => 400,
             Tense::Future if at < now - 31 => 200,
+            Tense::Unknown if at > now + 31 => 30,
             _ => 0,
         };
         distance += penalty;

@@ -773,3 +773,13 @@ fn names_and_ages_are_no_days() {
     );
     assert_eq!(one("Today, hundreds of people arrived.").2, s("2025-03-17"));
 }
+
+#[test]
+fn a_date_half_a_year_away_without_tense_is_past() {
+    // 181 days ahead against 184 back: with no tense the past wins.
+    let found = found_at("its record high set on Aug. 6", (1998, 2, 6));
+    assert_eq!(found[0].1, s("1997-08-06"));
+    // Clearly nearer ahead, it stays ahead.
+    let found = found_at("its record high set on April 6", (1998, 2, 6));
+    assert_eq!(found[0].1, s("1998-04-06"));
+}
