@@ -39,6 +39,11 @@ pub struct NlpBenchArgs {
     /// each on its own.
     #[arg(long)]
     facts: bool,
+    /// With --facts, time each fact layer this many times in a row and report the median
+    /// round (and the slowest and fastest): on a shared or virtual machine single runs
+    /// spread widely.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
+    rounds: u32,
 }
 
 #[derive(Args)]
@@ -120,14 +125,18 @@ fn nlp(args: NlpBenchArgs) -> Result<u8> {
         tokens as f64 / cpu_seconds,
     );
     if args.facts {
-        fact_layers(&texts, &all_layers)?;
+        fact_layers(&texts, &all_layers, args.rounds as usize)?;
     }
     Ok(EXIT_OK)
 }
 
-/// Times each fact layer over language layers computed beforehand (one thread); relative
-/// dates resolve against a fixed publication date.
-fn fact_layers(texts: &[String], all_layers: &[storyline_nlp::pipeline::Layers]) -> Result<()> {
+/// Times each fact layer over language layers computed beforehand (one thread), `rounds`
+/// times; relative dates resolve against a fixed publication date.
+fn fact_layers(
+    texts: &[String],
+    all_layers: &[storyline_nlp::pipeline::Layers],
+    rounds: usize,
+) -> Result<()> {
     use storyline_extract::{quantity::QuantityFinder, quotes::QuoteFinder, time::TimeFinder};
     let quote_finder = QuoteFinder::load()?;
     let time_finder = TimeFinder::new();
@@ -137,17 +146,36 @@ fn fact_layers(texts: &[String], all_layers: &[storyline_nlp::pipeline::Layers])
     // Per layer, wall-clock and CPU time of this thread: on a shared machine the wall clock
     // also counts the time other processes held the core ("per core" is the CPU figure, as
     // for the language layers above).
+    // The median round's figures are printed (by CPU time; with an even count, the slower
+    // of the middle two), then the spread of every round's articles per CPU second.
     let timed = |layer: &str, run: &mut dyn FnMut() -> usize| {
-        let started = Instant::now();
-        let cpu_started = thread_cpu_seconds();
-        let found = run();
-        let seconds = started.elapsed().as_secs_f64();
-        let cpu_seconds = thread_cpu_seconds()
-            .zip(cpu_started)
-            .map_or(seconds, |(end, start)| end - start);
+        let mut found = 0;
+        let mut times: Vec<(f64, f64)> = (0..rounds)
+            .map(|_| {
+                let started = Instant::now();
+                let cpu_started = thread_cpu_seconds();
+                found = run();
+                let seconds = started.elapsed().as_secs_f64();
+                let cpu_seconds = thread_cpu_seconds()
+                    .zip(cpu_started)
+                    .map_or(seconds, |(end, start)| end - start);
+                (cpu_seconds, seconds)
+            })
+            .collect();
+        times.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let (cpu_seconds, seconds) = times[rounds / 2];
         let articles = all_layers.len() as f64;
+        let spread = if rounds > 1 {
+            format!(
+                " rounds={rounds} slowest_per_cpu_s={:.0} fastest_per_cpu_s={:.0}",
+                articles / times[rounds - 1].0,
+                articles / times[0].0
+            )
+        } else {
+            String::new()
+        };
         println!(
-            "layer={layer} articles={} found={found} threads=1 seconds={seconds:.2} articles_per_s={:.0} cpu_seconds={cpu_seconds:.2} articles_per_cpu_s={:.0}",
+            "layer={layer} articles={} found={found} threads=1 seconds={seconds:.2} articles_per_s={:.0} cpu_seconds={cpu_seconds:.2} articles_per_cpu_s={:.0}{spread}",
             all_layers.len(),
             articles / seconds,
             articles / cpu_seconds,
