@@ -314,53 +314,48 @@ impl Grammar<'_, '_> {
         }
         // Qualifiers before durations: "nearly three years", "more than a year".
         // "no more than sixty days": at most, the "no" inside.
-        let no_more = match (w, self.lw(i + 1), self.lw(i + 2)) {
-            ("no", "more", "than") => Some(("EQUAL_OR_LESS", i + 3)),
-            ("no", "less" | "fewer", "than") => Some(("EQUAL_OR_MORE", i + 3)),
-            _ => None,
+        let no_more = if w == "no" && self.is(i + 2, "than") {
+            match self.lw(i + 1) {
+                "more" => Some(("EQUAL_OR_LESS", i + 3)),
+                "less" | "fewer" => Some(("EQUAL_OR_MORE", i + 3)),
+                _ => None,
+            }
+        } else {
+            None
         };
         let qualifier = no_more
             .or_else(|| lexicon::approx_mod2(w, self.lw(i + 1)).map(|m| (m, i + 2)))
             .or_else(|| lexicon::approx_mod(w).map(|m| (m, i + 1)));
         // "over" qualifies an amount ("over three years"), not "over the past year".
         let qualifier = qualifier.filter(|_| !(w == "over" && self.is(i + 1, "the")));
-        // "nearly four years ago", "more than four decades ago": the qualifier is inside
-        // a date counted back too (TBAQ: 6 of 6).
         if let Some((modifier, next)) = qualifier
             && let Some(c) = self.core(next, buf)
-            && matches!(
-                c.sem,
-                Sem::Duration { .. }
-                    | Sem::Shift {
-                        from_previous: false,
-                        ..
-                    }
-            )
         {
-            return Some(Candidate {
-                start: i,
-                modifier: Some(modifier),
-                ..c
-            });
-        }
-        // "around 7:15 p.m.", "around Nov. 1", "around year end", "about 10:35 a.m.": an
-        // approximate point keeps its qualifier too (TBAQ: 3 of 4). "About" is also the
-        // preposition of topic ("talks about Monday's vote"), so only before a clock time.
-        if matches!(w, "around" | "about" | "approximately" | "roughly")
-            && let Some(c) = self.core(i + 1, buf)
-            && match c.sem {
-                Sem::Clock { .. } => true,
+            let inside = match c.sem {
+                // "nearly four years ago", "more than four decades ago": the qualifier is
+                // inside a date counted back too (TBAQ: 6 of 6).
+                Sem::Duration { .. }
+                | Sem::Shift {
+                    from_previous: false,
+                    ..
+                } => true,
+                // "around 7:15 p.m.", "around Nov. 1", "around year end", "about 10:35
+                // a.m.": an approximate point keeps its qualifier too (TBAQ: 3 of 4).
+                // "About" is also the preposition of topic ("talks about Monday's vote"),
+                // so only before a clock time.
+                Sem::Clock { .. } => matches!(w, "around" | "about" | "approximately" | "roughly"),
                 Sem::Calendar { day: Some(_), .. } | Sem::CalendarInYear { day: Some(_), .. } => {
-                    w != "about"
+                    matches!(w, "around" | "approximately" | "roughly")
                 }
                 _ => false,
+            };
+            if inside {
+                return Some(Candidate {
+                    start: i,
+                    modifier: Some(modifier),
+                    ..c
+                });
             }
-        {
-            return Some(Candidate {
-                start: i,
-                modifier: Some("APPROX"),
-                ..c
-            });
         }
         // "mid-afternoon", "by late afternoon yesterday", "early morning Friday": a part of
         // the day, on the day named after it, else the publication day.

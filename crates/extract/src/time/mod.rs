@@ -133,19 +133,21 @@ impl TimeFinder {
             // article is background, not the period the report is about (as an
             // adjective before a noun, "reported a third-quarter loss", "a third quarter
             // profit", it is that period).
-            let next_is_noun = layers
-                .tokens
-                .get(layers.tokens.partition_point(|t| t.start < cend))
-                .is_some_and(|t| t.pos == "NOUN");
+            let next_is_noun = || {
+                layers
+                    .tokens
+                    .get(layers.tokens.partition_point(|t| t.start < cend))
+                    .is_some_and(|t| t.pos == "NOUN")
+            };
             let indefinite = matches!(found.sem, grammar::Sem::Quarter { .. })
                 && !words[end - 1].joined
-                && !next_is_noun
                 && (1..=2).any(|back| {
                     start >= back
                         && matches!(grammar.lw(start - back), "a" | "an")
                         && (start - back + 1..start)
                             .all(|k| words[k].text.bytes().all(|b| b.is_ascii_lowercase()))
-                });
+                })
+                && !next_is_noun();
             if resolved.point.is_some() && !comparison && !period_end && !forecast && !indefinite {
                 previous = resolved.point;
                 if let Some(Point::Quarter(y, q)) = previous
@@ -201,8 +203,10 @@ fn is_name_or_generic(
     let [word] = expression else {
         return false;
     };
-    let low = word.text.to_ascii_lowercase();
-    if !matches!(low.as_str(), "today" | "tonight" | "tomorrow") {
+    if !["today", "tonight", "tomorrow"]
+        .iter()
+        .any(|d| word.text.eq_ignore_ascii_case(d))
+    {
         return false;
     }
     let Some(prev) = before.last() else {
