@@ -1616,6 +1616,20 @@ impl Grammar<'_, '_> {
             }
             _ => {}
         }
+        // "Today is the eighth day of Desert Shield", "It's the second day of an
+        // offensive": an ordinal day said of today, in the present tense, is today.
+        if lexicon::ordinal(n).is_some()
+            && self.is(i + 2, "day")
+            && i >= 2
+            && matches!(self.lw(i - 1), "is" | "'s" | "’s")
+            && matches!(self.lw(i - 2), "today" | "it" | "this")
+        {
+            let sem = Sem::DayOffset {
+                offset: 0,
+                part: None,
+            };
+            return self.cand(i, i + 3, sem);
+        }
         // "the last half of 1989" is its second half.
         let last_half = n == "last" && self.is(i + 2, "half");
         if let Some(q) = lexicon::ordinal(n).or(last_half.then_some(2)) {

@@ -783,3 +783,11 @@ fn a_date_half_a_year_away_without_tense_is_past() {
     let found = found_at("its record high set on April 6", (1998, 2, 6));
     assert_eq!(found[0].1, s("1998-04-06"));
 }
+
+#[test]
+fn an_ordinal_day_said_of_today_is_today() {
+    let found = found_at("It's the second day of an offensive.", (1998, 3, 6));
+    assert_eq!(found, [("the second day".to_string(), s("1998-03-06"))]);
+    // In the past it names some earlier day we cannot place: no expression.
+    assert!(found_at("It was the second day of an offensive.", (1998, 3, 6)).is_empty());
+}
