@@ -44,6 +44,13 @@ pub struct Prepared {
 
 /// [`Prepared`] `html` with element nesting capped at `max_depth`.
 pub fn prepare(html: &str, max_depth: usize) -> Prepared {
+    prepare_with(html, max_depth, true)
+}
+
+/// [`prepare`], with hidden elements and navigation, dialog and page-footer roles cut
+/// (`prune` removes them after parsing) only if `cut_hidden`: the fallback extractor reads
+/// the page without `prune`, and some pages stream their article into hidden elements.
+pub fn prepare_with(html: &str, max_depth: usize, cut_hidden: bool) -> Prepared {
     let bytes = html.as_bytes();
     let mut out = String::with_capacity(html.len() / 2);
     // Bytes before `copied` are in `out` or were dropped.
@@ -125,6 +132,37 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
                 {
                     nested_end(bytes, tag_end, unread)
                         .filter(|&end| !holds_article(&bytes[tag_end..end]))
+                }
+                // Hidden elements and navigation, dialog and page-footer roles, which `prune`
+                // removes whatever they hold: only elements closed by their own end tag, and
+                // not when they hold what `meta` reads before pruning (a date, JSON-LD, the
+                // headline).
+                other
+                    if cut_hidden
+                        && !self_closing
+                        && counts(other)
+                        && is_junk_tag(
+                            &bytes[name_end..tag_end.saturating_sub(1).max(name_end)],
+                        ) =>
+                {
+                    nested_end(bytes, tag_end, other).filter(|&end| {
+                        let inside = &bytes[tag_end..end];
+                        let content =
+                            &html[tag_end..tag_end + memchr::memrchr(b'<', inside).unwrap_or(0)];
+                        let keep = holds_article(inside)
+                            || holds_date(inside)
+                            || holds_h1(inside)
+                            || holds_raw(inside);
+                        // Its words still count for the page's size, as they did when
+                        // `prune` removed it: the fallback decision must not move.
+                        match (keep, balanced_words(content)) {
+                            (false, Some(cut_words)) => {
+                                words += cut_words;
+                                true
+                            }
+                            _ => false,
+                        }
+                    })
                 }
                 _ => None,
             };
@@ -525,6 +563,223 @@ fn holds_date(markup: &[u8]) -> bool {
     MARKERS.is_match(markup)
 }
 
+/// Whether a start tag's attributes (`attributes`: what follows its name) are ones that
+/// make `prune::is_junk_element` remove the element: a `hidden` attribute, or a first `role`
+/// of `navigation`, `contentinfo`, `dialog` or `alertdialog`. Attribute names are matched in
+/// lower case only: `prune` removes what this misses after parsing.
+fn is_junk_tag(attributes: &[u8]) -> bool {
+    // A `<` inside means `tag_end` read a stray quote as the start of a value that runs
+    // into the next tags (`class="a"">`), where the tokenizer ends the tag: not a tag to
+    // read attributes from. Most tags have neither word: a quick look before reading them.
+    if memchr(b'<', attributes).is_some() {
+        return false;
+    }
+    let candidate = memchr::memchr2_iter(b'h', b'r', attributes).any(|at| {
+        let rest = &attributes[at..];
+        rest.starts_with(b"hidden") || rest.starts_with(b"role")
+    });
+    if !candidate {
+        return false;
+    }
+    let mut role_seen = false;
+    for (name, value) in Attributes(attributes) {
+        match name {
+            b"hidden" => return true,
+            b"role" if !role_seen => {
+                role_seen = true;
+                if matches!(
+                    value,
+                    Some(b"navigation" | b"contentinfo" | b"dialog" | b"alertdialog")
+                ) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// The attributes of a start tag (the bytes after its name, without the closing `>`), as
+/// the HTML tokenizer splits them: names end at whitespace, `/`, `=` or the end; values
+/// are quoted or end at whitespace. Values are raw: one written with a character
+/// reference matches none of the plain words looked for (`prune` still sees it decoded).
+struct Attributes<'a>(&'a [u8]);
+
+impl<'a> Iterator for Attributes<'a> {
+    type Item = (&'a [u8], Option<&'a [u8]>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.0;
+        let mut i = bytes
+            .iter()
+            .position(|&b| !is_space(b) && b != b'/')
+            .unwrap_or(bytes.len());
+        if i == bytes.len() {
+            self.0 = &[];
+            return None;
+        }
+        let name_start = i;
+        // A name's first character may be `=`.
+        i += 1;
+        while i < bytes.len() && !is_space(bytes[i]) && !matches!(bytes[i], b'/' | b'=') {
+            i += 1;
+        }
+        let name = &bytes[name_start..i];
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'=') {
+            self.0 = &bytes[i..];
+            return Some((name, None));
+        }
+        i += 1;
+        while i < bytes.len() && is_space(bytes[i]) {
+            i += 1;
+        }
+        let value = match bytes.get(i) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let end = memchr(quote, &bytes[i + 1..]).map_or(bytes.len(), |e| i + 1 + e);
+                let value = &bytes[(i + 1).min(end)..end];
+                i = (end + 1).min(bytes.len());
+                value
+            }
+            _ => {
+                let start = i;
+                while i < bytes.len() && !is_space(bytes[i]) {
+                    i += 1;
+                }
+                &bytes[start..i]
+            }
+        };
+        self.0 = &bytes[i..];
+        Some((name, Some(value)))
+    }
+}
+
+/// Whether markup holds a script, comment or template, whose content `nested_end` would
+/// read as tags.
+fn holds_raw(markup: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', markup).any(|at| {
+        let rest = &markup[at + 1..];
+        rest.starts_with(b"!--")
+            || starts_with_tag(rest, b"script")
+            || starts_with_tag(rest, b"template")
+            || starts_with_tag(rest, b"style")
+    })
+}
+
+/// The words of markup's text (as the main pass counts them) when every element in it is
+/// closed by its own end tag, in order, and none is one the main pass cuts: then the
+/// parser builds it as written, and the end `nested_end` found is the element's end.
+/// (Implied end tags, such as a `</td>` that closes the elements open in its cell, or a
+/// `<p>` left open, would make the cut end elsewhere than the parser's element.)
+fn balanced_words(markup: &str) -> Option<usize> {
+    let bytes = markup.as_bytes();
+    let mut open: Vec<TagName> = Vec::new();
+    let mut words = 0;
+    let mut text_from = 0;
+    let mut i = 0;
+    while let Some(offset) = memchr(b'<', &bytes[i..]) {
+        let at = i + offset;
+        let closing = bytes.get(at + 1) == Some(&b'/');
+        let name_start = at + 1 + usize::from(closing);
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |p| name_start + p);
+        if name_end == name_start || !bytes[name_start].is_ascii_alphabetic() {
+            i = at + 1;
+            continue;
+        }
+        words += count_words(&markup[text_from..at]).0;
+        let name = TagName::new(&bytes[name_start..name_end]);
+        if is_cut(name.as_bytes()) {
+            return None;
+        }
+        let end = tag_end(bytes, name_end);
+        // A stray quote made `tag_end` run over other tags (see `is_junk_tag`).
+        if memchr(b'<', &bytes[name_end..end]).is_some() {
+            return None;
+        }
+        if closing {
+            if open
+                .pop()
+                .is_none_or(|top| top.as_bytes() != name.as_bytes())
+            {
+                return None;
+            }
+        } else {
+            let self_closing = end >= 2 && bytes[end - 2] == b'/';
+            if !is_void(name.as_bytes()) && !self_closing {
+                open.push(name);
+            }
+        }
+        i = end;
+        text_from = end;
+    }
+    words += count_words(&markup[text_from.min(markup.len())..]).0;
+    open.is_empty().then_some(words)
+}
+
+/// Elements the main pass cuts (or reads as raw text) by name.
+fn is_cut(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"script"
+            | b"style"
+            | b"link"
+            | b"svg"
+            | b"nav"
+            | b"footer"
+            | b"figure"
+            | b"button"
+            | b"noscript"
+            | b"select"
+            | b"iframe"
+            | b"dialog"
+            | b"video"
+            | b"audio"
+            | b"object"
+            | b"canvas"
+            | b"map"
+            | b"textarea"
+            | b"title"
+            | b"template"
+    )
+}
+
+/// Elements that have no end tag.
+fn is_void(name: &[u8]) -> bool {
+    matches!(
+        name,
+        b"area"
+            | b"base"
+            | b"br"
+            | b"col"
+            | b"embed"
+            | b"hr"
+            | b"img"
+            | b"input"
+            | b"link"
+            | b"meta"
+            | b"param"
+            | b"source"
+            | b"track"
+            | b"wbr"
+    )
+}
+
+/// Whether markup holds an `<h1>`, which `meta` reads for the title and the date printed
+/// under it.
+fn holds_h1(markup: &[u8]) -> bool {
+    memchr::memchr_iter(b'<', markup).any(|at| {
+        markup
+            .get(at + 1..at + 3)
+            .is_some_and(|name| name.eq_ignore_ascii_case(b"h1"))
+    })
+}
+
 /// Where `</name` starts (any case, followed by a byte that ends a tag name), from `from` on.
 fn find_end_tag(bytes: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut i = from;
@@ -674,6 +929,73 @@ mod tests {
         ] {
             assert_eq!(prepare(kept, 8).html, kept);
         }
+    }
+
+    #[test]
+    fn hidden_elements_and_navigation_roles_are_cut_when_well_formed() {
+        let html = "<body><p>Text</p><div hidden><p>Streamed</p></div>\
+                    <div class=x role=\"navigation\"><a>Home</a></div>\
+                    <section role='dialog'><p>Sign up</p></section><span hidden=\"\">x</span></body>";
+        assert_eq!(prepare(html, 8).html, "<body><p>Text</p></body>");
+        // The fallback extractor reads them.
+        assert_eq!(prepare_with(html, 8, false).html, html);
+        for kept in [
+            // Not junk: another role, the word in a value, a second role, a class.
+            "<div role=\"main\"><p>Text</p></div>",
+            "<div class=\"visually-hidden\" title=\"role=navigation\"><p>Text</p></div>",
+            "<div role=\"banner\" role=\"navigation\"><p>Text</p></div>",
+            // What `meta` reads, the article, or markup the parser closes elsewhere.
+            "<div hidden><h1>Headline</h1></div>",
+            "<div hidden><time datetime=\"2025-03-17\">17 March</time></div>",
+            "<div hidden><article><p>Text</p></article></div>",
+            "<div hidden><p>One<p>Two</div>",
+            "<table><tr><td><div hidden>a</td></tr></table>",
+            "<div hidden><script>x = '</div>';</script></div>",
+            // Void and implied-end elements are left to `prune`.
+            "<ul><li hidden>a</li></ul>",
+            // Attribute names are matched in lower case (`prune` removes these).
+            "<div ROLE=\"navigation\">a</div>",
+            // A stray quote: the tag ends at the first `>`, which has no `hidden`.
+            "<div class=\"a\"\"><p>The hidden cost</p></div>",
+        ] {
+            let html = format!("<body>{kept}</body>");
+            assert_eq!(
+                prepare(&html, 8).html.len(),
+                html.len() - count_dropped(kept),
+                "{kept}"
+            );
+        }
+    }
+
+    /// Bytes `prepare` drops from these test pages anyway (the script of the last one).
+    fn count_dropped(markup: &str) -> usize {
+        markup
+            .find("<script>")
+            .map_or(0, |start| markup.find("</script>").unwrap() + 9 - start)
+    }
+
+    #[test]
+    fn attributes_are_split_as_the_tokenizer_does() {
+        let attributes: Vec<_> = Attributes(b" a=1 b = \"two words\"/c d='e f'g hidden")
+            .map(|(name, value)| {
+                (
+                    String::from_utf8_lossy(name).into_owned(),
+                    value.map(|v| String::from_utf8_lossy(v).into_owned()),
+                )
+            })
+            .collect();
+        let expected = [
+            ("a", Some("1")),
+            ("b", Some("two words")),
+            ("c", None),
+            ("d", Some("e f")),
+            ("g", None),
+            ("hidden", None),
+        ];
+        assert_eq!(
+            attributes,
+            expected.map(|(n, v)| (n.to_owned(), v.map(str::to_owned)))
+        );
     }
 
     #[test]
