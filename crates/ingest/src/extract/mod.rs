@@ -94,10 +94,7 @@ pub fn extract(html: &str, url: Option<&str>) -> Extraction {
     let mut extraction = readability(&prepared.html, url);
     let title = extraction.meta.title.clone();
     with_fallback(&mut extraction, prepared.words, || {
-        // The fallback reads the page as it is shown to scripts too: with hidden elements,
-        // where some pages stream their article.
-        let page = prepare::prepare_with(html, MAX_DEPTH, false).html;
-        fallback_text(&page, title.as_deref())
+        fallback_text(&prepared.html, title.as_deref())
     });
     meta::finish(&mut extraction.meta, &extraction.text);
     extraction
