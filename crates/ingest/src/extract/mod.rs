@@ -163,9 +163,12 @@ fn word_count(text: &str) -> usize {
 /// inside the crate is caught so that one odd page costs only its fallback.
 fn fallback_text(prepared: &str, title: Option<&str>) -> Option<String> {
     // Only the content is used (`meta` has the dates): its date search was 6 % of all
-    // extraction time on wcxb_dev articles.
-    let options =
-        trafilatura::Options::default().with_html_date_mode(trafilatura::HtmlDateMode::Disabled);
+    // extraction time on wcxb_dev articles. Comment sections are pruned up front instead
+    // of extracted on their own (6 % of the fallback's time; wcxb_dev: one article page
+    // better, 0.65 → 0.69, one forum page worse, 0.89 → 0.82; all pages 0.87232 → 0.87233).
+    let options = trafilatura::Options::default()
+        .with_html_date_mode(trafilatura::HtmlDateMode::Disabled)
+        .with_exclude_comments(true);
     let content = std::panic::catch_unwind(|| trafilatura::extract(prepared, &options))
         .ok()?
         .ok()?
