@@ -151,6 +151,7 @@ const JUNK_SUBSTRINGS: &[&str] = &[
 // instructions a word.
 static JUNK_SUBSTRING_FINDER: LazyLock<AhoCorasick> = LazyLock::new(|| {
     AhoCorasick::builder()
+        .ascii_case_insensitive(true)
         .kind(Some(AhoCorasickKind::DFA))
         .prefilter(false)
         .build(JUNK_SUBSTRINGS)
@@ -221,10 +222,9 @@ pub fn remove_junk(document: &Document) -> usize {
     protected.sort_unstable();
     protected.dedup();
     let page_chars = counter.total();
-    let mut label = String::new();
     walk_elements(document.root(), |node, name, attrs| {
         if protected.binary_search(&node.id).is_err()
-            && is_junk_label(name, attrs, &mut label)
+            && is_junk_label(name, attrs)
             && char_count(node) * MAX_SHARE_DIVISOR < page_chars
         {
             return Walk::Remove;
@@ -234,26 +234,24 @@ pub fn remove_junk(document: &Document) -> usize {
     page_chars
 }
 
-/// Whether the element's class or id words name furniture. `label` is a reused buffer.
-fn is_junk_label(name: &str, attrs: &[Attribute], label: &mut String) -> bool {
+/// Whether the element's class or id words name furniture, in any ASCII case.
+fn is_junk_label(name: &str, attrs: &[Attribute]) -> bool {
     if matches!(name, "html" | "body" | "main" | "article" | "h1") {
         return false;
     }
-    label.clear();
-    for attr in attrs {
-        if matches!(&*attr.name.local, "class" | "id") {
-            label.push_str(&attr.value);
-            label.push(' ');
-        }
-    }
-    if label.is_empty() {
-        return false;
-    }
-    label.make_ascii_lowercase();
-    // No substring spans a space, so one search of the whole label rules out every class
+    attrs
+        .iter()
+        .filter(|attr| matches!(&*attr.name.local, "class" | "id"))
+        .any(|attr| is_junk_value(&attr.value))
+}
+
+/// [`is_junk_label`] for one `class` or `id` value, read in place (copying and lower-casing
+/// the values first was a third of this check).
+fn is_junk_value(value: &str) -> bool {
+    // No substring spans a space, so one search of the whole value rules out every class
     // on most elements (a search per class word was a third of this check).
-    let has_substring = JUNK_SUBSTRING_FINDER.is_match(label.as_str());
-    label.split_ascii_whitespace().any(|class| {
+    let has_substring = JUNK_SUBSTRING_FINDER.is_match(value);
+    value.split_ascii_whitespace().any(|class| {
         // Class words are split on bytes: a non-ASCII character only separates words, as
         // it did split on characters, and the words looked for are ASCII. The prefix test
         // comes last: few classes name furniture at all.
@@ -261,9 +259,21 @@ fn is_junk_label(name: &str, attrs: &[Attribute], label: &mut String) -> bool {
             || class
                 .as_bytes()
                 .split(|b| !b.is_ascii_alphanumeric())
-                .any(is_junk_word))
+                .any(is_junk_word_any_case))
             && !is_post_label(class)
     })
+}
+
+/// [`is_junk_word`] in any ASCII case (lower-cased on the stack: no junk word is longer).
+fn is_junk_word_any_case(word: &[u8]) -> bool {
+    let mut lower = [0u8; 16];
+    if word.len() > lower.len() {
+        return false;
+    }
+    for (to, from) in lower.iter_mut().zip(word) {
+        *to = from.to_ascii_lowercase();
+    }
+    is_junk_word(&lower[..word.len()])
 }
 
 /// Category and tag names of the post, not the element's role.
@@ -278,7 +288,12 @@ fn is_post_label(class: &str) -> bool {
         "is-",
     ]
     .iter()
-    .any(|prefix| class.starts_with(prefix))
+    .any(|prefix| {
+        class
+            .as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(prefix.as_bytes()))
+    })
 }
 
 /// What `NodeRef::normalized_char_count` gives (the characters of the text under `node`,
@@ -411,7 +426,8 @@ mod tests {
                 proptest::sample::select(vec![
                     " ", "-", "_", "é", "Share", "ad", "ads", "header", "tag-", "category-",
                     "is-", "cookies", "sharedaddy", "read-more", "wp-caption-text", "x",
-                    "post", "content", "newsletter", "Related", "toc",
+                    "post", "content", "newsletter", "Related", "toc", "TAG-", "SHAREDADDY",
+                    "Read-More", "Is-", "recommendationsx",
                 ]),
                 0..12,
             ),
@@ -423,8 +439,7 @@ mod tests {
             ));
             let node = document.select("div").nodes()[0];
             let element = node.element_ref().expect("an element");
-            let mut label = String::new();
-            let got = is_junk_label(&element.name.local, &element.attrs, &mut label);
+            let got = is_junk_label(&element.name.local, &element.attrs);
             let mut expected_label = format!("{class} {id} ");
             expected_label.make_ascii_lowercase();
             let expected = expected_label
