@@ -86,6 +86,41 @@ pub fn all(mask: u64) -> bool {
     mask == HIGH
 }
 
+/// One step of a walk over a text's whitespace (`char::is_whitespace`).
+#[derive(Clone, Copy)]
+pub enum Step {
+    /// Eight ASCII bytes at once: the mask of their whitespace bytes.
+    Chunk(u64),
+    /// One character, and whether it is whitespace.
+    Char(bool),
+}
+
+/// Walks `text` eight ASCII bytes at a time where it can, a character at a time elsewhere
+/// (the counts built on it are property-tested against `chars()`).
+pub fn whitespace_steps(text: &str) -> impl Iterator<Item = Step> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        if i >= bytes.len() {
+            return None;
+        }
+        if let Some(chunk) = classify(&bytes[i..], Spaces::Unicode) {
+            i += 8;
+            return Some(Step::Chunk(chunk.space));
+        }
+        let byte = bytes[i];
+        let space = if byte.is_ascii() {
+            i += 1;
+            (byte as char).is_whitespace()
+        } else {
+            let c = text[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            c.is_whitespace()
+        };
+        Some(Step::Char(space))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,29 +132,20 @@ fn with_fallback(
 /// `text.split_whitespace().count()`, eight ASCII bytes at a time where it can: decoding
 /// every character made this count 1 % of extraction time.
 fn word_count(text: &str) -> usize {
-    let bytes = text.as_bytes();
     let mut words = 0;
     let mut in_word = false;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = chunk::classify(&bytes[i..], chunk::Spaces::Unicode) {
-            let word = chunk::not(chunk.space);
-            words += chunk::count(word & !chunk::after_same(word, in_word));
-            in_word = chunk::last(word);
-            i += 8;
-            continue;
+    for step in chunk::whitespace_steps(text) {
+        match step {
+            chunk::Step::Chunk(space) => {
+                let word = chunk::not(space);
+                words += chunk::count(word & !chunk::after_same(word, in_word));
+                in_word = chunk::last(word);
+            }
+            chunk::Step::Char(space) => {
+                words += usize::from(!space && !in_word);
+                in_word = !space;
+            }
         }
-        let byte = bytes[i];
-        let space = if byte.is_ascii() {
-            i += 1;
-            matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            c.is_whitespace()
-        };
-        words += usize::from(!space && !in_word);
-        in_word = !space;
     }
     words
 }

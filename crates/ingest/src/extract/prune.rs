@@ -341,28 +341,19 @@ impl CharCounter {
 /// Characters of `text`, a whitespace that follows a whitespace (or starts the text after
 /// one, `after_whitespace`) not counted. Eight ASCII bytes at a time where it can.
 fn text_char_count(text: &str, after_whitespace: bool) -> usize {
-    let bytes = text.as_bytes();
     let mut count = 0;
     let mut previous = after_whitespace;
-    let mut i = 0;
-    while i < bytes.len() {
-        if let Some(chunk) = chunk::classify(&bytes[i..], chunk::Spaces::Unicode) {
-            count += 8 - chunk::count(chunk::after_same(chunk.space, previous));
-            previous = chunk::last(chunk.space);
-            i += 8;
-            continue;
+    for step in chunk::whitespace_steps(text) {
+        match step {
+            chunk::Step::Chunk(space) => {
+                count += 8 - chunk::count(chunk::after_same(space, previous));
+                previous = chunk::last(space);
+            }
+            chunk::Step::Char(whitespace) => {
+                count += usize::from(!(previous && whitespace));
+                previous = whitespace;
+            }
         }
-        let byte = bytes[i];
-        let whitespace = if byte.is_ascii() {
-            i += 1;
-            matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
-        } else {
-            let c = text[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            c.is_whitespace()
-        };
-        count += usize::from(!(previous && whitespace));
-        previous = whitespace;
     }
     count
 }
