@@ -1574,20 +1574,21 @@ impl Grammar<'_, '_> {
             // "the fiscal first quarter", "the fiscal-first quarter": the whole phrase
             // (TBAQ: 3 of 3; "the fiscal second-quarter" as an adjective leaves the
             // article out, as "the third-quarter loss" does).
-            "fiscal"
-                if let Some(inner) = self
-                    .parse_at(i + 2, buf)
-                    .filter(|c| matches!(c.sem, Sem::Quarter { .. } | Sem::Half { .. }))
-                    .filter(|c| c.start <= i + 2) =>
-            {
-                let start = if self.joined(i + 3) { i + 1 } else { i };
-                return Some(Candidate { start, ..inner });
-            }
-            "fiscal" if self.is(i + 2, "year") => {
-                if let Some(y) = self.year_number(i + 3) {
-                    return self.cand(i, i + 4, Sem::Year(y));
+            "fiscal" => {
+                let period = self.parse_at(i + 2, buf).filter(|c| {
+                    c.start == i + 2 && matches!(c.sem, Sem::Quarter { .. } | Sem::Half { .. })
+                });
+                if let Some(inner) = period {
+                    // The unit word joined to its ordinal: an adjective.
+                    let start = if self.joined(inner.end - 1) { i + 1 } else { i };
+                    return Some(Candidate { start, ..inner });
                 }
-                return self.cand(i, i + 3, self.the_year(i, i + 3));
+                if self.is(i + 2, "year") {
+                    if let Some(y) = self.year_number(i + 3) {
+                        return self.cand(i, i + 4, Sem::Year(y));
+                    }
+                    return self.cand(i, i + 3, self.the_year(i, i + 3));
+                }
             }
             // "the current quarter", "the current fiscal year": the one under way.
             "current" => {

@@ -70,7 +70,7 @@ impl TimeFinder {
             }
             let end = found.end.min(words.len());
             if is_quoted_title(&words[start..end], start.checked_sub(1).map(|p| &words[p]))
-                || is_name_or_generic(&words[start..end], &words[..start], &grammar)
+                || is_day_in_a_name(&words[start..end], &words[..start])
             {
                 i = end;
                 continue;
@@ -193,13 +193,9 @@ fn is_quoted_title(expression: &[scan::Word<'_>], before: Option<&scan::Word<'_>
             .any(|w| w.is_capitalised() && lexicon::unit(&w.text.to_ascii_lowercase()).is_some())
 }
 
-/// "USA Today", "VOA Today": a capitalised day word after an acronym is a name; "the
-/// people of tomorrow", "the world of today": after "of" the word means an age, no day.
-fn is_name_or_generic(
-    expression: &[scan::Word<'_>],
-    before: &[scan::Word<'_>],
-    grammar: &Grammar<'_, '_>,
-) -> bool {
+/// "USA Today", "VOA Today": a capitalised day word after a short acronym is a name. (A
+/// longer all-capital word is a dateline or heading: "WASHINGTON Today the Senate …".)
+fn is_day_in_a_name(expression: &[scan::Word<'_>], before: &[scan::Word<'_>]) -> bool {
     let [word] = expression else {
         return false;
     };
@@ -209,19 +205,9 @@ fn is_name_or_generic(
     {
         return false;
     }
-    let Some(prev) = before.last() else {
-        return false;
-    };
-    let acronym = prev.text.len() >= 2 && prev.text.bytes().all(|b| b.is_ascii_uppercase());
-    if word.is_capitalised() && acronym {
-        return true;
-    }
-    // "the people of tomorrow": "of" after a noun with its article.
-    let n = before.len();
-    n >= 3
-        && grammar.lw(n - 1) == "of"
-        && matches!(grammar.lw(n - 3), "the" | "a" | "an")
-        && before[n - 2].text.bytes().all(|b| b.is_ascii_lowercase())
+    before.last().is_some_and(|prev| {
+        (2..=4).contains(&prev.text.len()) && prev.text.bytes().all(|b| b.is_ascii_uppercase())
+    }) && word.is_capitalised()
 }
 
 /// "the nine months", "the first six months": a reporting period of months within a

