@@ -222,10 +222,10 @@ pub fn build(reports: &[Report], quotes: &[QuoteRef]) -> Vec<Entry> {
         });
         match found {
             Some(b) => {
-                if let Some(w) = when {
-                    if b.dated.as_ref().is_none_or(|d| w.days() < d.days()) {
-                        b.dated = Some(w);
-                    }
+                if let Some(w) = when
+                    && b.dated.as_ref().is_none_or(|d| w.days() < d.days())
+                {
+                    b.dated = Some(w);
                 }
                 b.days.extend(day);
                 b.entry.reports.push(report.clone());

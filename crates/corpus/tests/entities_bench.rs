@@ -94,7 +94,7 @@ impl Person {
     fn surname(&self, rng: &mut Rng) -> String {
         let mut s = format!("{}{}", self.stem, rng.pick(self.endings));
         // Diacritics dropped by some outlets.
-        if rng.next() % 5 == 0 {
+        if rng.next().is_multiple_of(5) {
             s = s.replace('o', "ø");
         }
         s
@@ -154,7 +154,10 @@ fn one_million_mentions() {
                 given: (rng.next() % GIVEN.len() as u64) as usize,
                 stem,
                 endings: SLAVIC_ENDINGS[(rng.next() % SLAVIC_ENDINGS.len() as u64) as usize],
-                initial: (rng.next() % 4 == 0).then(|| (b'A' + (rng.next() % 26) as u8) as char),
+                initial: rng
+                    .next()
+                    .is_multiple_of(4)
+                    .then(|| (b'A' + (rng.next() % 26) as u8) as char),
             }
         })
         .collect();
@@ -179,7 +182,11 @@ fn one_million_mentions() {
             let p = &people[cast[sentence % cast.len()]];
             let (formal, short) = GIVEN[p.given];
             let surname = p.surname(&mut rng);
-            let given = if rng.next() % 3 == 0 { short } else { formal };
+            let given = if rng.next().is_multiple_of(3) {
+                short
+            } else {
+                formal
+            };
             match (sentence < cast.len(), rng.next() % 3) {
                 (true, 0) => {
                     b.word(rng.pick(TITLES));

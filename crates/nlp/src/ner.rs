@@ -579,19 +579,19 @@ fn sentence_info<'a, S: AsRef<str>>(
                 _ => Vec::new(),
             };
             let mut context = Vec::new();
-            if capitalised(word) {
-                if let Some(list) = doc.contexts.get(&*lower) {
-                    for (s2, i2, prev, next) in list {
-                        if (*s2, *i2) == (sentence, i) {
-                            continue;
-                        }
-                        // `concat` rather than `format!`: the formatting machinery cost more than the copy.
-                        context.push(["L", prev].concat());
-                        context.push(["R", next].concat());
+            if capitalised(word)
+                && let Some(list) = doc.contexts.get(&*lower)
+            {
+                for (s2, i2, prev, next) in list {
+                    if (*s2, *i2) == (sentence, i) {
+                        continue;
                     }
-                    context.sort_unstable();
-                    context.dedup();
+                    // `concat` rather than `format!`: the formatting machinery cost more than the copy.
+                    context.push(["L", prev].concat());
+                    context.push(["R", next].concat());
                 }
+                context.sort_unstable();
+                context.dedup();
             }
             let long_shape = shape(word);
             TokenInfo {
@@ -806,10 +806,10 @@ fn static_features(sentence: &SentenceInfo, i: usize, f: &mut Features) {
         f.add("ca", c);
     }
     // How often the word is capitalised in running text, where its own case says nothing.
-    if i == 0 || sentence.headline {
-        if let Some(c) = tok.clusters.iter().find(|c| c.starts_with("case:")) {
-            f.add2("case|start", c, &tok.short_shape);
-        }
+    if (i == 0 || sentence.headline)
+        && let Some(c) = tok.clusters.iter().find(|c| c.starts_with("case:"))
+    {
+        f.add2("case|start", c, &tok.short_shape);
     }
     // Document case evidence.
     if !tok.doc_case.is_empty() {

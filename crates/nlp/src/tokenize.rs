@@ -326,11 +326,11 @@ impl Scanner<'_> {
         let b = self.bytes[i];
         let after_word = self.char_before(i).is_some_and(is_word_char);
         if !after_word && b.is_ascii_alphanumeric() {
-            if matches!(b, b'h' | b'H' | b'w' | b'W' | b'f' | b'F') {
-                if let Some(end) = self.url(i) {
-                    self.emit(i, end);
-                    return end;
-                }
+            if matches!(b, b'h' | b'H' | b'w' | b'W' | b'f' | b'F')
+                && let Some(end) = self.url(i)
+            {
+                self.emit(i, end);
+                return end;
             }
             if let Some(end) = self.email(i) {
                 self.emit(i, end);
@@ -683,11 +683,11 @@ impl Scanner<'_> {
         let len = bytes.len();
         let clen = c.len_utf8();
         let next = self.char_at(i + clen);
-        if matches!(c, ':' | ';' | '<') {
-            if let Some(end) = self.emoticon(i) {
-                self.emit(i, end);
-                return end;
-            }
+        if matches!(c, ':' | ';' | '<')
+            && let Some(end) = self.emoticon(i)
+        {
+            self.emit(i, end);
+            return end;
         }
         match c {
             '.' if next.is_some_and(|n| n.is_ascii_digit())
@@ -784,13 +784,12 @@ impl Scanner<'_> {
         }
         while let Some(m) = self.char_at(end).filter(|&m| is_joiner(m)) {
             end += m.len_utf8();
-            if m == '\u{200D}' {
-                if let Some(e) = self
+            if m == '\u{200D}'
+                && let Some(e) = self
                     .char_at(end)
                     .filter(|e| !e.is_whitespace() && !e.is_alphanumeric())
-                {
-                    end += e.len_utf8();
-                }
+            {
+                end += e.len_utf8();
             }
         }
         self.emit(i, end);

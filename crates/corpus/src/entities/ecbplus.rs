@@ -1468,11 +1468,11 @@ pub fn system_in_groups(
             for &c in &members {
                 let chain = &chains[c];
                 for noun in &chain.nouns {
-                    if seen.insert(noun) {
-                        if let Some(v) = votes.get(&(chain.group, chain.loc, noun.as_str())) {
-                            for (&r, &k) in v {
-                                *tally.entry(r).or_default() += k;
-                            }
+                    if seen.insert(noun)
+                        && let Some(v) = votes.get(&(chain.group, chain.loc, noun.as_str()))
+                    {
+                        for (&r, &k) in v {
+                            *tally.entry(r).or_default() += k;
                         }
                     }
                 }

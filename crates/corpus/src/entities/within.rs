@@ -148,12 +148,11 @@ impl ArticleEntities {
         lexicon: &Lexicon,
     ) {
         let link = |participant: Option<&mut storyline_model::Participant>| {
-            if let Some(p) = participant {
-                if let Some(id) =
+            if let Some(p) = participant
+                && let Some(id) =
                     self.entity_for(ids, mentions, Some(&p.mention), p.name.as_deref(), lexicon)
-                {
-                    p.entity = Some(id);
-                }
+            {
+                p.entity = Some(id);
             }
         };
         for event in events {
@@ -605,16 +604,16 @@ fn find_person(
         _ => {
             // Several: a full name joins the one with the same given name; a short form
             // joins the nearest preceding mention's cluster.
-            if let Some(g) = p.given.first() {
-                if let Some(&c) = candidates.iter().find(|&&c| {
+            if let Some(g) = p.given.first()
+                && let Some(&c) = candidates.iter().find(|&&c| {
                     clusters[c]
                         .person
                         .as_ref()
                         .and_then(|q| q.given.first())
                         .is_some_and(|h| h == g)
-                }) {
-                    return Some(c);
-                }
+                })
+            {
+                return Some(c);
             }
             let start = w.span.start;
             let nearest = work
@@ -744,18 +743,18 @@ fn roles_of(
         while begin > 0 && end - begin < 10 && !breaks_apposition(begin - 1, toks, work, owner) {
             begin -= 1;
         }
-        if let Some(h) = (begin..end).rev().find(|&t| is_head(&toks[t].folded)) {
-            if owner[h].is_none() {
-                let mut s = h;
-                while s > begin && is_modifier(&toks[s - 1].folded) && owner[s - 1].is_none() {
-                    s -= 1;
-                }
-                let country = (s >= begin + 2 && toks[s - 1].folded == "s")
-                    .then(|| country_of(s - 2))
-                    .flatten()
-                    .or_else(|| (s > begin).then(|| country_of(s - 1)).flatten());
-                roles.push((join(s..h + 1), country));
+        if let Some(h) = (begin..end).rev().find(|&t| is_head(&toks[t].folded))
+            && owner[h].is_none()
+        {
+            let mut s = h;
+            while s > begin && is_modifier(&toks[s - 1].folded) && owner[s - 1].is_none() {
+                s -= 1;
             }
+            let country = (s >= begin + 2 && toks[s - 1].folded == "s")
+                .then(|| country_of(s - 2))
+                .flatten()
+                .or_else(|| (s > begin).then(|| country_of(s - 1)).flatten());
+            roles.push((join(s..h + 1), country));
         }
     }
     // Appositive after: "NAME, <the|X's> <title>,".

@@ -564,12 +564,12 @@ pub fn parse_cameo_verbs(text: &str) -> LexiconData {
             None => (block_code.clone(), words == block_name),
         };
         let mut forms = regular_forms(&words[0]);
-        if let (Some(open), Some(close)) = (line.find('{'), line.find('}')) {
-            if open < close {
-                for form in line[open + 1..close].split_whitespace() {
-                    if let Some(first) = dictionary_words(form).into_iter().next() {
-                        forms.push(first);
-                    }
+        if let (Some(open), Some(close)) = (line.find('{'), line.find('}'))
+            && open < close
+        {
+            for form in line[open + 1..close].split_whitespace() {
+                if let Some(first) = dictionary_words(form).into_iter().next() {
+                    forms.push(first);
                 }
             }
         }

@@ -86,11 +86,11 @@ pub fn attribute(view: &View, resolver: &Resolver) -> Vec<Quote> {
                 (None, carried)
             }
         };
-        if let Some(sp) = &speaker {
-            if sp.name.is_some() {
-                let end_sentence = tokens[close_tok.saturating_sub(1).max(open_tok)].sentence;
-                last = Some((end_sentence, sp.clone()));
-            }
+        if let Some(sp) = &speaker
+            && sp.name.is_some()
+        {
+            let end_sentence = tokens[close_tok.saturating_sub(1).max(open_tok)].sentence;
+            last = Some((end_sentence, sp.clone()));
         }
         quotes.push(Quote {
             start: q.start,

@@ -83,11 +83,11 @@ pub fn find_quotations(text: &str) -> Vec<Quoted> {
         let c = chars[i];
         let prev = i.checked_sub(1).map(|p| chars[p]);
         let next = chars.get(i + 1).copied();
-        if let Some(open) = &current {
-            if i - open.start > MAX_QUOTE_CHARS {
-                current = None;
-                continue;
-            }
+        if let Some(open) = &current
+            && i - open.start > MAX_QUOTE_CHARS
+        {
+            current = None;
+            continue;
         }
         // Two apostrophes: the New York Times' double quote mark, two characters wide.
         let doubled = c == '\'' && next == Some('\'');

@@ -45,10 +45,11 @@ pub fn parse_ann(ann: &str, text_chars: usize) -> Roles {
         };
         for fragment in offsets.split(';') {
             let mut numbers = fragment.split_whitespace().map(str::parse::<usize>);
-            if let (Some(Ok(start)), Some(Ok(end))) = (numbers.next(), numbers.next()) {
-                if start < end && end <= text_chars {
-                    list.push((start, end));
-                }
+            if let (Some(Ok(start)), Some(Ok(end))) = (numbers.next(), numbers.next())
+                && start < end
+                && end <= text_chars
+            {
+                list.push((start, end));
             }
         }
     }

@@ -76,11 +76,12 @@ impl<'v, 'a> Resolver<'v, 'a> {
             persons: Vec::new(),
         };
         for (i, t) in view.tokens.iter().enumerate() {
-            if t.entity_begin && t.quote.is_none() {
-                if let Some(e) = view.entity(i).filter(|e| e.kind == EntityType::Person) {
-                    let name = resolver.full_name(&e.text);
-                    resolver.persons.push((i, name));
-                }
+            if t.entity_begin
+                && t.quote.is_none()
+                && let Some(e) = view.entity(i).filter(|e| e.kind == EntityType::Person)
+            {
+                let name = resolver.full_name(&e.text);
+                resolver.persons.push((i, name));
             }
         }
         resolver
@@ -361,10 +362,10 @@ impl<'v, 'a> Resolver<'v, 'a> {
         }
         let content: Vec<usize> = core.clone().filter(|&i| tokens[i].pos != "DET").collect();
         // A place standing for its government ("Russia said"): the phrase is only the name.
-        if let Some(e) = self.view.entity(head_index(&core)) {
-            if content.iter().all(|&i| tokens[i].entity == head.entity) {
-                return speaker(Some(e.text.clone()), None);
-            }
+        if let Some(e) = self.view.entity(head_index(&core))
+            && content.iter().all(|&i| tokens[i].entity == head.entity)
+        {
+            return speaker(Some(e.text.clone()), None);
         }
         if head.pos == "PRON" {
             if PERSONAL.contains(&&*head.lower) {
@@ -378,10 +379,8 @@ impl<'v, 'a> Resolver<'v, 'a> {
             return speaker(None, Some(mention.text.clone()));
         }
         let definite = matches!(&*tokens[core.start].lower, "the" | "this");
-        if definite {
-            if let Some(name) = self.described_person(&content, core.start) {
-                return speaker(Some(name), None);
-            }
+        if definite && let Some(name) = self.described_person(&content, core.start) {
+            return speaker(Some(name), None);
         }
         speaker(None, Some(mention.text.clone()))
     }
@@ -397,10 +396,10 @@ impl<'v, 'a> Resolver<'v, 'a> {
         let before = &self.persons[..at];
         for s in (sentence.saturating_sub(PRONOUN_SENTENCES)..=sentence).rev() {
             let first = before.partition_point(|(i, _)| tokens[*i].sentence < s);
-            if let Some((i, name)) = before.get(first) {
-                if tokens[*i].sentence == s {
-                    return Some(name.clone());
-                }
+            if let Some((i, name)) = before.get(first)
+                && tokens[*i].sentence == s
+            {
+                return Some(name.clone());
             }
         }
         None

@@ -411,10 +411,10 @@ fn spans_of(tags: &[usize], begin: usize) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut open: Option<usize> = None;
     for (i, &t) in tags.iter().enumerate() {
-        if t != begin + 1 {
-            if let Some(s) = open.take() {
-                spans.push(s..i);
-            }
+        if t != begin + 1
+            && let Some(s) = open.take()
+        {
+            spans.push(s..i);
         }
         if t == begin {
             open = Some(i);
@@ -682,7 +682,7 @@ impl SmallKeys {
     /// Every entry passed through `f`.
     fn map(&self, f: impl Fn(u64) -> u64) -> Box<SmallKeys> {
         const WORDS: usize = std::mem::size_of::<SmallKeys>() / 8;
-        const _: () = assert!(std::mem::size_of::<SmallKeys>() % 8 == 0);
+        const _: () = assert!(std::mem::size_of::<SmallKeys>().is_multiple_of(8));
         let mut out = Box::new(self.clone());
         // SAFETY: `SmallKeys` is `repr(C)` and made only of arrays of u64: no padding, and
         // every bit pattern is a valid entry.

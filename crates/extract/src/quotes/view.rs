@@ -149,18 +149,18 @@ impl<'a> View<'a> {
             if let Some(entry) = entry.filter(|e| e.starts_multiword()) {
                 window.clear();
                 window.extend(self.tokens[i..].iter().take(6).map(|t| &*t.lower));
-                if let Some((len, speech)) = lexicon.multiword_from(entry, &window) {
-                    if len > 1 {
-                        for (k, cue) in cues[i..i + len].iter_mut().enumerate() {
-                            *cue = match (speech, k) {
-                                (false, _) => Cue::Consult,
-                                (true, 0) => Cue::MultiBegin,
-                                (true, _) => Cue::MultiInside,
-                            };
-                        }
-                        i += len;
-                        continue;
+                if let Some((len, speech)) = lexicon.multiword_from(entry, &window)
+                    && len > 1
+                {
+                    for (k, cue) in cues[i..i + len].iter_mut().enumerate() {
+                        *cue = match (speech, k) {
+                            (false, _) => Cue::Consult,
+                            (true, 0) => Cue::MultiBegin,
+                            (true, _) => Cue::MultiInside,
+                        };
                     }
+                    i += len;
+                    continue;
                 }
             }
             let next = self.tokens.get(i + 1).map_or("", |t| &*t.lower);

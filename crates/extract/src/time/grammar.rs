@@ -790,10 +790,10 @@ impl Grammar<'_, '_> {
             return self.cand(i, i + 2, Sem::Year(y));
         }
         let first = self.words.get(i)?;
-        if first.is_digits() || first.text.as_bytes()[0].is_ascii_digit() {
-            if let Some(c) = self.digits(i) {
-                return Some(c);
-            }
+        if (first.is_digits() || first.text.as_bytes()[0].is_ascii_digit())
+            && let Some(c) = self.digits(i)
+        {
+            return Some(c);
         }
         // "for years", "within weeks", "after months of talks": an unknown amount.
         if let Some((unit, true)) = lexicon::unit(w)

@@ -156,11 +156,9 @@ pub fn prepare(html: &str, max_depth: usize) -> Prepared {
             copied = tag_end;
         }
         i = tag_end;
-        if !closing {
-            if let raw @ (b"script" | b"textarea" | b"title") = name.as_bytes() {
-                // Raw text: a `<` inside it is not a tag.
-                i = find_end_tag(bytes, i, raw).unwrap_or(bytes.len());
-            }
+        if !closing && let raw @ (b"script" | b"textarea" | b"title") = name.as_bytes() {
+            // Raw text: a `<` inside it is not a tag.
+            i = find_end_tag(bytes, i, raw).unwrap_or(bytes.len());
         }
         after_block = block;
         text_from = i;

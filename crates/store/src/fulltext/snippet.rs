@@ -87,13 +87,13 @@ impl Highlighter {
         while tokens.len() < read_until && stream.advance() {
             let t = stream.token();
             let matched = self.matches(&mut stemmer, &t.text);
-            if let Some(m) = matched {
-                if !seen[m] {
-                    seen[m] = true;
-                    unseen -= 1;
-                    if unseen == 0 {
-                        read_until = tokens.len() + width;
-                    }
+            if let Some(m) = matched
+                && !seen[m]
+            {
+                seen[m] = true;
+                unseen -= 1;
+                if unseen == 0 {
+                    read_until = tokens.len() + width;
                 }
             }
             tokens.push((t.offset_from, t.offset_to, matched));

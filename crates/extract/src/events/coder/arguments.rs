@@ -133,10 +133,11 @@ impl Coder<'_, '_, '_> {
         let tokens = &self.view.tokens;
         let phrase = self.resolver.left_of(group, floor)?;
         let start = phrase.full.start;
-        if start > floor + 1 && matches!(&*tokens[start - 1].lower, "and" | "&") {
-            if let Some(first) = self.resolver.left_of(start - 1, floor) {
-                return Some((first, Some(phrase)));
-            }
+        if start > floor + 1
+            && matches!(&*tokens[start - 1].lower, "and" | "&")
+            && let Some(first) = self.resolver.left_of(start - 1, floor)
+        {
+            return Some((first, Some(phrase)));
         }
         Some((phrase, None))
     }
@@ -313,15 +314,15 @@ impl Coder<'_, '_, '_> {
                     light_verb(&self.lemma(k))
                         || !others.iter().any(|t| !t.nominal && t.tokens.contains(&k))
                 });
-            if let Some(verb) = light {
-                if let Some((group, s)) = self.verb_group(verb, sentence.start) {
-                    if status == EventStatus::Asserted {
-                        status = s;
-                    }
-                    if let Some((phrase, partner)) = self.subject(group, sentence.start) {
-                        actor = Some(phrase);
-                        recipient = recipient.or(partner);
-                    }
+            if let Some(verb) = light
+                && let Some((group, s)) = self.verb_group(verb, sentence.start)
+            {
+                if status == EventStatus::Asserted {
+                    status = s;
+                }
+                if let Some((phrase, partner)) = self.subject(group, sentence.start) {
+                    actor = Some(phrase);
+                    recipient = recipient.or(partner);
                 }
             }
         }
@@ -454,14 +455,15 @@ impl Coder<'_, '_, '_> {
             {
                 j += 1;
             }
-            if let Some(e) = self.view.entity(j.min(limit.saturating_sub(1))) {
-                if j < limit && e.kind == storyline_model::EntityType::Place {
-                    return Some(Participant {
-                        mention: self.span(e.start, e.end),
-                        name: Some(e.text.clone()),
-                        entity: None,
-                    });
-                }
+            if let Some(e) = self.view.entity(j.min(limit.saturating_sub(1)))
+                && j < limit
+                && e.kind == storyline_model::EntityType::Place
+            {
+                return Some(Participant {
+                    mention: self.span(e.start, e.end),
+                    name: Some(e.text.clone()),
+                    entity: None,
+                });
             }
         }
         let recipient = recipient?;
