@@ -1,9 +1,11 @@
 //! Any bytes, as lossy UTF-8, through every annotation layer (`Annotator::annotate`: the
 //! language layers, quotes, times, quantities, events and claims), as `storyline annotate`
 //! runs them, with the first byte choosing a publication date or none. Nothing may panic;
-//! every span must lie inside the text, in code points, and its `text` must be what the
-//! text holds there; quantities must be finite; and the Document JSON must read back, as
-//! the store reads it.
+//! every span (sentences, tokens, entities, times, quantities, quotes with their cues and
+//! speakers, event triggers and participants, claims and their disputes) must lie inside
+//! the text, in code points, and its `text` must be what the text holds there; indices
+//! into other layers must exist; quantities must be finite; and the Document JSON must
+//! read back, as the store reads it.
 
 #![no_main]
 
@@ -38,7 +40,10 @@ fuzz_target!(|data: &[u8]| {
         );
         if let Some(text) = text {
             let there: String = chars[start..end].iter().collect();
-            assert_eq!(text, there, "{what} text differs from the text at {start}..{end}");
+            assert_eq!(
+                text, there,
+                "{what} text differs from the text at {start}..{end}"
+            );
         }
     };
     for s in &annotations.sentences {
@@ -67,12 +72,53 @@ fuzz_target!(|data: &[u8]| {
             span(mention.start, mention.end, Some(&mention.text), "speaker");
         }
     }
+    let (sentences, times) = (annotations.sentences.len(), annotations.times.len());
+    let quotes = annotations.quotes.len();
+    let quantities = annotations.quantities.len();
+    let participant = |p: &Option<storyline_model::Participant>, what: &str| {
+        if let Some(p) = p {
+            span(p.mention.start, p.mention.end, Some(&p.mention.text), what);
+        }
+    };
+    for e in &annotations.events {
+        span(
+            e.trigger.start,
+            e.trigger.end,
+            Some(&e.trigger.text),
+            "trigger",
+        );
+        participant(&e.actor, "actor");
+        participant(&e.recipient, "recipient");
+        participant(&e.place, "place");
+        assert!(e.sentence < sentences, "{e:?}");
+        assert!(e.time_expression.is_none_or(|t| t < times), "{e:?}");
+        assert!(e.quantities.iter().all(|&q| q < quantities), "{e:?}");
+    }
+    for c in &annotations.claims {
+        span(
+            c.content.start,
+            c.content.end,
+            Some(&c.content.text),
+            "claim",
+        );
+        participant(&c.asserted_by, "claimant");
+        assert!(c.sentence < sentences, "{c:?}");
+        assert!(c.quote.is_none_or(|q| q < quotes), "{c:?}");
+        for d in &c.disputed_by {
+            span(d.cue.start, d.cue.end, Some(&d.cue.text), "dispute cue");
+            participant(&d.by, "disputer");
+            assert!(d.sentence < sentences, "{c:?}");
+        }
+    }
     let document = Document {
         article,
         annotations,
     };
     let json = serde_json::to_string(&document).expect("Document JSON is written");
     let back: Document = serde_json::from_str(&json).expect("Document JSON reads back");
-    assert_eq!(back.annotations.quotes.len(), document.annotations.quotes.len());
+    assert_eq!(
+        back.annotations.quotes.len(),
+        document.annotations.quotes.len()
+    );
     assert_eq!(back.annotations.times, document.annotations.times);
 });

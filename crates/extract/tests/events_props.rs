@@ -108,3 +108,20 @@ fn a_five_hundred_word_sentence_of_event_words_is_bounded() {
     // At most one event per trigger word.
     assert!(layers.events.len() <= 5 * 50, "{}", layers.events.len());
 }
+
+/// A claim made of a quotation that runs over two paragraphs (the second reopened with a
+/// mark) covers the text as it is, marks included (found by the `annotate_text` fuzzer: the
+/// claim took the quote's own text, which leaves the reopening mark out).
+#[test]
+fn a_claim_over_two_paragraphs_holds_the_text_it_spans() {
+    let text = "“The rebels attacked the convoy near Accra on Tuesday.\n\n\
+                “They killed 40 soldiers,” Kofi Mensah claimed.\n\n\
+                The government denied the claims.";
+    let layers = annotator().annotate(&Article::from_text("claim", text));
+    let over_paragraphs = layers
+        .claims
+        .iter()
+        .find(|c| c.content.text.contains("\n\n"));
+    assert!(over_paragraphs.is_some(), "{:#?}", layers.claims);
+    check(text, &layers);
+}

@@ -176,11 +176,9 @@ impl ClaimFinder<'_, '_> {
 
     fn quote_claim(&self, q: usize, quote: &Quote, dispute: Option<Dispute>) -> Claim {
         Claim {
-            content: TextSpan {
-                start: quote.start,
-                end: quote.end,
-                text: quote.text.clone(),
-            },
+            // The text the span covers, as every `TextSpan` holds: the quote's own `text`
+            // leaves out the marks that reopen it in a following paragraph.
+            content: self.span(quote.start, quote.end),
             asserted_by: quote.speaker.as_ref().and_then(speaker_participant),
             sentence: self.sentence_of(quote.start),
             quote: Some(q),

@@ -540,7 +540,8 @@ fn author_candidates(document: &Document) -> [Vec<NodeRef<'_>>; 5] {
     // ancestors for every link (most of this lookup's time) is skipped.
     let (mut seen_author_item, mut seen_byline) = (false, false);
     walk_elements(document.root(), |node, name, attrs| {
-        // Each attribute is read once (a page has one of each).
+        // Each attribute is read once (an element has at most one of each: the parser
+        // drops duplicates).
         let value = |attr: &str| {
             attrs
                 .iter()
