@@ -123,6 +123,43 @@ pub fn whitespace_steps(text: &str) -> impl Iterator<Item = Step> + '_ {
     })
 }
 
+/// Texts mixing ASCII and Unicode whitespace, control bytes, words and non-ASCII letters,
+/// for the property tests of the counts built on this module (each against its
+/// character-by-character definition).
+#[cfg(test)]
+pub fn mixed_text() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(
+        proptest::sample::select(vec![
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "\x0b",
+            "\x0c",
+            "\r",
+            "\x01",
+            "\x1c",
+            "a",
+            "Z",
+            "9",
+            "-",
+            "_",
+            "word ",
+            "longer words here",
+            "\u{a0}",
+            "\u{3000}",
+            "\u{2028}",
+            "\u{85}",
+            "é",
+            "日本",
+            "\u{200b}",
+        ]),
+        0..40,
+    )
+    .prop_map(|pieces| pieces.concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

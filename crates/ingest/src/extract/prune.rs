@@ -35,7 +35,7 @@ fn is_junk_element(name: &str, attrs: &[Attribute]) -> bool {
 /// Elements that mark the article body (`article`, `main`, `[role=main]`,
 /// `[itemprop=articleBody]`, and classes containing [`CONTENT_CLASSES`]); they and their
 /// ancestors are never removed, so a wrapper named for its layout (`content-sidebar-wrap`,
-/// `modal-content`) keeps its article. `prepare::holds_article` looks for the same markers
+/// `modal-content`) keeps its article. `prepare::Lowered::holds_article` looks for the same markers
 /// in bytes: change both together.
 fn is_content_marker(name: &str, attrs: &[Attribute]) -> bool {
     matches!(name, "article" | "main")
@@ -388,16 +388,9 @@ mod tests {
         /// The chunked count is the character-by-character one.
         #[test]
         fn text_char_counts_are_char_by_char(
-            pieces in proptest::collection::vec(
-                proptest::sample::select(vec![
-                    " ", "  ", "\t", "\n", "\x0b", "\x0c", "\r", "\x01", "a", "Z", "9", "-",
-                    "word ", "longer words here", "\u{a0}", "\u{3000}", "é", "日本",
-                ]),
-                0..40,
-            ),
+            text in chunk::mixed_text(),
             after in proptest::bool::ANY,
         ) {
-            let text: String = pieces.concat();
             let mut expected = 0;
             let mut previous = after;
             for c in text.chars() {

@@ -15,7 +15,9 @@ pub enum Walk {
 }
 
 /// Visits the elements under `root` in document order, without recursion (pages nest
-/// deep), with their name and attributes.
+/// deep), with their name and attributes. (Not [`walk_nodes`] with a text visitor that does
+/// nothing: reading each node's data through `query_or` cost 0.4 % more of extraction's
+/// instructions than `element_ref`, callgrind on wcxb_dev's article pages.)
 pub fn walk_elements<'a>(
     root: NodeRef<'a>,
     mut visit: impl FnMut(NodeRef<'a>, &str, &[Attribute]) -> Walk,
