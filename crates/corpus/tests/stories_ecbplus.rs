@@ -104,18 +104,11 @@ fn all_features(docs: &[ecbplus::EcbDocument]) -> Vec<ArticleFeatures> {
     let out = docs
         .iter()
         .map(|d| {
-            let found = match (&d.headline, std::env::var_os("STORY_NER_HEADLINE")) {
-                (Some(h), Some(_)) => reader.resolve(&format!("{h}\n\n{}", d.text), None),
-                _ => reader.resolve(&d.text, None),
-            };
+            let found = reader.resolve(&d.text, None);
             let keys = match mode.as_str() {
                 "across" => entities::attached_keys(&mut index, reader.resolver(), &d.name, &found),
-                "names" | "full" | "nolinks" => variant_keys(&found, &mode),
                 _ => entities::within_keys(&found),
             };
-            if std::env::var_os("STORY_DEBUG_KEYS").is_some() {
-                println!("keys {} {keys:?}", d.name);
-            }
             plain_features(d).with_typed_entities(entities::typed(&keys), &weights)
         })
         .collect();
@@ -124,37 +117,6 @@ fn all_features(docs: &[ecbplus::EcbDocument]) -> Vec<ArticleFeatures> {
         start.elapsed().as_secs_f64() * 1000.0 / docs.len() as f64
     );
     out
-}
-
-/// Key variants for comparison: `names` keys every entity by type and folded name (no
-/// gazetteer ids), `nolinks` the same but people by surname as usual, `full` keys people by
-/// their full folded name instead of their surname.
-fn variant_keys(
-    found: &storyline_corpus::entities::ArticleEntities,
-    mode: &str,
-) -> Vec<(String, storyline_model::EntityType)> {
-    let fold = |s: &str| s.to_lowercase();
-    let keys: Vec<String> = found
-        .clusters
-        .iter()
-        .map(|c| match (mode, &c.person) {
-            ("full", Some(p)) => format!("PERSON:{} {}", p.given.join(" "), p.surname_key()),
-            ("full", None) => entities::within_keys(&storyline_corpus::entities::ArticleEntities {
-                clusters: vec![c.clone()],
-                mention_cluster: vec![Some(0)],
-            })[0]
-                .0
-                .clone(),
-            ("nolinks", Some(p)) => format!("PERSON:{}", p.surname_key()),
-            _ => format!("{}:{}", c.kind, fold(&c.name)),
-        })
-        .collect();
-    found
-        .mention_cluster
-        .iter()
-        .flatten()
-        .map(|&c| (keys[c].clone(), found.clusters[c].kind))
-        .collect()
 }
 
 /// All documents in one stream, in file order; each document's final story (after merges

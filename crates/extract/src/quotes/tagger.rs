@@ -1794,8 +1794,9 @@ impl Tagger {
             .filter(|&i| changed[i] && near2[sentence_of(i)])
             .collect();
         keys.clear();
+        let small = self.small();
         for &i in &redo {
-            content_features(info, second, &dist, i, &self.small(), keys);
+            content_features(info, second, &dist, i, &small, keys);
         }
         let mut fresh: Vec<[f32; weights::CLASSES]> = redo
             .iter()

@@ -248,9 +248,9 @@ impl Weights {
     }
 
     /// Adds the weights (every layer's) of run `k` of `resolved.len()` keys to
-    /// `sums[rows[k]]`, in key order, prefetching the keys ahead. Where `resolved[f]` holds, the `f`-th entry of
-    /// every run is not a key but its slot ([`Weights::slot_or_zero`], found once for a
-    /// feature with a small domain), read without probing. (A plain index loop: the lookups
+    /// `sums[rows[k]]`, in key order, prefetching the keys ahead. Where `resolved[f]` holds,
+    /// the `f`-th entry of every run is not a key but its slot ([`Weights::slot_or_zero`],
+    /// found once for a feature with a small domain), read without probing. (A plain index loop: the lookups
     /// are most of the tagger's work, and an iterator adapter for the look-ahead cost a
     /// third more instructions per key.)
     pub fn add_runs(
